@@ -1,0 +1,72 @@
+"""The official working-day calendar (contract section 3), built from chinesecalendar."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from pathlib import Path
+
+import chinese_calendar
+import pyarrow as pa
+
+
+class UnknownCalendarYearError(RuntimeError):
+    """chinesecalendar has no holiday data for a year the policy needs."""
+
+
+def policy_years(seeds_dir: Path) -> list[int]:
+    """Every year with rows in policy_calendar.csv."""
+    with open(seeds_dir / "policy_calendar.csv", encoding="utf-8") as handle:
+        return sorted({int(row["year"]) for row in csv.DictReader(handle)})
+
+
+def calendar_years(seeds_dir: Path) -> list[int]:
+    """The years the calendar covers: every policy year and the year after."""
+    years = policy_years(seeds_dir)
+    return sorted(set(years) | {y + 1 for y in years})
+
+
+def build_calendar(years: list[int]) -> pa.Table:
+    """One row per day of the given years: day, is_workday, year.
+
+    A year chinesecalendar does not know stops with a Chinese message naming it.
+    """
+    days: list[dt.date] = []
+    flags: list[bool] = []
+    unknown = []
+    for year in years:
+        day = dt.date(year, 1, 1)
+        try:
+            chinese_calendar.is_workday(day)
+        except NotImplementedError:
+            unknown.append(year)
+            continue
+        while day.year == year:
+            days.append(day)
+            flags.append(chinese_calendar.is_workday(day))
+            day += dt.timedelta(days=1)
+    if unknown:
+        names = "、".join(str(y) for y in unknown)
+        raise UnknownCalendarYearError(
+            f"工作日历缺少 {names} 年的数据：chinesecalendar 不认识该年度的法定节假日和调休安排。"
+            f"请升级 chinesecalendar 至包含 {names} 年安排的版本后再运行（不会按周末推算）。"
+        )
+    return pa.table(
+        {
+            "day": pa.array(days, pa.date32()),
+            "is_workday": pa.array(flags, pa.bool_()),
+            "year": pa.array([d.year for d in days], pa.int32()),
+        }
+    )
+
+
+def write_calendar(con, table: pa.Table) -> int:
+    """Replace reference.workday_calendar with the table; returns its row count."""
+    con.execute("create schema if not exists reference")
+    con.register("calendar_arrow", table)
+    con.execute(
+        "create or replace table reference.workday_calendar as "
+        "select day, is_workday, year from calendar_arrow order by day"
+    )
+    con.unregister("calendar_arrow")
+    return table.num_rows
