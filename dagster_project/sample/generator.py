@@ -1,0 +1,1301 @@
+"""A realistic sample inbox for one year (2022), with history years, and the ground
+truth of every rule breach it holds.
+
+The background is clean by construction against every rule of rules.md; each
+breach is injected on its own so that it raises exactly the findings written to
+``ground_truth.csv`` (rule_id, severity, subject_type, subject_key: a multiset of
+the expected rows of marts.findings).  Evaluator subjects carry the 评委编号 in the
+file; :func:`load_ground_truth` turns them into evaluator_key with the PII key.
+
+Besides the ground truth, the generator writes two manifests beside it (outside the
+year folders, so the loader ignores them): ``expected_quarantine.csv`` (every row the
+loader must quarantine) and ``expected_sheets.csv`` (form and row counts per file ×
+sheet).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import hmac
+import os
+import random
+import unicodedata
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from dagster_project import forms
+from dagster_project.ingest import idcard
+from dagster_project.sample import writers as W
+from dagster_project.sample.reference_data import (
+    Reference,
+    add_years,
+    load_reference,
+    next_workday,
+    period_of,
+)
+
+D = dt.date
+DAY = dt.timedelta(days=1)
+TZ = W.TZ
+VIOLATION, ADVISORY = "违规", "提示"
+TRUTH_COLUMNS = ("rule_id", "severity", "subject_type", "subject_key")
+
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段"
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉萍红娥玲芬燕彬鹏辉斌宇浩凯健俊帆帅旭宁龙林欣晨瑞博文雅琳婷巴特尔其木格乌云图雅苏和"
+LEVEL_UP = {"无": "初级", "初级": "中级", "中级": "副高级", "副高级": "正高级"}
+LEVEL_DOWN = {v: k for k, v in LEVEL_UP.items()}
+SENIOR = ("副高级", "正高级")
+DIRECTED_FIELD = {"卫生": "基层卫生", "中小学教师": "中小学教师", "农牧业": "农牧业", "林业": "林业", "水利": "水利", "艺术": "乌兰牧骑"}
+SPECIALTIES = {
+    "中小学教师": ["语文", "数学", "英语", "物理", "化学", "蒙古语文", "体育", "音乐"],
+    "卫生": ["临床医学", "内科", "外科", "儿科", "护理", "药学", "医学检验", "全科医学"],
+    "农牧业": ["畜牧", "兽医", "农学", "植物保护"],
+    "林业": ["森林培育", "林业调查规划"],
+    "水利": ["水利水电工程", "水文与水资源"],
+    "工程": ["土木工程", "建筑设计", "电气工程", "机械工程", "给排水"],
+    "通信": ["通信工程"],
+    "经济": ["金融", "人力资源管理", "工商管理"],
+    "会计": ["会计"],
+    "统计": ["统计"],
+    "审计": ["审计"],
+    "艺术": ["乌兰牧骑", "声乐", "舞蹈"],
+    "群众文化": ["群众文化"],
+    "新闻": ["新闻采编"],
+    "图书资料": ["图书资料"],
+    "高校教师": ["机械制造", "学前教育", "计算机应用", "旅游管理"],
+    "出版": ["编辑"],
+}
+UNIT_TEMPLATES = {
+    "中小学教师": [("第一中学", "事业单位"), ("第二中学", "事业单位"), ("实验小学", "事业单位"), ("民族中学", "事业单位")],
+    "卫生": [("人民医院", "事业单位"), ("中蒙医院", "事业单位"), ("疾病预防控制中心", "事业单位"), ("妇幼保健院", "事业单位")],
+    "农牧业": [("农牧业技术推广中心", "事业单位"), ("动物疫病预防控制中心", "事业单位")],
+    "林业": [("林业和草原工作站", "事业单位")],
+    "水利": [("水利事业发展中心", "事业单位")],
+    "工程": [("建筑设计院", "事业单位"), ("城市建设投资有限公司", "国有企业"), ("恒达建筑工程有限公司", "非公有制企业")],
+    "通信": [("信息网络有限公司", "国有企业")],
+    "经济": [("国有资产运营有限公司", "国有企业"), ("融资担保中心", "事业单位")],
+    "会计": [("财政事务服务中心", "事业单位"), ("会计服务有限公司", "非公有制企业")],
+    "统计": [("统计调查中心", "事业单位")],
+    "审计": [("审计服务中心", "事业单位")],
+    "艺术": [("乌兰牧骑", "事业单位")],
+    "群众文化": [("文化馆", "事业单位")],
+    "新闻": [("融媒体中心", "事业单位")],
+    "图书资料": [("图书馆", "事业单位")],
+}
+REGION_SERIES = [("中小学教师", 30), ("卫生", 25), ("农牧业", 10), ("工程", 12), ("林业", 3), ("水利", 3),
+                 ("艺术", 3), ("群众文化", 2), ("图书资料", 2), ("新闻", 2), ("经济", 3), ("会计", 3), ("统计", 1), ("审计", 1)]
+DEPARTMENT_SERIES = {
+    "D-JYJ": ["中小学教师"], "D-WJW": ["卫生"], "D-NMJ": ["农牧业"], "D-LCJ": ["林业"], "D-SWJ": ["水利"],
+    "D-WLJ": ["艺术", "群众文化", "新闻", "图书资料"], "D-GXJ": ["工程", "通信", "经济"], "D-ZJJ": ["工程"],
+    "D-KJJ": ["工程", "会计", "统计"],
+}
+UNIT_SERIES = {"U-HHVC": "高校教师", "U-HLSC": "工程", "U-SYY": "卫生"}
+EXAM_SENIOR = {"经济": SENIOR, "会计": SENIOR, "审计": ("副高级",), "统计": ("副高级",)}
+EXAM_ONLY_MID = ("经济", "会计", "统计", "审计", "翻译", "出版", "通信")
+
+
+def normalise_unit(name: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", name).split())
+
+
+def evaluator_key(evaluator_no: str, key: bytes) -> str:
+    return hmac.new(key, evaluator_no.strip().upper().encode("utf-8"), hashlib.sha256).hexdigest()[:16]
+
+
+def load_ground_truth(path: Path, pii_key: bytes | None = None) -> Counter:
+    """The ground truth as a multiset of (rule_id, severity, subject_type, subject_key).
+
+    With ``pii_key``, evaluator subjects (written as 评委编号) become evaluator_key.
+    """
+    out: Counter = Counter()
+    with Path(path).open(encoding="utf-8", newline="") as fh:
+        for r in csv.DictReader(fh):
+            key = r["subject_key"]
+            if r["subject_type"] == "evaluator" and pii_key is not None:
+                key = evaluator_key(key, pii_key)
+            out[(r["rule_id"], r["severity"], r["subject_type"], key)] += 1
+    return out
+
+
+class Generator:
+    def __init__(self, seed: int, applications: int, year: int):
+        self.rng = random.Random(seed)
+        self.n = applications
+        self.year = year
+        self.ref: Reference = load_reference(year)
+        self.truth: list[tuple[str, str, str, str]] = []
+        self.apps: list[dict] = []  # applications of the year (F1 rows)
+        self.files: list[W.FileSpec] = []
+        self.serial = 0
+        self.person_seq = 0
+        self.evaluator_seq = 0
+        self.unit_pools: dict[tuple[str, str], list[tuple[str, str]]] = {}
+        self.materials: dict[str, D] = {}
+        self.f4: dict[str, list[dict]] = defaultdict(list)
+        self.f5_extra: dict[str, list[dict]] = defaultdict(list)  # rows for F5 that are not built from apps
+        self.eval_days: dict[str, list[D]] = {}
+        self.rosters: dict[tuple[str, int], list[dict]] = defaultdict(list)
+        self.f7: list[dict] = []
+        self.ids: set[str] = set()
+        self._setup_submitters()
+
+    # ------------------------------------------------------------------ basics
+    def d(self, month: int, day: int, year: int | None = None) -> D:
+        return D(year or self.year, month, day)
+
+    def find(self, rule: str, severity: str, subject_type: str, key: str, times: int = 1) -> None:
+        for _ in range(times):
+            self.truth.append((rule, severity, subject_type, key))
+
+    def name(self) -> str:
+        return self.rng.choice(SURNAMES) + "".join(self.rng.choice(GIVEN) for _ in range(self.rng.choice((1, 2))))
+
+    def new_id(self, area: str, born: D | None = None, male: bool | None = None, digit_end: bool = False) -> str:
+        while True:
+            self.person_seq += 1
+            b = born or D(self.rng.randint(1966, 1993), self.rng.randint(1, 12), self.rng.randint(1, 28))
+            m = self.rng.random() < 0.5 if male is None else male
+            number = idcard.make(area, b, self.rng.randrange(1, 999), m)
+            if number in self.ids or (digit_end and not number[-1].isdigit()):
+                continue
+            self.ids.add(number)
+            return number
+
+    def app_no(self, prefix: str = "ZC") -> str:
+        self.serial += 1
+        return f"{prefix}{self.year}{self.serial:05d}"
+
+    def _setup_submitters(self) -> None:
+        ref = self.ref
+        self.subs: dict[str, dict] = {}
+        for code, r in ref.regions.items():
+            self.subs[code] = {"code": code, "kind": "region", "name": r["region_name"], "region_kind": r["region_kind"],
+                               "place": r["region_name"], "area": code[:6], "urban": r["region_kind"] == "市辖区"}
+        for i, (code, r) in enumerate(ref.departments.items()):
+            self.subs[code] = {"code": code, "kind": "department", "name": r["department_name"], "region_kind": None,
+                               "place": "呼和浩特市" + "直属甲乙丙丁戊己庚辛壬癸"[i], "area": "150102", "urban": True}
+        for code, r in ref.units.items():
+            self.subs[code] = {"code": code, "kind": "unit", "name": r["unit_name"], "region_kind": None,
+                               "place": r["unit_name"], "area": "150105", "urban": False}
+        for code in self.subs:
+            ends = [w.end for w in ref.submitter_windows(code)]
+            self.materials[code] = next_workday(max(ends) + 7 * DAY)
+        self.materials["U-SYY"] = self.d(10, 14)  # its unit publicity runs across the National Day holidays
+
+    def units_for(self, sub: str, series: str) -> list[tuple[str, str]]:
+        s = self.subs[sub]
+        if s["kind"] == "unit":
+            return [(s["name"], "事业单位")]
+        key = (sub, series)
+        if key not in self.unit_pools:
+            templates = UNIT_TEMPLATES[series]
+            k = min(len(templates), 1 + self.rng.randrange(len(templates)))
+            self.unit_pools[key] = [(s["place"] + t, nature) for t, nature in templates[:k]]
+        return self.unit_pools[key]
+
+    # ------------------------------------------------------------ committees
+    def committee_for(self, sub: str, series: str, level: str, route: str = "正常申报") -> str:
+        if route == "定向评价":
+            return "C-JCGJ-M"
+        if series == "高校教师":
+            return "C-GX-ZP"
+        if level in SENIOR:
+            return {
+                "中小学教师": "C-ZXXGJ-M", "工程": "C-GC-NMG", "通信": "C-GC-NMG", "卫生": "C-WS-NMG",
+                "经济": "C-JJ-NMG", "会计": "C-JJ-NMG", "统计": "C-JJ-NMG", "审计": "C-JJ-NMG",
+                "农牧业": "C-NMY-NMG", "林业": "C-NMY-NMG", "水利": "C-NMY-NMG",
+                "艺术": "C-YS-NMG", "群众文化": "C-YS-NMG", "新闻": "C-YS-NMG", "图书资料": "C-YS-NMG",
+            }[series]
+        if series == "中小学教师":
+            return {"150121": "C-ZXX-150121", "150125": "C-ZXX-150125", "150105": "C-ZH-150105"}.get(sub, "C-ZXX-M")
+        if series == "卫生":
+            return {"150122": "C-WS-150122", "U-SYY": "C-WS-SYY"}.get(sub, "C-WS-M")
+        if series == "工程":
+            return {"150105": "C-ZH-150105", "U-HLSC": "C-GC-HLSC"}.get(sub, "C-GC-M")
+        if series in ("水利", "林业"):
+            return "C-GC-M"
+        if series == "农牧业":
+            return {"150105": "C-ZH-150105"}.get(sub, "C-NMY-M")
+        if series in ("艺术", "群众文化", "新闻", "图书资料"):
+            return "C-YS-M"
+        raise KeyError((sub, series, level))
+
+    # ----------------------------------------------------------- application
+    def app(self, sub: str, series: str, level: str, route: str = "正常申报", *, date: D | None = None,
+            committee: str | None = None, unit: tuple[str, str] | None = None, **kw) -> dict:
+        rng, s = self.rng, self.subs[sub]
+        committee = committee or self.committee_for(sub, series, level, route)
+        male = rng.random() < 0.5
+        born = D(rng.randint(1968, 1990), rng.randint(1, 12), rng.randint(1, 28))
+        id_number = kw.pop("id_number", None) or self.new_id(s["area"], born, male)
+        born = idcard.birth_date(id_number)
+        unit_name, nature = unit or rng.choice(self.units_for(sub, series))
+        current_level = level if route == "转系列" else LEVEL_DOWN.get(level, "无")
+        if route in ("考核认定", "直接申报"):
+            current_level = "无" if level in ("中级", "初级") else "中级"
+        grad = D(min(born.year + 22 + rng.randint(0, 3), 2015), 7, 1)
+        specialty = rng.choice([x for x in SPECIALTIES[series] if x != "乌兰牧骑"] or SPECIALTIES[series])
+        if route == "定向评价" and series == "艺术":
+            specialty = "乌兰牧骑"
+        grassroots = s["kind"] == "region" and s["region_kind"] != "市辖区"
+        if route == "定向评价":
+            workplace = rng.choice(("旗县区直", "乡镇及以下"))
+        elif grassroots:
+            workplace = rng.choice(("旗县区直", "乡镇及以下", "乡镇及以下"))
+        else:
+            workplace = "市直" if s["kind"] != "region" else rng.choice(("市直", "旗县区直"))
+        title_names = self.ref.series.get(series, {})
+        level_col = {"正高级": "level_zhenggao", "副高级": "level_fugao", "中级": "level_zhongji", "初级": "level_chuji"}
+        if current_level == "无":
+            current_title, title_date = "无", None
+        else:
+            other = series if route != "转系列" else ("工程" if series != "工程" else "农牧业")
+            current_title = self.ref.series[other][level_col[current_level]]
+            title_date = D(rng.randint(2008, 2019), rng.randint(1, 12), rng.randint(1, 28))
+        exam = "是" if level in EXAM_SENIOR.get(series, ()) else "不适用"
+        if date is None:
+            w = self.ref.window(sub, committee, level)
+            if w is None:
+                w = self.ref.window(sub, None, "中级")
+            days = [w.start + i * DAY for i in range((w.end - w.start).days + 1)]
+            days = [x for x in days if x.weekday() < 5] or days
+            date = rng.choice(days)
+        a = {
+            "_sub": sub, "_counts": True, "_f5": "auto", "_directed": route == "定向评价",
+            "seq_no": None, "application_no": self.app_no("" if sub == "D-ZJJ" else "ZC"), "name": self.name(),
+            "gender": idcard.gender(id_number), "id_type": "居民身份证", "id_number": id_number,
+            "birth_date": born if rng.random() < 0.5 else None,
+            "unit_name": unit_name, "unit_nature": nature, "unit_affiliation": "本市", "has_entrust_letter": False,
+            "personnel_status": "在职", "transfer_in_date": None, "workplace_level": workplace,
+            "education": rng.choice(("大学本科", "大学本科", "硕士研究生")), "education_mode": "全日制",
+            "graduation_date": grad, "major": specialty, "current_title": current_title, "current_level": current_level,
+            "current_title_date": title_date,
+            "current_title_appointed_date": (title_date + 30 * DAY) if title_date and rng.random() < 0.6 else None,
+            "professional_years": rng.randint(6, 28), "current_post_years": rng.randint(2, 12),
+            "grassroots_years": rng.randint(1, 15), "series": series, "specialty": specialty, "level": level,
+            "route": route, "exception_basis": None, "had_exception_before": False, "exam_passed": exam,
+            "over_post": False, "committee_code": committee, "application_date": date,
+            "unit_publicity_start": None, "unit_publicity_end": None, "integrity_pledge": True,
+        }
+        if s["kind"] == "unit":
+            a["workplace_level"] = "市直"
+        if route == "直接申报":
+            a.update(unit_nature="非公有制企业", education="大学本科")
+            if level == "中级":
+                a["professional_years"] = max(a["professional_years"], 5)
+            else:
+                a["professional_years"] = max(a["professional_years"], 12)
+        pub_start = next_workday(date - rng.randint(12, 25) * DAY)
+        a["unit_publicity_start"], a["unit_publicity_end"] = period_of(pub_start, 5 + rng.randint(0, 3))
+        a.update(kw)
+        self.apps.append(a)
+        return a
+
+    # ------------------------------------------------------------ background
+    def background(self) -> None:
+        rng = self.rng
+        subs = list(self.subs)
+        counts = Counter({s: 3 for s in subs})
+        for _ in range(max(0, self.n - sum(counts.values()))):
+            counts[rng.choices(subs, weights=[5 if self.subs[s]["kind"] == "region" else 3 if self.subs[s]["kind"] == "department" else 2 for s in subs])[0]] += 1
+        directed_regions = [c for c, s in self.subs.items() if s["region_kind"] == "旗县"]
+        n_directed = max(6, self.n // 20)
+        for code in subs:
+            s = self.subs[code]
+            for _ in range(counts[code]):
+                if s["kind"] == "region" and code in directed_regions and n_directed > 0 and rng.random() < 0.25:
+                    n_directed -= 1
+                    series = rng.choice(["卫生", "中小学教师", "农牧业", "林业", "水利", "艺术"])
+                    self.app(code, series, "副高级", "定向评价", unit_nature="事业单位",
+                             unit=self._directed_unit(code, series))
+                    continue
+                if s["kind"] == "region":
+                    series = rng.choices([x for x, _ in REGION_SERIES], [w for _, w in REGION_SERIES])[0]
+                elif s["kind"] == "department":
+                    series = rng.choice(DEPARTMENT_SERIES[code])
+                else:
+                    series = UNIT_SERIES[code]
+                level = self._level(code, series)
+                route = "正常申报"
+                roll = rng.random()
+                if roll < 0.05 and level == "中级" and series in ("工程", "会计"):
+                    route = "直接申报"
+                    series = "工程"
+                    self.app(code, series, level, route,
+                             unit=(self.subs[code]["place"] + "恒达建筑工程有限公司", "非公有制企业"))
+                    continue
+                if roll < 0.08 and level in ("中级", "副高级") and series not in EXAM_ONLY_MID:
+                    route = "转系列"
+                self.app(code, series, level, route)
+
+    def _directed_unit(self, code: str, series: str) -> tuple[str, str]:
+        pool = [u for u in self.units_for(code, series) if u[1] == "事业单位"]
+        return pool[0]
+
+    def _level(self, code: str, series: str) -> str:
+        rng = self.rng
+        if code in ("U-HLSC", "U-SYY"):
+            return "中级" if code == "U-SYY" or rng.random() < 0.7 else "副高级"
+        if series in EXAM_ONLY_MID:
+            return rng.choice(("副高级", "副高级", "正高级"))
+        levels = ["中级"] * 6 + ["副高级"] * 4 + ["正高级"]
+        if series == "中小学教师":
+            levels = ["中级"] * 6 + ["副高级"] * 4  # 正高级 teachers are the fixed QTA-01 set
+        if code in self.ref.departments and series in ("通信",):
+            levels = ["副高级"]
+        return rng.choice(levels)
+
+    # ------------------------------------------------------------- injections
+    def injections(self) -> None:
+        """Each breach on its own, plus clean boundary twins (no finding)."""
+        y, d, find = self.year, self.d, self.find
+        V, A = VIOLATION, ADVISORY
+
+        def app(sub, series, level, route="正常申报", **kw):
+            return self.app(sub, series, level, route, **kw)
+
+        # every committee with outcomes gets a few applications that are surely evaluated
+        for sub, series, level, route in (
+            ("D-WLJ", "艺术", "中级", "正常申报"), ("D-WLJ", "群众文化", "中级", "正常申报"),
+            ("D-WLJ", "群众文化", "副高级", "正常申报"), ("D-WLJ", "新闻", "副高级", "正常申报"),
+            ("150125", "中小学教师", "中级", "正常申报"), ("150122", "卫生", "中级", "正常申报"),
+            ("U-HLSC", "工程", "中级", "正常申报"), ("150105", "中小学教师", "中级", "正常申报"),
+            ("D-KJJ", "会计", "副高级", "正常申报"), ("D-WJW", "卫生", "副高级", "正常申报"),
+            ("D-NMJ", "农牧业", "副高级", "正常申报"), ("D-JYJ", "中小学教师", "中级", "正常申报"),
+            ("150121", "农牧业", "副高级", "定向评价"), ("150123", "卫生", "副高级", "定向评价"),
+            ("U-HHVC", "高校教师", "中级", "正常申报"), ("D-ZJJ", "工程", "中级", "正常申报"),
+            ("150124", "农牧业", "中级", "正常申报"), ("D-WJW", "卫生", "中级", "正常申报"),
+            ("150121", "中小学教师", "中级", "正常申报"), ("D-LCJ", "林业", "副高级", "正常申报"),
+            ("150104", "工程", "副高级", "正常申报"), ("D-SWJ", "水利", "中级", "正常申报"),
+        ):
+            for _ in range(2):
+                kw = {"unit": self._directed_unit(sub, series)} if route == "定向评价" else {}
+                app(sub, series, level, route, _f5={}, **kw)
+        # ---- ELG-01 (void) / clean 高技能人才 twin
+        a = app("150121", "工程", "副高级", personnel_status="离退休")
+        find("ELG-01", V, "application", a["application_no"])
+        app("150121", "工程", "正高级", personnel_status="高技能人才", current_level="中级",
+            current_title="工程师")  # ELG-09 exempt: no finding
+        # ---- ELG-02: 蒙医 at 中级 (exam-only); twin: 临床医学 at 中级
+        a = app("D-WJW", "卫生", "中级", specialty="蒙医内科")
+        find("ELG-02", V, "application", a["application_no"])
+        # ---- ELG-03
+        a = app("150122", "经济", "副高级", exam_passed="否")
+        find("ELG-03", V, "application", a["application_no"])
+        a = app("D-KJJ", "会计", "正高级", exam_passed="不适用")
+        find("ELG-03", V, "application", a["application_no"])
+        a = app("150123", "卫生", "副高级", specialty="蒙药", exam_passed="否")
+        find("ELG-03", V, "application", a["application_no"])
+        app("150123", "卫生", "副高级", specialty="蒙药", exam_passed="是")  # clean twin
+        app("150121", "审计", "正高级", exam_passed="不适用")  # 审计 needs the exam only at 副高级
+        app("D-GXJ", "经济", "正高级", "破格申报", exception_basis="四(四)3", exam_passed="不适用",
+            current_level="副高级", current_title="高级经济师")  # 四(四)3 exempts the exam
+        # ---- ELG-04 (urban, not township, grassroots < 1 or missing)
+        a = app("D-JYJ", "中小学教师", "副高级", workplace_level="市直", grassroots_years=0.5)
+        find("ELG-04", A, "application", a["application_no"])
+        a = app("150102", "卫生", "副高级", specialty="内科", workplace_level="市直", grassroots_years=None)
+        find("ELG-04", A, "application", a["application_no"])
+        app("D-JYJ", "中小学教师", "副高级", workplace_level="市直", grassroots_years=1)  # boundary: exactly 1
+        app("150121", "中小学教师", "副高级", workplace_level="旗县区直", grassroots_years=0)  # not urban
+        app("150103", "卫生", "副高级", specialty="护理", workplace_level="市直", grassroots_years=0)  # not a doctor
+        # ---- ELG-05 直接申报
+        gx = self.subs["D-GXJ"]["place"]
+        priv = (gx + "恒达建筑工程有限公司", "非公有制企业")
+        a = app("D-GXJ", "工程", "中级", "直接申报", unit=(gx + "建筑设计院", "事业单位"),
+                unit_nature="事业单位", professional_years=9)
+        find("ELG-05", V, "application", a["application_no"])
+        a = app("D-GXJ", "工程", "中级", "直接申报", unit=priv, professional_years=4.5)
+        find("ELG-05", V, "application", a["application_no"])
+        a = app("D-GXJ", "工程", "正高级", "直接申报", unit=priv,
+                professional_years=20, committee="C-GC-NMG")
+        find("ELG-05", V, "application", a["application_no"])
+        app("D-GXJ", "工程", "中级", "直接申报", unit=priv, professional_years=5)  # boundary: exactly 5
+        app("D-GXJ", "工程", "中级", "直接申报", unit=priv, education="大学专科", professional_years=8)
+        app("D-GXJ", "工程", "副高级", "直接申报", unit=priv, professional_years=12)  # boundary: exactly 12
+        # ---- ELG-06 考核认定
+        a = app("D-ZJJ", "工程", "中级", "考核认定", education="硕士研究生", professional_years=1.5,
+                workplace_level="市直")
+        find("ELG-06", V, "application", a["application_no"])
+        a = app("D-ZJJ", "工程", "中级", "考核认定", education="博士研究生", education_mode="非全日制",
+                professional_years=3)
+        find("ELG-06", V, "application", a["application_no"])
+        app("D-ZJJ", "工程", "中级", "考核认定", education="博士研究生", professional_years=0)
+        app("D-ZJJ", "工程", "中级", "考核认定", education="硕士研究生", professional_years=2)  # boundary
+        app("150124", "农牧业", "中级", "考核认定", education="硕士研究生", professional_years=1,
+            workplace_level="乡镇及以下", committee="C-NMY-M")  # grassroots boundary
+        app("D-WJW", "卫生", "副高级", "考核认定", personnel_status="博士后", education="博士研究生",
+            specialty="药学")
+        app("150172", "工程", "初级", "考核认定", unit=("个体执业(赵工)", "自由职业"), professional_years=3,
+            grassroots_years=1)  # 初级 for 自由职业: no ELG-06, no ELG-11; no window applies
+        # ---- ELG-07
+        a = app("150121", "工程", "副高级", "破格申报", exception_basis="四(四)4", had_exception_before=True,
+                workplace_level="乡镇及以下")
+        find("ELG-07", A, "application", a["application_no"])
+        # history-based ELG-07 and its twins are made in history()
+        # ---- ELG-08 转系列
+        a = app("150125", "农牧业", "中级", "转系列", current_post_years=0.5, committee="C-NMY-M")
+        find("ELG-08", V, "application", a["application_no"])
+        a = app("150125", "农牧业", "中级", "转系列", current_level="副高级", current_title="高级工程师",
+                committee="C-NMY-M")
+        find("ELG-08", V, "application", a["application_no"])
+        app("150125", "农牧业", "中级", "转系列", current_post_years=1, committee="C-NMY-M")  # boundary
+        # ---- ELG-09
+        a = app("150104", "工程", "正高级", current_level="中级", current_title="工程师")
+        find("ELG-09", V, "application", a["application_no"])
+        a = app("150104", "工程", "副高级", "破格申报", exception_basis=None)
+        find("ELG-09", V, "application", a["application_no"])
+        a = app("150104", "工程", "副高级", personnel_status="军转干部", current_level="无", current_title="无",
+                current_title_date=None, transfer_in_date=d(3, 1, y - 7))
+        find("ELG-09", V, "application", a["application_no"])
+        app("150104", "工程", "副高级", personnel_status="军转干部", current_level="无", current_title="无",
+            current_title_date=None, transfer_in_date=d(3, 1, y - 3))  # exempt
+        # ---- ELG-10 (cutoff 2021-12-31)
+        cutoff = self.ref.deadlines["CUTOFF-SENIORITY"]
+        a = app("150105", "卫生", "副高级", graduation_date=cutoff + DAY)
+        find("ELG-10", V, "application", a["application_no"])
+        a = app("150105", "卫生", "副高级", current_title_date=cutoff + 60 * DAY)
+        find("ELG-10", V, "application", a["application_no"])
+        app("150105", "卫生", "副高级", graduation_date=cutoff, current_title_date=cutoff)  # boundary
+        # ---- ELG-11
+        a = app("150122", "工程", "初级", current_level="无", current_title="无", current_title_date=None,
+                unit=("托克托县建筑设计院", "事业单位"), committee="C-GC-M")
+        find("ELG-11", A, "application", a["application_no"])
+        # ---- ELG-12 定向评价
+        a = app("150121", "卫生", "副高级", "定向评价", unit=("土默特左旗医疗投资有限公司", "国有企业"))
+        find("ELG-12", V, "application", a["application_no"])
+        a = app("150125", "艺术", "副高级", "定向评价", specialty="声乐", unit=self._directed_unit("150125", "艺术"))
+        find("ELG-12", V, "application", a["application_no"])
+        a = app("D-WJW", "卫生", "副高级", "定向评价", unit=self._directed_unit("D-WJW", "卫生"),
+                workplace_level="旗县区直")
+        find("ELG-12", V, "application", a["application_no"])
+        a = app("150122", "中小学教师", "副高级", "定向评价", workplace_level="市直",
+                unit=self._directed_unit("150122", "中小学教师"))
+        find("ELG-12", V, "application", a["application_no"])
+        # ---- ELG-13 破格
+        a = app("150123", "工程", "副高级", "破格申报", exception_basis="四(四)4", workplace_level="市直")
+        find("ELG-13", V, "application", a["application_no"])
+        a = app("150123", "工程", "副高级", "破格申报", exception_basis="四(七)9")
+        find("ELG-13", V, "application", a["application_no"])
+        a = app("150123", "农牧业", "中级", "破格申报", exception_basis="四(五)3", workplace_level="乡镇及以下",
+                education="大学本科", grassroots_years=1.5, committee="C-NMY-M")
+        find("ELG-13", V, "application", a["application_no"])
+        a = app("150123", "工程", "副高级", "破格申报", exception_basis="四(四)3")
+        find("ELG-13", V, "application", a["application_no"])
+        # clean 破格 twins
+        app("150123", "工程", "副高级", "破格申报", exception_basis="四(四)1")
+        app("150123", "工程", "副高级", "破格申报", exception_basis="四(四)2")
+        app("150123", "工程", "副高级", "破格申报", exception_basis="四(四)4", workplace_level="乡镇及以下")
+        app("150123", "农牧业", "中级", "破格申报", exception_basis="四(五)3", workplace_level="乡镇及以下",
+            education="大学本科", grassroots_years=2, committee="C-NMY-M")
+        app("150123", "农牧业", "中级", "破格申报", exception_basis="四(五)3", workplace_level="乡镇及以下",
+            education="大学专科", grassroots_years=4, committee="C-NMY-M")
+        app("150123", "农牧业", "副高级", "破格申报", exception_basis="四(五)2", workplace_level="旗县区直",
+            professional_years=30)
+        app("150123", "农牧业", "副高级", "破格申报", exception_basis="四(五)2", workplace_level="乡镇及以下",
+            professional_years=22, grassroots_years=20)
+        app("150123", "工程", "副高级", "破格申报", exception_basis="四(九)4")
+        app("150123", "工程", "副高级", "破格申报", exception_basis="四(四)5", personnel_status="原公务员调入",
+            transfer_in_date=d(5, 1, y - 2))
+        # ---- CHN-01: one person, same level, two committees (two series, no CHN-02)
+        pid = self.new_id("150121")
+        a1 = app("150121", "工程", "副高级", id_number=pid, committee="C-GC-NMG")
+        a2 = app("150121", "农牧业", "副高级", id_number=pid, committee="C-NMY-NMG")
+        a2["name"] = a1["name"]
+        find("CHN-01", A, "application", a1["application_no"])
+        find("CHN-01", A, "application", a2["application_no"])
+        # ---- CHN-02: one unit, series and level to two committees
+        school = ("土默特左旗察素齐镇第三中学", "事业单位")
+        app("150121", "中小学教师", "中级", unit=school, committee="C-ZXX-150121")
+        app("150121", "中小学教师", "中级", unit=school, committee="C-ZXX-M")
+        find("CHN-02", V, "unit", normalise_unit(school[0]))
+        # directed and not directed are compared separately: no finding
+        school2 = ("土默特左旗毕克齐镇中学", "事业单位")
+        app("150121", "中小学教师", "副高级", "定向评价", unit=school2, workplace_level="乡镇及以下")
+        app("150121", "中小学教师", "副高级", unit=school2)
+        # ---- CHN-03: an unknown code (one inside, one outside the submitter's window), an unfiled committee
+        w = self.ref.window("150124", None, "中级")
+        odd = ("清水河县交通工程质量监督站", "事业单位")
+        app("150124", "工程", "中级", committee="C-GC-999", date=w.start, _f5=None, unit=odd)
+        a = app("150124", "工程", "中级", committee="C-GC-999", date=w.start - DAY, _f5=None, unit=odd)
+        find("CHN-03", V, "committee", "C-GC-999")
+        find("SCH-01", V, "application", a["application_no"])
+        app("U-SYY", "卫生", "中级", committee="C-WS-SYY", _f5=None)
+        find("CHN-03", V, "committee", "C-WS-SYY")
+        find("CHN-03", V, "committee", "C-YS-NMG")  # its evaluation starts before filed_date (see outcomes)
+        # ---- CHN-04
+        a = app("150103", "出版", "副高级", committee="C-YS-NMG", unit=("回民区图书馆", "事业单位"))
+        find("CHN-04", V, "application", a["application_no"])
+        a = app("150103", "工程", "副高级", committee="C-GC-M", unit=("回民区市政工程设计所", "事业单位"))
+        find("CHN-04", V, "application", a["application_no"])
+        app("150103", "工程", "初级", "考核认定", committee="C-GC-M", unit=("个体执业(钱工)", "自由职业"),
+            professional_years=2)  # 中级 committee covers 初级
+        # ---- CHN-05 (void)
+        a = app("D-GXJ", "工程", "副高级", unit=("中国移动内蒙古分公司呼和浩特工程部", "国有企业"),
+                unit_affiliation="驻呼中央单位", has_entrust_letter=False)
+        find("CHN-05", V, "application", a["application_no"])
+        app("D-GXJ", "工程", "副高级", unit=("中国联通呼和浩特分公司工程部", "国有企业"),
+            unit_affiliation="外省区驻呼单位", has_entrust_letter=True)
+        # ---- POS-01 (teacher 副高级 over the posts); counts for QTA-02 of a region with many posts
+        a = app("150121", "中小学教师", "副高级", over_post=True, unit=self._directed_unit("150121", "中小学教师"))
+        find("POS-01", V, "application", a["application_no"])
+        # ---- POS-02: a unit's senior applications outnumber its vacant posts (F2 built below)
+        self.pos02_unit = ("和林格尔县第二人民医院", "150123")
+        for _ in range(3):
+            app("150123", "卫生", "副高级", unit=(self.pos02_unit[0], "事业单位"))
+        find("POS-02", V, "unit", normalise_unit(self.pos02_unit[0]))
+        # ---- POS-03: F2 arithmetic (below) and an over-post application outside 事业单位
+        self.pos03_unit = ("清水河县水务服务中心", "150124")
+        find("POS-03", A, "unit", normalise_unit(self.pos03_unit[0]))
+        unit = ("武川县城市建设投资有限公司", "国有企业")
+        app("150125", "工程", "副高级", over_post=True, unit=unit)
+        find("POS-03", A, "unit", normalise_unit(unit[0]))
+        # ---- QTA-02: exactly 5 % (D-WJW) vs one more (D-NMJ); F2 sized in f2()
+        self.qta02 = {}
+        for code, series, extra in (("D-WJW", "卫生", 0), ("D-NMJ", "农牧业", 1)):
+            senior = [x for x in self.apps if x["_sub"] == code and x["level"] in SENIOR and x["unit_nature"] == "事业单位"]
+            need = sum(1 for x in senior if not x["over_post"])
+            c = max(2, (need + len({x["unit_name"] for x in senior}) + 25) // 20 + 1)
+            self.qta02[code] = c
+            unit = [u for u in self.units_for(code, series) if u[1] == "事业单位"][0]
+            for _ in range(c + extra):
+                app(code, series, "副高级", over_post=True, unit=unit, specialty=SPECIALTIES[series][0])
+        find("QTA-02", V, "submitter", "D-NMJ")
+        # ---- QTA-01: 13 valid passes of 中小学教师 正高级 (limit 12) and a 14th pass that is void
+        for i in range(14):
+            sub = ("D-JYJ", "150121", "150123", "150104")[i % 4]
+            a = app(sub, "中小学教师", "正高级", _f5={"outcome": "通过"})
+            if i == 13:
+                a["_f5"] = {"outcome": "通过", "members_expected": 9, "members_present": 5, "votes_for": 5}
+                find("COM-03", V, "application", a["application_no"])
+        find("QTA-01", V, "city", "1501")
+        # ---- SCH-01: first and last day of the window (clean) and one day outside (breach)
+        for sub, series, level in (("150121", "中小学教师", "中级"), ("D-ZJJ", "工程", "中级"),
+                                   ("U-HHVC", "高校教师", "副高级"), ("150122", "卫生", "副高级")):
+            committee = self.committee_for(sub, series, level)
+            w = self.ref.window(sub, committee, level)
+            app(sub, series, level, date=w.start)
+            app(sub, series, level, date=w.end)
+            a = app(sub, series, level, date=w.start - DAY)
+            find("SCH-01", V, "application", a["application_no"])
+            a = app(sub, series, level, date=w.end + DAY)
+            find("SCH-01", V, "application", a["application_no"])
+        # ---- PUB-01 unit publicity
+        m = self.materials["150104"]
+        a = app("150104", "卫生", "中级", unit_publicity_start=None, unit_publicity_end=None)
+        find("PUB-01", V, "application", a["application_no"])
+        a = app("150104", "卫生", "中级")
+        a["unit_publicity_start"], a["unit_publicity_end"] = period_of(next_workday(a["application_date"] - 20 * DAY), 4)
+        find("PUB-01", V, "application", a["application_no"])
+        a = app("150104", "卫生", "中级", unit_publicity_start=m - 9 * DAY, unit_publicity_end=m)
+        find("PUB-01", V, "application", a["application_no"])
+        a = app("150104", "卫生", "中级", unit_publicity_start=m - 9 * DAY, unit_publicity_end=m - DAY)  # clean
+        a = app("U-SYY", "卫生", "中级", unit_publicity_start=d(9, 29), unit_publicity_end=d(10, 10), _f5=None)
+        a = app("U-SYY", "卫生", "中级", unit_publicity_start=d(9, 29), unit_publicity_end=d(10, 9), _f5=None)
+        find("PUB-01", V, "application", a["application_no"])
+        # ---- FIL-02 integrity pledge
+        a = app("150105", "工程", "中级", integrity_pledge=False)
+        find("FIL-02", V, "application", a["application_no"])
+        a = app("150105", "工程", "中级", integrity_pledge=None)  # blank takes the default 否
+        find("FIL-02", V, "application", a["application_no"])
+        # ---- FIL-03: one number from two submitters (left out of everything else)
+        a1 = app("150102", "工程", "中级", _f5=None, _counts=False)
+        a2 = app("150103", "工程", "中级", _f5=None, _counts=False)
+        a2["application_no"] = a1["application_no"]
+        find("FIL-03", V, "application", a1["application_no"])
+        # ---- INT-01 blacklist: within 3 years (breach), exactly 3 years and after the application (none)
+        for delta, hit in ((1, True), (0, False)):
+            a = app("150102", "中小学教师", "中级")
+            rec = add_years(a["application_date"], -3) + delta * DAY
+            self.f7.append(self._f7_row(a, rec, history=rec.year < y))
+            if hit:
+                find("INT-01", A, "application", a["application_no"])
+        a = app("150102", "中小学教师", "中级")
+        self.f7.append(self._f7_row(a, a["application_date"] + 5 * DAY))
+        self.int01_superseded = app("150102", "中小学教师", "中级")  # only in the superseded F7 file
+
+        # ---- COM-03 votes: exactly two thirds (clean) and one fewer (breach)
+        a = app("D-ZJJ", "工程", "副高级", _f5={"outcome": "通过", "members_expected": 9, "members_present": 6, "votes_for": 4})
+        a = app("D-ZJJ", "工程", "副高级", _f5={"outcome": "通过", "members_expected": 9, "members_present": 5, "votes_for": 5})
+        find("COM-03", V, "application", a["application_no"])
+        a = app("D-ZJJ", "工程", "副高级", _f5={"outcome": "通过", "members_expected": 9, "members_present": 6, "votes_for": 3})
+        find("COM-03", V, "application", a["application_no"])
+        app("D-ZJJ", "工程", "副高级", _f5={"outcome": "未通过", "members_expected": 9, "members_present": 6, "votes_for": 3})
+        # ---- COM-04: F5 differs from F1 (ID, level, committee); F5 without F1 comes from the superseded roster
+        a = app("D-SWJ", "水利", "副高级", _f5={**{"id_number": self.new_id("150102")}, "_unmatched": True})
+        find("COM-04", V, "application", a["application_no"])
+        a = app("D-SWJ", "水利", "副高级", _f5={**{"level": "正高级"}, "_unmatched": True})
+        find("COM-04", V, "application", a["application_no"])
+        a = app("D-SWJ", "水利", "中级", _f5={**{"committee_code": "C-NMY-M"}, "_unmatched": True})
+        find("COM-04", V, "application", a["application_no"])
+
+        # ---- COM-04: an F5 row whose application only the superseded roster of 150103 lists
+        self.gone = gone = app("150103", "卫生", "中级", _f5=None, _counts=False)
+        self.apps.remove(gone)
+        self.f5_extra["C-WS-M"].append({**self.outcome_row(gone, evaluation_date=self.eval_days["C-WS-M"][1]),
+                                        "_unmatched": True})
+        find("COM-04", V, "application", gone["application_no"])
+
+    def _f7_row(self, a: dict, rec: D, history: bool = False) -> dict:
+        return {"id_type": "居民身份证", "id_number": a["id_number"], "name": a["name"], "record_date": rec,
+                "reason": "申报材料弄虚作假", "_history": history}
+
+    # ------------------------------------------------------------- outcomes
+    def schedules(self) -> None:
+        d = self.d
+        ev = {
+            "C-GC-NMG": [d(8, 22), d(8, 23), d(8, 24)], "C-WS-NMG": [d(8, 22), d(8, 23)],
+            "C-JJ-NMG": [d(8, 24)], "C-NMY-NMG": [d(8, 23), d(8, 24)], "C-YS-NMG": [d(8, 23)],
+            "C-ZXXGJ-M": [d(8, 29), d(8, 30)], "C-JCGJ-M": [d(8, 31)],
+            "C-ZXX-M": [d(9, 26), d(9, 27), d(9, 28)], "C-GC-M": [d(8, 17), d(8, 18), d(8, 19)],
+            "C-NMY-M": [d(9, 27), d(9, 28)], "C-WS-M": [d(8, 16), d(8, 17), d(8, 18)], "C-YS-M": [d(8, 16)],
+            "C-ZXX-150121": [d(8, 22), d(8, 23)], "C-ZXX-150125": [d(8, 16), d(8, 17)],
+            "C-WS-150122": [d(9, 26), d(9, 28)], "C-ZH-150105": [d(9, 27), d(9, 30)],
+            "C-GX-ZP": [d(9, 5), d(9, 6), d(9, 7)], "C-GC-HLSC": [d(8, 29)],
+        }
+        self.eval_days = ev
+
+    def outcome_row(self, a: dict, **over) -> dict:
+        rng = self.rng
+        committee = over.get("committee_code", a["committee_code"])
+        days = self.eval_days[committee]
+        passed = rng.random() < 0.72
+        if "outcome" in over:
+            passed = over["outcome"] == "通过"
+        expected = rng.choice((9, 11, 13, 15, 17, 19, 21, 23, 25))
+        present = expected - rng.randint(0, 2)
+        need = (2 * present + 2) // 3
+        votes = rng.randint(need, present) if passed else rng.randint(0, need - 1)
+        if a["_directed"]:
+            group = "定向评价组"
+        elif a["unit_nature"] in ("非公有制企业", "社会组织", "自由职业"):
+            group = "非公组"
+        elif a["workplace_level"] == "乡镇及以下":
+            group = "基层组"
+        else:
+            group = "普通组"
+        row = {
+            "committee_code": committee, "application_no": a["application_no"], "name": a["name"],
+            "id_type": "居民身份证", "id_number": a["id_number"], "series": a["series"], "level": a["level"],
+            "group_name": group, "evaluation_date": rng.choice(days[1:] or days) if len(days) > 1 else days[0],
+            "members_expected": expected, "members_present": present, "votes_for": votes,
+            "outcome": "通过" if passed else "未通过",
+        }
+        row.update(over)
+        return row
+
+    def outcomes(self) -> dict[str, list[dict]]:
+        rng = self.rng
+        by: dict[str, list[dict]] = defaultdict(list)
+        for a in self.apps:
+            spec = a["_f5"]
+            if spec is None or a["committee_code"] not in self.eval_days:
+                continue
+            if spec == "auto":
+                if rng.random() < 0.08:
+                    continue  # 未评审
+                spec = {}
+            row = self.outcome_row(a, **spec)
+            by[row["committee_code"]].append(row)
+        for c, rows in self.f5_extra.items():
+            by[c].extend(rows)
+        # every committee's first evaluation day carries at least one matched row
+        for c, rows in by.items():
+            first = self.eval_days[c][0]
+            matched = [r for r in rows if not r.get("_unmatched")]
+            if matched and not any(r["evaluation_date"] == first for r in matched):
+                matched[0]["evaluation_date"] = first
+            last = self.eval_days[c][-1]
+            if len(self.eval_days[c]) > 1 and matched and not any(r["evaluation_date"] == last for r in matched):
+                matched[-1]["evaluation_date"] = last
+        # CHN-03: C-YS-NMG evaluated one application before its filed_date
+        rows = [r for r in by["C-YS-NMG"] if not r.get("_unmatched")]
+        filed = D.fromisoformat(self.ref.committees["C-YS-NMG"]["filed_date"])
+        rows[0]["evaluation_date"] = filed - DAY
+        return by
+
+    # --------------------------------------------------------------- F2 / F3
+    def f2_rows(self) -> dict[str, list[dict]]:
+        rng = self.rng
+        senior = Counter()
+        for a in self.apps:
+            if a["_counts"] and a["level"] in SENIOR and not a["over_post"]:
+                senior[(a["_sub"], a["unit_name"])] += 1
+        out: dict[str, list[dict]] = defaultdict(list)
+        units: dict[str, list[str]] = defaultdict(list)
+        for (sub, _series), pool in sorted(self.unit_pools.items()):
+            for name, nature in pool:
+                if nature == "事业单位" and name not in units[sub]:
+                    units[sub].append(name)
+        for a in self.apps:
+            if a["unit_nature"] == "事业单位" and a["unit_name"] not in units[a["_sub"]]:
+                units[a["_sub"]].append(a["unit_name"])
+        for code in self.subs:
+            if code == "U-SYY":
+                units[code] = [self.subs[code]["name"]]
+        for sub in sorted(units):
+            names = units[sub]
+            if sub in self.qta02:
+                total = 20 * self.qta02[sub]
+                vac = [senior[(sub, n)] for n in names]
+                filled = [0] * len(names)
+                rest = total - sum(vac)
+                assert rest >= 0, (sub, total, vac)
+                for i in range(rest):
+                    filled[i % len(names)] += 1
+                rows = [{"unit_name": n, "senior_posts_set": f + v, "senior_posts_filled": f,
+                         "senior_posts_vacant": v, "senior_recommended": v} for n, f, v in zip(names, filled, vac)]
+                assert sum(r["senior_posts_set"] for r in rows) == total
+            else:
+                rows = []
+                for n in names:
+                    v = senior[(sub, n)] + rng.randint(0, 2)
+                    f = rng.randint(10, 40)
+                    if (sub, n) == (self.pos02_unit[1], self.pos02_unit[0]):
+                        v = senior[(sub, n)] - 1
+                    rows.append({"unit_name": n, "senior_posts_set": f + v, "senior_posts_filled": f,
+                                 "senior_posts_vacant": v, "senior_recommended": senior[(sub, n)]})
+            out[sub] = rows
+        # POS-03: set − filled ≠ vacant (a unit without senior applications)
+        out[self.pos03_unit[1]].append({"unit_name": self.pos03_unit[0], "senior_posts_set": 10,
+                                        "senior_posts_filled": 7, "senior_posts_vacant": 2, "senior_recommended": 0})
+        return out
+
+    def f3_rows(self) -> dict[str, list[dict]]:
+        rng = self.rng
+        directed = Counter()
+        for a in self.apps:
+            if a["_counts"] and a["_directed"] and self.subs[a["_sub"]]["kind"] == "region":
+                field = DIRECTED_FIELD.get(a["series"])
+                if a["series"] == "艺术" and "乌兰牧骑" not in (a["specialty"] or ""):
+                    field = None
+                if field:
+                    directed[(a["_sub"], field)] += 1
+        out: dict[str, list[dict]] = {}
+        deadline = self.ref.deadlines["DIRECTED-POSTS"]
+        for code, s in self.subs.items():
+            if s["region_kind"] not in ("市辖区", "旗县"):
+                continue
+            if code == "150102":
+                self.find("SCH-05", VIOLATION, "region", code)  # sends no F3
+                continue
+            fields = sorted({f for (r, f) in directed if r == code})
+            if not fields:
+                fields = [rng.choice(("中小学教师", "基层卫生", "农牧业"))]
+            if code == "150124":
+                fields = sorted(set(fields) | {"农牧业"})
+            extra = [f for f in forms.DIRECTED_FIELDS if f not in fields and f != "乌兰牧骑"]
+            fields += rng.sample(extra, k=min(len(extra), rng.randint(0, 2)))
+            rows = []
+            for f in fields:
+                n = directed[(code, f)]
+                vacant = n + rng.randint(0, 2)
+                planned = rng.randint(n, vacant)
+                if (code, f) == ("150123", "基层卫生"):
+                    assert n >= 1
+                    vacant = planned = n - 1
+                    self.find("QTA-04", VIOLATION, "region_field", f"{code}/{f}")
+                if (code, f) == ("150124", "农牧业"):
+                    planned = vacant + 1
+                    self.find("QTA-03", VIOLATION, "region_field", f"{code}/{f}")
+                if (code, f) == ("150121", "基层卫生"):
+                    planned = vacant  # boundary: equal is compliant
+                date = deadline - rng.randint(3, 25) * DAY
+                rows.append({"field": f, "directed_posts": vacant + rng.randint(0, 10), "vacant_posts": vacant,
+                             "planned_applications": planned, "submitted_date": date})
+            if code == "150103" and rows:
+                rows[-1]["submitted_date"] = deadline  # boundary: on the deadline
+            if code == "150104":
+                rows[-1]["submitted_date"] = deadline + DAY
+                self.find("SCH-05", VIOLATION, "region", code)
+            out[code] = rows
+        return out
+
+    # ------------------------------------------------------------------- F4
+    def f4_rows(self) -> None:
+        rng, d, find = self.rng, self.d, self.find
+        for code, s in self.subs.items():
+            m = self.materials[code]
+            start = next_workday(m - 12 * DAY)
+            ps, pe = period_of(start, 5 + rng.randint(0, 1))
+            assert pe < m, (code, pe, m)
+            rows = [
+                {"event_type": "花名册公示", "start_date": ps, "end_date": pe, "objections": 0,
+                 "reference": f"https://rsj.example/gs/{code}"},
+                {"event_type": "材料报送", "submitted_date": m, "signed_sealed": True, "reference": f"{s['name']}报送函"},
+                {"event_type": "工作情况总结报告", "submitted_date": next_workday(m + 10 * DAY)},
+                {"event_type": "公示结果报告", "submitted_date": next_workday(m + 3 * DAY)},
+            ]
+            self.f4[code] = rows
+        # boundary 花名册公示 across the Dragon Boat holiday: 5 working days (clean) vs 4 (PUB-02)
+        self.f4["D-WLJ"][0].update(start_date=d(6, 1), end_date=d(6, 8))
+        self.f4["D-GXJ"][0].update(start_date=d(6, 1), end_date=d(6, 7))
+        find("PUB-02", VIOLATION, "submitter", "D-GXJ")
+        # 花名册公示 ends on the 材料报送 day
+        m = self.materials["D-NMJ"]
+        self.f4["D-NMJ"][0].update(start_date=m - 9 * DAY, end_date=m)
+        find("PUB-02", VIOLATION, "submitter", "D-NMJ")
+        # PUB-04: objections on a publicity row
+        self.f4["150103"][0]["objections"] = 2
+        find("PUB-04", ADVISORY, "submitter", "150103")
+        # FIL-01: one item missing, unsigned materials, everything missing
+        self.f4["150124"] = [r for r in self.f4["150124"] if r["event_type"] != "公示结果报告"]
+        find("FIL-01", VIOLATION, "submitter", "150124")
+        self.f4["D-KJJ"][1]["signed_sealed"] = False
+        find("FIL-01", VIOLATION, "submitter", "D-KJJ")
+        self.f4["150172"] = self.f4["150172"][:1]
+        find("FIL-01", VIOLATION, "submitter", "150172", times=3)
+
+        # committees: plan (评审实施方案备案), results publicity (评审结果公示), approval report (核准备案报告)
+        def committee_events(c, plan=None, pub=None, report=None, sender=None, objections=0):
+            ev = self.eval_days[c]
+            rows = []
+            if plan is not None:
+                rows.append({"event_type": "评审实施方案备案", "committee_code": c, "submitted_date": plan,
+                             "planned_evaluation_date": ev[0]})
+            if pub is not None:
+                rows.append({"event_type": "评审结果公示", "committee_code": c, "start_date": pub[0],
+                             "end_date": pub[1], "objections": objections})
+            if report is not None:
+                rows.append({"event_type": "核准备案报告", "committee_code": c, "submitted_date": report})
+            self.f4[sender or c].extend(rows)
+
+        bureau = forms.BUREAU_CODE
+        self.f4[bureau] = []
+        # 市级 committees (results publicity; 市级 has no plan / filing rules, plans filed anyway)
+        committee_events("C-ZXXGJ-M", plan=d(7, 20), pub=(d(9, 1), d(9, 7)), sender=bureau, objections=1)
+        find("PUB-04", ADVISORY, "submitter", bureau)
+        committee_events("C-JCGJ-M", plan=d(7, 20), pub=(d(9, 5), d(9, 9)), sender=bureau)
+        committee_events("C-ZXX-M", pub=(d(9, 29), d(10, 10)), sender=bureau)  # 5 working days across 国庆
+        committee_events("C-NMY-M", pub=(d(9, 29), d(10, 9)), sender=bureau)  # only 4
+        find("PUB-03", VIOLATION, "committee", "C-NMY-M")
+        committee_events("C-GC-M", pub=(d(8, 18), d(8, 25)), sender=bureau)  # starts before the evaluation end
+        find("PUB-03", VIOLATION, "committee", "C-GC-M")
+        committee_events("C-WS-M", pub=(d(8, 18), d(8, 24)), sender=bureau)  # starts on the evaluation end: ok
+        find("PUB-03", VIOLATION, "committee", "C-YS-M")  # no publicity at all (void)
+        # 旗县区 committees
+        committee_events("C-ZXX-150121", plan=d(8, 8), pub=(d(8, 25), d(8, 31)), report=d(9, 30))  # both boundaries
+        committee_events("C-ZXX-150125", plan=d(8, 3), pub=(d(8, 18), d(8, 24)), sender="150125")
+        find("SCH-03", VIOLATION, "committee", "C-ZXX-150125")  # 13 days ahead
+        find("SCH-04", VIOLATION, "committee", "C-ZXX-150125")  # no 核准备案报告
+        committee_events("C-WS-150122", plan=d(9, 1), pub=(d(9, 29), d(10, 12)), report=d(10, 17), sender="150122")
+        find("SCH-02", VIOLATION, "committee", "C-WS-150122")
+        committee_events("C-ZH-150105", plan=d(9, 1), pub=(d(10, 8), d(10, 14)), report=d(10, 20))
+        self.f4["C-ZH-150105"].append({"event_type": "延期申请", "committee_code": "C-ZH-150105",
+                                       "submitted_date": d(9, 20), "remark": "因疫情防控申请延期"})
+        find("SCH-02", ADVISORY, "committee", "C-ZH-150105")
+        # 自主评审 committees
+        committee_events("C-GX-ZP", plan=d(8, 15), pub=(d(9, 8), d(9, 15)), report=d(9, 14), sender="U-HHVC")
+        find("SCH-04", VIOLATION, "committee", "C-GX-ZP")  # filed before the publicity ended
+        committee_events("C-GC-HLSC", pub=(d(8, 30), d(9, 5)), report=d(9, 9), objections=1)
+        find("SCH-03", VIOLATION, "committee", "C-GC-HLSC")  # no plan at all (void)
+        find("PUB-04", ADVISORY, "submitter", "C-GC-HLSC")
+
+    # ------------------------------------------------------------------- F6
+    def evaluators(self) -> None:
+        rng, y = self.rng, self.year
+        committees = [c for c in self.eval_days if self.ref.committees[c]["scope"] != "自治区"]
+        own = {"C-GX-ZP": "呼和浩特职业学院", "C-GC-HLSC": "和林格尔人才科创中心"}
+
+        def ev_no():
+            self.evaluator_seq += 1
+            return f"PW{self.evaluator_seq:05d}"
+
+        people: dict[str, dict] = {}
+        patterns = [set(), {y - 1}, {y - 2}, {y - 3}, {y - 1, y - 2}, {y - 1, y - 3}, {y - 2, y - 3}]
+        for c in committees:
+            for i in range(rng.randint(7, 11)):
+                no = ev_no()
+                people[no] = {"no": no, "name": self.name(), "unit": own.get(c, "呼和浩特市" + rng.choice(("第一中学", "第一人民医院", "农牧科学院", "建筑勘察设计院", "内蒙古大学"))),
+                              "own": None}
+                if c == "C-GX-ZP":
+                    is_own = True  # COM-02: no outside evaluator
+                elif c == "C-GC-HLSC":
+                    is_own = i != 0  # exactly one outside evaluator
+                else:
+                    is_own = rng.choice((True, False, None))
+                years = {y} | rng.choice(patterns)
+                for yr in sorted(years):
+                    self.rosters[(c, yr)].append({"committee_code": c, "roster_year": yr, "evaluator_no": no,
+                                                  "name": people[no]["name"], "unit_name": people[no]["unit"],
+                                                  "is_own_unit": is_own, "specialty": "综合"})
+            # some history-only evaluators
+            for _ in range(2):
+                no = ev_no()
+                nm = self.name()
+                for yr in (y - 3, y - 2, y - 1):
+                    self.rosters[(c, yr)].append({"committee_code": c, "roster_year": yr, "evaluator_no": no,
+                                                  "name": nm, "unit_name": "呼和浩特市第二中学", "is_own_unit": None,
+                                                  "specialty": "综合"})
+        find = self.find
+
+        def put(no, name, places):
+            for c, yr in places:
+                self.rosters[(c, yr)].append({"committee_code": c, "roster_year": yr, "evaluator_no": no, "name": name,
+                                              "unit_name": "内蒙古师范大学", "is_own_unit": False, "specialty": "综合"})
+
+        no = ev_no()
+        put(no, self.name(), [("C-ZXX-M", y - 3), ("C-ZXX-M", y - 2), ("C-ZXX-M", y - 1), ("C-ZXX-M", y)])
+        find("COM-01", ADVISORY, "evaluator", no)
+        no = ev_no()
+        put(no, self.name(), [("C-GC-M", y - 3), ("C-NMY-M", y - 2), ("C-GC-M", y - 1), ("C-GC-M", y), ("C-WS-M", y)])
+        find("COM-01", ADVISORY, "evaluator", no, times=2)
+        put(ev_no(), self.name(), [("C-WS-M", y - 3), ("C-WS-M", y - 1), ("C-WS-M", y)])  # a gap: none
+        put(ev_no(), self.name(), [("C-YS-M", y - 2), ("C-YS-M", y - 1), ("C-YS-M", y)])  # two years: none
+        find("COM-02", VIOLATION, "committee", "C-GX-ZP")
+
+    # ------------------------------------------------------------ history
+    def history(self) -> None:
+        """2021 roster and outcomes (ELG-07 reads earlier 破格 passes) and blacklist records."""
+        y, rng, find = self.year, self.rng, self.find
+        h = y - 1
+        self.hist_apps: list[dict] = []
+        self.hist_f5: list[dict] = []
+
+        def hist(basis, route, passed, level="副高级"):
+            pid = self.new_id("150121")
+            no = f"ZC{h}{len(self.hist_apps) + 1:05d}"
+            a = self.app("150121", "工程", level, route, exception_basis=basis, id_number=pid,
+                         workplace_level="乡镇及以下", date=D(h, 6, 15), committee="C-GC-NMG")
+            self.apps.remove(a)
+            a.update(application_no=no, unit_publicity_start=D(h, 5, 24), unit_publicity_end=D(h, 6, 1))
+            self.hist_apps.append(a)
+            self.hist_f5.append({
+                "committee_code": "C-GC-NMG", "application_no": no, "name": a["name"], "id_type": "居民身份证",
+                "id_number": pid, "series": "工程", "level": level, "group_name": "基层组",
+                "evaluation_date": D(h, 8, 20), "members_expected": 15, "members_present": 13,
+                "votes_for": 12 if passed else 5, "outcome": "通过" if passed else "未通过",
+            })
+            return a
+
+        for _ in range(6):
+            hist(None, "正常申报", rng.random() < 0.7)
+        cases = [("四(四)4", "破格申报", True, True), ("四(四)4", "破格申报", False, False),
+                 (None, "正常申报", True, False), ("四(五)2", "破格申报", True, False)]
+        for basis, route, passed, hit in cases:
+            old = hist(basis, route, passed)
+            a = self.app("150121", "工程", "正高级", "破格申报", exception_basis="四(四)4", id_number=old["id_number"],
+                         workplace_level="乡镇及以下", current_title_date=D(h, 9, 30))
+            a["name"], a["gender"] = old["name"], old["gender"]
+            if hit:
+                find("ELG-07", ADVISORY, "application", a["application_no"])
+
+    # ----------------------------------------------------------------- files
+    def build_files(self) -> None:
+        y, rng = self.year, self.rng
+        ref = self.ref
+        by_sub: dict[str, list[dict]] = defaultdict(list)
+        for a in self.apps:
+            by_sub[a["_sub"]].append(a)
+        f2 = self.f2_rows()
+        f3 = self.f3_rows()
+        f5 = self.outcomes()
+        self.f2_all = {k: [dict(r) for r in v] for k, v in f2.items()}
+        self.f3_all, self.f5_all = f3, f5
+
+        def title(form, sub):
+            names = {"F1": "申报专业技术资格人员汇总花名册", "F2": "事业单位岗位设置情况表", "F3": "定向评价岗位情况表",
+                     "F4": "职称评审工作事项记录表", "F5": "职称评审结果汇总表", "F6": "评审委员会评委名单", "F7": "失信记录"}
+            who = self.subs[sub]["name"] if sub in self.subs else ref.committees.get(sub, {}).get("committee_name", sub)
+            return (f"{y}年度{names[form]}", f"填报单位：{who}（盖章）        填报日期：{y}年{self.materials.get(sub, D(y, 8, 5)).month}月")
+
+        def at(day: D, hour: int = 10, minute: int = 0) -> dt.datetime:
+            return dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=TZ)
+
+        def number(rows):
+            for i, r in enumerate(rows, 1):
+                r["seq_no"] = i
+            return rows
+
+        instr = W.SheetSpec("填表说明", text_lines=(
+            "填表说明：", "1. 每位申报人一行，网上申报编号须与网上申报系统一致。",
+            "2. 身份证号请设置为文本格式，避免末位丢失。", "3. 日期格式如 2022-07-05。"))
+        styles = {
+            "150121": ("xlsx", "date", "yesno"), "150122": ("csv-gb18030", "cn", "yesno"),
+            "150123": ("xlsx", "mixed", "check"), "150124": ("csv-utf-8", "slash", "yn"),
+            "150125": ("xlsx", "serial", "yesno"), "150102": ("xlsx", "ymd_num", "yesno"),
+            "150103": ("xlsx", "dot", "yesno"), "150104": ("xlsx", "nopad", "yesno"),
+            "150105": ("xlsx", "ymd_text", "yesno"), "150172": ("csv-utf-8-sig", "iso", "yesno"),
+            "150123401": ("xlsx", "fullwidth", "yesno"),
+        }
+        dept_styles = ["date", "mixed", "iso", "serial", "cn", "dot", "slash", "ymd_text", "nopad"]
+        for i, code in enumerate(ref.departments):
+            styles[code] = ("xlsx", dept_styles[i % len(dept_styles)], "yn" if i % 3 == 1 else "yesno")
+        for code in ref.units:
+            styles[code] = ("xlsx", "date", "yesno")
+
+        for code in self.subs:
+            apps = sorted(by_sub.get(code, []), key=lambda a: a["application_no"])
+            m = self.materials[code]
+            kind, date_style, bool_style = styles[code]
+            base = W.SheetSpec("花名册", forms.F1, [], title=title("F1", code), footer=True,
+                               date_style=date_style, bool_style=bool_style)
+            if code == "150123":
+                base.fullwidth_numbers = True
+            if code == "150104":
+                base.extra = ("手机号",)
+                for a in apps:
+                    a["__extra__"] = {"手机号": f"139{rng.randint(10000000, 99999999)}"}
+            if code == "150123401":
+                base.star = True
+                base.title = ()
+            if code == "D-ZJJ":
+                base.app_no_as_number = True  # its numbers are digits only, typed as numbers
+            if code == "150121":
+                base.columns = tuple(c.field for c in forms.F1.columns if c.field not in ("birth_date", "major", "current_title_appointed_date"))
+            rows = [a for a in apps]
+            if len(rows) > 4:
+                base.blank_after = (len(rows) // 2,)
+            if code == "D-JYJ":
+                # two batches: 高级 in June, 中级 in July; they share no number and stand side by side
+                senior = [a for a in rows if a["level"] in SENIOR]
+                mid = [a for a in rows if a["level"] not in SENIOR]
+                s1 = W.SheetSpec(**{**base.__dict__, "rows": number(senior), "name": "高级"})
+                s2 = W.SheetSpec(**{**base.__dict__, "rows": number(mid), "name": "中级"})
+                self.files.append(W.FileSpec(f"{y}/{code}/高级职称申报花名册.xlsx", [s1], mtime=at(D(y, 6, 28))))
+                self.files.append(W.FileSpec(f"{y}/{code}/中级职称申报花名册.xlsx", [s2], mtime=at(D(y, 8, 1))))
+            elif code == "150103":
+                # superseded roster: the old file lists an application the correction drops, and an unsigned pledge
+                gone = self.gone
+                fixed = rows[0]
+                old_fixed = {**fixed, "integrity_pledge": False}
+                old_rows = number([old_fixed] + [dict(r) for r in rows[1:]] + [gone])
+                old = W.SheetSpec(**{**base.__dict__, "rows": old_rows})
+                new = W.SheetSpec(**{**base.__dict__, "rows": number([dict(r) for r in rows])})
+                self.files.append(W.FileSpec(f"{y}/{code}/申报人员花名册.xlsx", [old], mtime=at(m - 3 * DAY)))
+                self.files.append(W.FileSpec(f"{y}/{code}/申报人员花名册(更正).xlsx", [new], mtime=at(m)))
+            else:
+                sheet = W.SheetSpec(**{**base.__dict__, "rows": number(rows)})
+                self._quarantine_rows(code, sheet)
+                sheets = [sheet]
+                f2sheet = None
+                if code in ("150121", "150125", "D-WLJ", "U-HHVC"):
+                    f2sheet = W.SheetSpec("岗位情况", forms.F2, f2.pop(code, []), title=title("F2", code),
+                                          date_style=date_style)
+                    sheets.append(f2sheet)
+                if code in ("150121", "D-WLJ"):
+                    sheets.append(instr)
+                if kind == "xlsx":
+                    self.files.append(W.FileSpec(f"{y}/{code}/申报人员花名册.xlsx", sheets, mtime=at(m)))
+                else:
+                    enc = kind.split("-", 1)[1]
+                    sheet.title = sheet.title[:1] if enc == "gb18030" else ()
+                    sheet.footer = enc == "gb18030"
+                    self.files.append(W.FileSpec(f"{y}/{code}/申报人员花名册.csv", [sheet], kind="csv",
+                                                 encoding=enc, mtime=at(m)))
+        # F1 with a forbidden sender and an unknown folder
+        q = [self._quarantine_copy(self.app("150124", "工程", "中级", _f5=None), "报送单位无权报送此表")]
+        self.apps.remove(q[0]["__src__"])
+        self.files.append(W.FileSpec(f"{y}/C-GC-M/申报人员花名册.xlsx",
+                                     [W.SheetSpec("Sheet1", forms.F1, number(q))], mtime=at(D(y, 8, 5))))
+        q = [self._quarantine_copy(self.app("150124", "工程", "中级", _f5=None), "报送单位代码未知")]
+        self.apps.remove(q[0]["__src__"])
+        self.files.append(W.FileSpec(f"{y}/150199/申报人员花名册.xlsx",
+                                     [W.SheetSpec("Sheet1", forms.F1, number(q))], mtime=at(D(y, 8, 5))))
+        # F2 files
+        for code, rows in sorted(f2.items()):
+            if not rows:
+                continue
+            for r in rows:
+                if rng.random() < 0.2 and len(r["unit_name"]) > 4:
+                    r["__raw__"] = {"unit_name": r["unit_name"][:3] + "\u3000" + r["unit_name"][3:]}
+            kind = "csv" if code in ("150124", "D-SWJ") else "xlsx"
+            sheet = W.SheetSpec("岗位情况表", forms.F2, rows, title=title("F2", code) if kind == "xlsx" else (),
+                                footer=kind == "xlsx")
+            ext = "csv" if kind == "csv" else "xlsx"
+            self.files.append(W.FileSpec(f"{y}/{code}/岗位情况表.{ext}", [sheet], kind=kind,
+                                         encoding="utf-8-sig", mtime=at(self.materials[code], 11)))
+        # F3 files (regions); a department sending F3 is a forbidden sender
+        for code, rows in sorted(f3.items()):
+            kind = "csv" if code in ("150105",) else "xlsx"
+            sheet = W.SheetSpec("定向评价岗位", forms.F3, rows, title=title("F3", code) if kind == "xlsx" else (),
+                                date_style="cn" if code == "150121" else "iso")
+            last = max(r["submitted_date"] for r in rows) if rows else D(y, 6, 15)
+            self.files.append(W.FileSpec(f"{y}/{code}/定向评价岗位表.{kind}", [sheet], kind=kind,
+                                         encoding="gb18030", mtime=at(last, 16)))
+        bad = [{"field": "基层卫生", "directed_posts": 3, "vacant_posts": 1, "planned_applications": 1,
+                "submitted_date": D(y, 6, 15), "__q__": "报送单位无权报送此表"}]
+        self.files.append(W.FileSpec(f"{y}/D-KJJ/定向评价岗位表.xlsx", [W.SheetSpec("Sheet1", forms.F3, bad)],
+                                     mtime=at(D(y, 6, 15))))
+        # F4 files
+        for code, rows in sorted(self.f4.items()):
+            if not rows:
+                continue
+            kind = "csv" if code in ("150121", "D-JYJ", forms.BUREAU_CODE) else "xlsx"
+            sheet = W.SheetSpec("工作事项", forms.F4, rows, title=title("F4", code) if kind == "xlsx" else (),
+                                date_style=("mixed" if code in ("150123", "150105") else "date") if kind == "xlsx" else "iso",
+                                bool_style="check" if code == "150122" else "yesno")
+            last = max((r.get("submitted_date") or r.get("end_date")) for r in rows)
+            self.files.append(W.FileSpec(f"{y}/{code}/工作事项记录.{kind}", [sheet], kind=kind,
+                                         encoding="utf-8-sig", mtime=at(last, 17)))
+        # F5 files: committees (blank 评委会代码 = the folder), 150122 files its county committee's results
+        for c, rows in sorted(f5.items()):
+            rows = sorted(rows, key=lambda r: r["application_no"])
+            sender = "150122" if c == "C-WS-150122" else c
+            cols = None
+            if sender == c and c in ("C-ZXX-M", "C-GC-NMG"):
+                cols = tuple(col.field for col in forms.F5.columns if col.field != "committee_code")
+            if c == "C-WS-M":
+                q = dict(rows[0])
+                q.update(application_no="ZCQ0001", members_present=q["members_expected"] + 1,
+                         __q__="实到评委数大于应到评委数")
+                rows = rows + [q]
+            kind = "csv" if c in ("C-WS-NMG", "C-JJ-NMG") else "xlsx"
+            sheet = W.SheetSpec("评审结果", forms.F5, rows, columns=cols,
+                                title=title("F5", c) if kind == "xlsx" else (), footer=kind == "xlsx",
+                                date_style="date" if kind == "xlsx" else "iso")
+            last = max(r["evaluation_date"] for r in rows)
+            self.files.append(W.FileSpec(f"{y}/{sender}/评审结果.{kind}", [sheet], kind=kind,
+                                         encoding="utf-8", mtime=at(last + 2 * DAY, 9)))
+        # F6 rosters (history years in their own folders; C-GX-ZP sends 2021 and 2022 in one file)
+        for (c, yr), rows in sorted(self.rosters.items()):
+            folder_year = y if (c == "C-GX-ZP" and yr == y - 1) else yr
+            sender = "150122" if c == "C-WS-150122" else c
+            cols = tuple(col.field for col in forms.F6.columns if not (sender == c and col.field == "committee_code"))
+            self.files_f6 = getattr(self, "files_f6", {})
+            key = (folder_year, sender)
+            if key in self.files_f6:
+                self.files_f6[key].sheets[0].rows.extend(rows)
+                continue
+            sheet = W.SheetSpec("评委名单", forms.F6, list(rows), columns=cols, title=title("F6", c))
+            spec = W.FileSpec(f"{folder_year}/{sender}/评委名单.xlsx", [sheet], mtime=at(D(folder_year, 7, 1)))
+            self.files_f6[key] = spec
+            self.files.append(spec)
+        # F7 blacklist: a history file and a 2022 file with a correction of equal mtime (later name wins)
+        for i in range(8):
+            pid = self.new_id("150104")
+            rec = D(y - rng.randint(0, 6), rng.randint(1, 12), rng.randint(1, 28))
+            self.f7.append({"id_type": "居民身份证", "id_number": pid, "name": self.name(), "record_date": rec,
+                            "reason": "学术不端", "_history": rec.year < y - 1})
+        hist = [r for r in self.f7 if r["_history"]]
+        cur = [r for r in self.f7 if not r["_history"]]
+        self.files.append(W.FileSpec(f"{y - 2}/{forms.BUREAU_CODE}/失信记录.csv",
+                                     [W.SheetSpec("x", forms.F7, hist, date_style="iso")], kind="csv",
+                                     encoding="gb18030", mtime=at(D(y - 2, 12, 1))))
+        a = self.int01_superseded
+        old = cur + [self._f7_row(a, a["application_date"] - 100 * DAY)]
+        same = at(D(y, 5, 6), 15)
+        self.files.append(W.FileSpec(f"{y}/{forms.BUREAU_CODE}/失信记录.csv",
+                                     [W.SheetSpec("x", forms.F7, old, date_style="iso")], kind="csv",
+                                     encoding="utf-8", mtime=same))
+        self.files.append(W.FileSpec(f"{y}/{forms.BUREAU_CODE}/失信记录_更正.csv",
+                                     [W.SheetSpec("x", forms.F7, [dict(r) for r in cur], date_style="slash")],
+                                     kind="csv", encoding="utf-8", mtime=same))
+        # history roster and outcomes (2021)
+        h = y - 1
+        rows = number([dict(a) for a in self.hist_apps])
+        self.files.append(W.FileSpec(f"{h}/150121/{h}年申报人员花名册.xlsx",
+                                     [W.SheetSpec("花名册", forms.F1, rows, title=title("F1", "150121"), footer=True)],
+                                     mtime=at(D(h, 8, 1))))
+        self.files.append(W.FileSpec(f"{h}/C-GC-NMG/{h}年评审结果.xlsx",
+                                     [W.SheetSpec("评审结果", forms.F5, self.hist_f5)], mtime=at(D(h, 8, 25))))
+        # a scan that is no spreadsheet
+        self.files.append(W.FileSpec(f"{y}/150121/材料报送函盖章页.pdf", [], kind="raw",
+                                     raw_bytes=b"%PDF-1.4\n% sample scan\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n",
+                                     mtime=at(self.materials["150121"], 9)))
+
+    def _quarantine_copy(self, a: dict, reason: str) -> dict:
+        r = dict(a)
+        r["__q__"] = reason
+        r["__src__"] = a
+        return r
+
+    def _quarantine_rows(self, code: str, sheet: W.SheetSpec) -> None:
+        """Rows the loader must quarantine (they never load, so they raise no finding)."""
+        y = self.year
+
+        def bad(reason, **over):
+            a = self.app(code, "工程", "中级", _f5=None, _counts=False)
+            self.apps.remove(a)
+            r = dict(a)
+            r.update(over)
+            r["__q__"] = reason
+            sheet.rows.append(r)
+            return r
+
+        if code == "D-KJJ":
+            b = bad("身份证号校验位错误")
+            n = b["id_number"]
+            b["id_number"] = n[:17] + ("0" if n[17] != "0" else "1")
+            bad("申报日期不是有效日期", __raw__={"application_date": f"{y}-02-30"})
+            bad("缺少必填项：姓名", name=None)
+            bad("现职称级别不是“无”时现职称取得时间必填", current_level="中级", current_title="工程师",
+                current_title_date=None)
+            bad("申报日期年份与报送年度相差超过1年", application_date=D(y - 3, 7, 5))
+        if code == "150125":
+            b = bad("身份证号被存为数字")
+            while not b["id_number"][-1].isdigit():
+                b["id_number"] = self.new_id("150125", digit_end=True)
+                b["gender"] = idcard.gender(b["id_number"])
+            b["__raw__"] = {"id_number": int(b["id_number"])}
+            b = bad("出生日期与身份证号不符")
+            b["birth_date"] = idcard.birth_date(b["id_number"]) + 400 * DAY
+        if code == "150102":
+            b1 = bad("同一文件内网上申报编号重复")
+            b2 = bad("同一文件内网上申报编号重复")
+            b2["application_no"] = b1["application_no"]
+        for i, r in enumerate(sheet.rows):
+            r["seq_no"] = i + 1
+
+    # ----------------------------------------------------------------- write
+    def write(self, out: Path) -> Path:
+        out.mkdir(parents=True, exist_ok=True)
+        written: list[W.WrittenRow] = []
+        sheets: dict[tuple[str, str], dict] = {}
+        for spec in self.files:
+            rows = W.write_file(out, spec)
+            written += rows
+            for s in spec.sheets:
+                name = s.name
+                sheets[(spec.relpath, name)] = {"form": s.form.code if s.form else forms.UNRECOGNISED,
+                                                "rows_read": 0, "rows_quarantined": 0}
+            if spec.kind == "raw":
+                sheets[(spec.relpath, Path(spec.relpath).name)] = {"form": forms.UNRECOGNISED, "rows_read": 0, "rows_quarantined": 0}
+        for w in written:
+            s = sheets[(w.file, w.sheet)]
+            s["rows_read"] += 1
+            if w.quarantine:
+                s["rows_quarantined"] += 1
+        with (out / "expected_quarantine.csv").open("w", encoding="utf-8", newline="") as fh:
+            cw = csv.writer(fh, lineterminator="\n")
+            cw.writerow(("file", "sheet", "row", "form", "reason"))
+            for w in sorted(written, key=lambda w: (w.file, w.sheet, w.row)):
+                if w.quarantine:
+                    cw.writerow((w.file, w.sheet, w.row, w.form, w.quarantine))
+        with (out / "expected_sheets.csv").open("w", encoding="utf-8", newline="") as fh:
+            cw = csv.writer(fh, lineterminator="\n")
+            cw.writerow(("file", "sheet", "form", "rows_read", "rows_quarantined"))
+            for (f, s), v in sorted(sheets.items()):
+                cw.writerow((f, s, v["form"], v["rows_read"], v["rows_quarantined"]))
+        truth = out / "ground_truth.csv"
+        with truth.open("w", encoding="utf-8", newline="") as fh:
+            cw = csv.writer(fh, lineterminator="\n")
+            cw.writerow(TRUTH_COLUMNS)
+            for t in sorted(self.truth):
+                cw.writerow(t)
+        fixed = dt.datetime(self.year, 11, 1, 9, 0, tzinfo=TZ).timestamp()
+        for name in ("ground_truth.csv", "expected_quarantine.csv", "expected_sheets.csv"):
+            os.utime(out / name, (fixed, fixed))
+        return truth
+
+    def run(self, out: Path) -> Path:
+        self.schedules()
+        self.background()
+        self.injections()
+        self.history()
+        self.f4_rows()
+        self.evaluators()
+        self.build_files()
+        return self.write(out)
+
+
+def generate_inbox(out: Path, seed: int = 2022, applications: int = 400, year: int = 2022) -> Path:
+    """Write a sample inbox at ``out`` (``out/<year>/<submitter>/<file>``) and its ground truth.
+
+    Returns the path of ``out/ground_truth.csv``.  Same seed → byte-identical files and
+    identical modification times.
+    """
+    if year != 2022:
+        raise ValueError("样例数据的边界情形（节假日、调休、时间窗口）按 2022 年设计，目前只支持 --year 2022")
+    return Generator(seed, applications, year).run(Path(out))

@@ -1,0 +1,280 @@
+"""Write form rows the way submitters really send them: xlsx (with title blocks,
+merged cells, footers, blank rows, several sheets) and CSV (UTF-8, UTF-8-BOM,
+GB18030), with every date style of contract section 1.
+
+Rows are dicts keyed by forms.py field names.  Special keys:
+  ``__raw__``: {field: cell value} written as is (a str, int, float or None),
+  ``__q__``: the reason the loader must quarantine this row (kept in the manifest).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import xlsxwriter
+
+from dagster_project import forms
+
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+TZ = dt.timezone(dt.timedelta(hours=8))
+
+# date styles of contract section 1
+DATE_STYLES = ("date", "serial", "iso", "nopad", "slash", "dot", "cn", "ymd_text", "ymd_num", "fullwidth")
+TEXT_DATE_STYLES = ("iso", "nopad", "slash", "dot", "cn", "ymd_text", "fullwidth")
+DATE_KINDS = (forms.DATE, forms.EVENT_DATE)
+FOOTER_LINES = ("填表人：王丽    审核人：赵刚    联系电话：0471-6961234", "单位盖章")
+
+_FW = {ord(c): ord(c) + 0xFEE0 for c in "0123456789-."}
+
+
+def fullwidth(text: str) -> str:
+    return text.translate(_FW)
+
+
+def excel_serial(day: dt.date) -> int:
+    return (day - EXCEL_EPOCH).days
+
+
+def date_text(day: dt.date, style: str):
+    if style == "iso":
+        return day.isoformat()
+    if style == "nopad":
+        return f"{day.year}-{day.month}-{day.day}"
+    if style == "slash":
+        return f"{day.year}/{day.month}/{day.day}"
+    if style == "dot":
+        return f"{day.year}.{day.month:02d}.{day.day:02d}"
+    if style == "cn":
+        return f"{day.year}年{day.month}月{day.day}日"
+    if style == "ymd_text":
+        return day.strftime("%Y%m%d")
+    if style == "fullwidth":
+        return fullwidth(day.isoformat())
+    if style == "ymd_num":
+        return int(day.strftime("%Y%m%d"))
+    if style == "serial":
+        return excel_serial(day)
+    if style == "date":
+        return day
+    raise ValueError(style)
+
+
+@dataclass
+class SheetSpec:
+    name: str
+    form: forms.Form | None = None
+    rows: list[dict] = field(default_factory=list)
+    title: tuple[str, ...] = ()  # title block lines above the header (first is merged)
+    footer: bool = False  # 合计 / 填表人 / 单位盖章 rows below the data
+    blank_after: tuple[int, ...] = ()  # a blank row after these data row indexes
+    date_style: str = "date"  # one of DATE_STYLES or "mixed"
+    bool_style: str = "yesno"  # yesno / yn / check
+    fullwidth_numbers: bool = False  # every third int/number cell as full-width text
+    app_no_as_number: bool = False  # 网上申报编号 written as a number
+    columns: tuple[str, ...] | None = None  # field names in order (default: every column)
+    extra: tuple[str, ...] = ()  # unknown extra headers; values from row["__extra__"][header]
+    star: bool = False  # required headers marked with a trailing *
+    text_lines: tuple[str, ...] = ()  # an instruction sheet (no form)
+
+
+@dataclass
+class FileSpec:
+    relpath: str  # relative to the inbox root
+    sheets: list[SheetSpec]
+    kind: str = "xlsx"  # xlsx / csv / raw
+    encoding: str = "utf-8"  # csv: utf-8 / utf-8-sig / gb18030
+    mtime: dt.datetime | None = None
+    raw_bytes: bytes = b""
+
+
+@dataclass
+class WrittenRow:
+    file: str
+    sheet: str
+    row: int  # 1-based, as Excel shows it (CSV: line number)
+    form: str
+    quarantine: str | None
+
+
+def _columns(sheet: SheetSpec) -> list[forms.Column]:
+    form = sheet.form
+    if sheet.columns is None:
+        return list(form.columns)
+    return [form.column(f) for f in sheet.columns]
+
+
+def _cell(col: forms.Column, value, sheet: SheetSpec, r: int, c: int):
+    """The cell value to write (str / int / float / date / None)."""
+    if value is None or value == "":
+        return None
+    kind = col.kind
+    if kind in DATE_KINDS and isinstance(value, dt.date):
+        style = sheet.date_style
+        if style == "mixed":
+            style = DATE_STYLES[(r + c) % len(DATE_STYLES)]
+        return date_text(value, style)
+    if kind == forms.BOOL:
+        if sheet.bool_style == "yn":
+            return "Y" if value else "N"
+        if sheet.bool_style == "check":
+            return "√" if value else None
+        return "是" if value else "否"
+    if kind in (forms.INT, forms.NUMBER) and isinstance(value, (int, float)):
+        if sheet.fullwidth_numbers and (r + c) % 3 == 0:
+            text = str(int(value)) if float(value).is_integer() else str(value)
+            return fullwidth(text)
+        return value
+    if kind == forms.APP_NO and sheet.app_no_as_number and str(value).isdigit():
+        return int(value)
+    return str(value)
+
+
+def _header(col: forms.Column, sheet: SheetSpec) -> str:
+    return col.header + ("*" if sheet.star and col.required else "")
+
+
+def _rows_for(sheet: SheetSpec):
+    """Yield ('data', index, row) / ('blank',) in sheet order."""
+    for i, row in enumerate(sheet.rows):
+        yield ("data", i, row)
+        if i in sheet.blank_after:
+            yield ("blank", None, None)
+
+
+def write_xlsx(path: Path, spec: FileSpec, created: dt.datetime) -> list[WrittenRow]:
+    written: list[WrittenRow] = []
+    wb = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False})
+    wb.set_properties({"title": spec.sheets[0].name, "author": "填报单位", "created": created})
+    bold = wb.add_format({"bold": True, "align": "center", "valign": "vcenter", "border": 1})
+    title_fmt = wb.add_format({"bold": True, "font_size": 16, "align": "center"})
+    date_fmt = wb.add_format({"num_format": "yyyy-mm-dd", "border": 1})
+    text_fmt = wb.add_format({"num_format": "@", "border": 1})
+    plain = wb.add_format({"border": 1})
+    for sheet in spec.sheets:
+        ws = wb.add_worksheet(sheet.name)
+        if sheet.form is None:
+            for i, line in enumerate(sheet.text_lines):
+                ws.write_string(i, 0, line)
+            ws.set_column(0, 0, 90)
+            continue
+        cols = _columns(sheet)
+        headers = [_header(c, sheet) for c in cols] + list(sheet.extra)
+        width = len(headers)
+        r = 0
+        for i, line in enumerate(sheet.title):
+            if i == 0 and width > 1:
+                ws.merge_range(r, 0, r, width - 1, line, title_fmt)
+            elif width > 3:
+                ws.merge_range(r, 0, r, min(width - 1, 5), line)
+            else:
+                ws.write_string(r, 0, line)
+            r += 1
+        if sheet.title:
+            r += 1  # a blank line between the title block and the header
+        for c, h in enumerate(headers):
+            ws.write_string(r, c, h, bold)
+        for c, col in enumerate(cols):
+            ws.set_column(c, c, 14 if col.kind not in (forms.ID_NUMBER, forms.UNIT_NAME) else 22)
+        r += 1
+        for item in _rows_for(sheet):
+            if item[0] == "blank":
+                r += 1
+                continue
+            _, i, row = item
+            raw = row.get("__raw__", {})
+            for c, col in enumerate(cols):
+                value = raw[col.field] if col.field in raw else _cell(col, row.get(col.field), sheet, i, c)
+                if value is None:
+                    continue
+                if isinstance(value, dt.date):
+                    ws.write_datetime(r, c, dt.datetime(value.year, value.month, value.day), date_fmt)
+                elif isinstance(value, (int, float)) and not isinstance(value, bool):
+                    ws.write_number(r, c, value, plain)
+                elif col.kind in (forms.ID_NUMBER, forms.APP_NO):
+                    ws.write_string(r, c, value, text_fmt)
+                else:
+                    ws.write_string(r, c, value, plain)
+            for k, h in enumerate(sheet.extra):
+                value = row.get("__extra__", {}).get(h)
+                if value is not None:
+                    ws.write_string(r, len(cols) + k, str(value), plain)
+            written.append(WrittenRow(spec.relpath, sheet.name, r + 1, sheet.form.code, row.get("__q__")))
+            r += 1
+        if sheet.footer:
+            ws.write_string(r, 0, f"合计：{len(sheet.rows)}人")
+            r += 1
+            ws.write_string(r, 0, FOOTER_LINES[0])
+            r += 1
+            ws.write_string(r, 0, FOOTER_LINES[1])
+    wb.close()
+    return written
+
+
+def write_csv(path: Path, spec: FileSpec) -> list[WrittenRow]:
+    sheet = spec.sheets[0]
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    line = 0
+    for text in sheet.title:
+        w.writerow([text])
+        line += 1
+    cols = _columns(sheet)
+    w.writerow([_header(c, sheet) for c in cols] + list(sheet.extra))
+    line += 1
+    written: list[WrittenRow] = []
+    for item in _rows_for(sheet):
+        if item[0] == "blank":
+            w.writerow([])
+            line += 1
+            continue
+        _, i, row = item
+        raw = row.get("__raw__", {})
+        out = []
+        for c, col in enumerate(cols):
+            if col.field in raw:
+                value = raw[col.field]
+            else:
+                v = row.get(col.field)
+                if col.kind in DATE_KINDS and isinstance(v, dt.date):
+                    style = sheet.date_style
+                    if style == "mixed":
+                        style = TEXT_DATE_STYLES[(i + c) % len(TEXT_DATE_STYLES)]
+                    elif style not in TEXT_DATE_STYLES:
+                        style = "iso"
+                    value = date_text(v, style)
+                else:
+                    value = _cell(col, v, sheet, i, c)
+            out.append("" if value is None else str(value))
+        out += [str(row.get("__extra__", {}).get(h, "")) for h in sheet.extra]
+        w.writerow(out)
+        line += 1
+        written.append(WrittenRow(spec.relpath, sheet.name, line, sheet.form.code, row.get("__q__")))
+    if sheet.footer:
+        w.writerow([FOOTER_LINES[0]])
+    data = buf.getvalue().encode(spec.encoding)
+    path.write_bytes(data)
+    return written
+
+
+def write_file(root: Path, spec: FileSpec) -> list[WrittenRow]:
+    path = root / spec.relpath
+    path.parent.mkdir(parents=True, exist_ok=True)
+    created = spec.mtime or dt.datetime(2022, 1, 1, 9, 0, tzinfo=TZ)
+    if spec.kind == "xlsx":
+        written = write_xlsx(path, spec, created.astimezone(dt.timezone.utc).replace(tzinfo=None))
+    elif spec.kind == "csv":
+        for sheet in spec.sheets:
+            sheet.name = path.name  # a CSV's sheet name is its file name
+        written = write_csv(path, spec)
+    else:
+        path.write_bytes(spec.raw_bytes)
+        written = []
+    if spec.mtime is not None:
+        ts = spec.mtime.timestamp()
+        os.utime(path, (ts, ts))
+    return written
