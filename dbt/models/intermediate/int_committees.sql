@@ -1,0 +1,27 @@
+-- 评委会参考数据，系列与级别拆成列表。
+
+with
+
+committees as (
+
+    select * from {{ ref('committees') }}
+
+),
+
+final as (
+
+    select
+        committee_code,
+        committee_name,
+        string_split(coalesce(series, ''), '|') as series_list,
+        string_split(coalesce(levels, ''), '|') as levels_list,
+        scope,
+        host_code,
+        coalesce(is_self_evaluation, false) as is_self_evaluation,
+        coalesce(filed, false) as filed,
+        filed_date
+    from committees
+
+)
+
+select * from final

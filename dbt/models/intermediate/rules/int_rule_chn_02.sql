@@ -1,0 +1,60 @@
+-- CHN-02 三：同一单位（规范化名称）同一系列同一级别的申报送往多个评委会（违规）。
+-- 定向评价申报只与定向评价申报比较，其余只与其余比较；每个 单位 × 系列 × 级别 × 是否定向 一条。
+-- 只比较名单中已备案的评委会：未知或未备案的评委会代码只报 CHN-03（与 CHN-04 的处理一致）。
+
+with
+
+applications as (
+
+    {{ rule_applications() }}
+
+),
+
+grouped as (
+
+    select
+        year,
+        unit_name_normalised,
+        series,
+        level,
+        route = '定向评价' as is_directed,
+        count(distinct committee_code) as committee_count,
+        string_agg(distinct committee_code, '、' order by committee_code) as committee_list,
+        min(submitter_code) as submitter_code,
+        arg_min(region_code, submitter_code) as region_code,
+        arg_min(_source_file, [submitter_code, _source_file, cast(_source_row as varchar)]) as source_file,
+        arg_min(_source_row, [submitter_code, _source_file, cast(_source_row as varchar)]) as source_row,
+    from applications
+    where
+        unit_name_normalised is not null
+        and committee_known
+        and committee_filed
+    group by year, unit_name_normalised, series, level, route = '定向评价'
+    having count(distinct committee_code) > 1
+
+),
+
+final as (
+
+    select
+        year,
+        'CHN-02' as rule_id,
+        '违规' as severity,
+        'unit' as subject_type,
+        unit_name_normalised as subject_key,
+        submitter_code,
+        cast(null as varchar) as committee_code,
+        region_code,
+        series,
+        level,
+        '三' as clause,
+        '单位“' || unit_name_normalised || '”的' || series || '系列' || level
+        || case when is_directed then '定向评价' else '' end || '申报分别送往' || cast(committee_count as varchar)
+        || '个评委会（' || committee_list || '），同一单位同一系列同一级别只能由一个评委会评审' as detail,
+        source_file,
+        source_row,
+    from grouped
+
+)
+
+select * from final

@@ -1,0 +1,121 @@
+-- CHN-03 六(一)：F1 或 F5 中使用的评委会须在评委会名单（committees.csv）中、已备案，
+-- 且评审开始不早于备案日期（违规；该评委会的评审结果全部无效）。每个 年度 × 评委会 一条。
+
+with
+
+applications as (
+
+    {{ rule_applications() }}
+
+),
+
+outcomes as (
+
+    select * from {{ ref('int_outcomes') }}
+    where
+        not is_ambiguous
+        and committee_code is not null
+        and year in (select policy_years.year from {{ ref('int_policy_years') }} as policy_years)
+
+),
+
+committees as (
+
+    select * from {{ ref('int_committees') }}
+
+),
+
+committee_years as (
+
+    select * from {{ ref('int_committee_years') }}
+
+),
+
+usages as (
+
+    select
+        year,
+        committee_code,
+        _source_file,
+        _source_row,
+        submitter_code,
+    from applications
+    where committee_code is not null
+
+    union all
+
+    select
+        year,
+        committee_code,
+        _source_file,
+        _source_row,
+        submitter_code,
+    from outcomes
+
+),
+
+used as (
+
+    select
+        year,
+        committee_code,
+        arg_min(_source_file, [_source_file, cast(_source_row as varchar)]) as source_file,
+        arg_min(_source_row, [_source_file, cast(_source_row as varchar)]) as source_row,
+    from usages
+    group by year, committee_code
+
+),
+
+checked as (
+
+    select
+        used.*,
+        committees.committee_code is not null as is_known,
+        committees.filed,
+        committees.filed_date,
+        committee_years.evaluation_start,
+        case
+            when committees.committee_code is null
+                then '评委会代码“' || used.committee_code || '”不在核准备案的评委会名单中'
+            when not committees.filed
+                then '评委会“' || committees.committee_name || '”（' || used.committee_code || '）未经核准备案'
+            when committee_years.evaluation_start < committees.filed_date
+                then
+                    '评委会“' || committees.committee_name || '”（' || used.committee_code || '）评审开始日期'
+                    || {{ rule_fmt_date('committee_years.evaluation_start') }} || '早于核准备案日期'
+                    || {{ rule_fmt_date('committees.filed_date') }}
+        end as reason,
+    from used
+    left join committees
+        on used.committee_code = committees.committee_code
+    left join committee_years
+        on
+            used.year = committee_years.year
+            and used.committee_code = committee_years.committee_code
+
+),
+
+final as (
+
+    select
+        year,
+        'CHN-03' as rule_id,
+        '违规' as severity,
+        'committee' as subject_type,
+        committee_code as subject_key,
+        committee_code as submitter_code,
+        committee_code,
+        cast(null as varchar) as region_code,
+        cast(null as varchar) as series,
+        cast(null as varchar) as level,
+        '六(一)' as clause,
+        reason || '，其评审结果无效' as detail,
+        source_file,
+        source_row,
+        true as voids_outcomes,
+    from checked
+    where reason is not null
+
+)
+
+select * from final

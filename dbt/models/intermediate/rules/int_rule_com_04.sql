@@ -1,0 +1,66 @@
+-- COM-04 六(六)：评审结果（F5）须与花名册（F1）一致：编号在当年当前花名册中，身份证号、申报系列、
+-- 申报级别、评委会都相同（歧义编号除外）。不一致的结果不计入任何统计。每个 年度 × 评委会 × 编号 一条。
+
+with
+
+outcomes as (
+
+    select * from {{ ref('int_outcomes') }}
+    where
+        mismatch_reason is not null
+        and year in (select policy_years.year from {{ ref('int_policy_years') }} as policy_years)
+
+),
+
+submitters as (
+
+    select * from {{ ref('int_submitters') }}
+
+),
+
+deduplicated as (
+
+    select
+        year,
+        committee_code,
+        application_no,
+        arg_min(mismatch_reason, [_source_file, cast(_source_row as varchar)]) as mismatch_reason,
+        arg_min(application_submitter_code, [_source_file, cast(_source_row as varchar)])
+            as application_submitter_code,
+        arg_min(submitter_code, [_source_file, cast(_source_row as varchar)]) as outcome_submitter_code,
+        arg_min(series, [_source_file, cast(_source_row as varchar)]) as series,
+        arg_min(level, [_source_file, cast(_source_row as varchar)]) as level,
+        arg_min(_source_file, [_source_file, cast(_source_row as varchar)]) as source_file,
+        arg_min(_source_row, [_source_file, cast(_source_row as varchar)]) as source_row,
+    from outcomes
+    group by year, committee_code, application_no
+
+),
+
+final as (
+
+    select
+        deduplicated.year,
+        'COM-04' as rule_id,
+        '违规' as severity,
+        'application' as subject_type,
+        deduplicated.application_no as subject_key,
+        coalesce(deduplicated.application_submitter_code, deduplicated.outcome_submitter_code) as submitter_code,
+        deduplicated.committee_code,
+        case when submitters.submitter_kind = 'region' then submitters.submitter_code end as region_code,
+        deduplicated.series,
+        deduplicated.level,
+        '六(六)' as clause,
+        '评委会' || {{ rule_fmt_text('deduplicated.committee_code') }} || '报送的评审结果与花名册不一致：'
+        || deduplicated.mismatch_reason || '；该结果不予统计' as detail,
+        deduplicated.source_file,
+        deduplicated.source_row,
+    from deduplicated
+    left join submitters
+        on
+            coalesce(deduplicated.application_submitter_code, deduplicated.outcome_submitter_code)
+            = submitters.submitter_code
+
+)
+
+select * from final

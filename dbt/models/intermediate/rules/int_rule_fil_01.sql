@@ -1,0 +1,69 @@
+-- FIL-01 六(二)：报送了 F1 的地区、市直主管部门须报送：签字盖章的材料报送、工作情况总结报告、公示结果报告
+-- （每缺一项一条）。
+
+with
+
+filing as (
+
+    select * from {{ ref('int_submitter_filing') }}
+    where
+        has_roster
+        and submitter_kind in ('region', 'department')
+        and year in (select policy_years.year from {{ ref('int_policy_years') }} as policy_years)
+
+),
+
+missing as (
+
+    select
+        year,
+        submitter_code,
+        submitter_kind,
+        case when has_materials then '材料报送未签字盖章' else '缺少材料报送（签字盖章）' end as item,
+    from filing
+    where not materials_ok
+
+    union all
+
+    select
+        year,
+        submitter_code,
+        submitter_kind,
+        '缺少工作情况总结报告' as item,
+    from filing
+    where not summary_report_ok
+
+    union all
+
+    select
+        year,
+        submitter_code,
+        submitter_kind,
+        '缺少公示结果报告' as item,
+    from filing
+    where not publicity_report_ok
+
+),
+
+final as (
+
+    select
+        year,
+        'FIL-01' as rule_id,
+        '违规' as severity,
+        'submitter' as subject_type,
+        submitter_code as subject_key,
+        submitter_code,
+        cast(null as varchar) as committee_code,
+        case when submitter_kind = 'region' then submitter_code end as region_code,
+        cast(null as varchar) as series,
+        cast(null as varchar) as level,
+        '六(二)' as clause,
+        item || '（工作事项记录中没有相应记录）' as detail,
+        cast(null as varchar) as source_file,
+        cast(null as integer) as source_row,
+    from missing
+
+)
+
+select * from final

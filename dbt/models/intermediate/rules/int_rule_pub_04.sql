@@ -1,0 +1,47 @@
+-- PUB-04 五(一)、七(二)3（提示）：公示有异议（异议数 > 0）的，须已按规定处理；数据无法证明，作提示。
+-- 每个有异议的公示行一条，对象为该行的报送方（评委会也是报送方）。
+
+with
+
+events as (
+
+    select * from {{ ref('int_work_events') }}
+    where
+        event_type in ('花名册公示', '评审结果公示')
+        and objections > 0
+        and year in (select policy_years.year from {{ ref('int_policy_years') }} as policy_years)
+
+),
+
+submitters as (
+
+    select * from {{ ref('int_submitters') }}
+
+),
+
+final as (
+
+    select
+        events.year,
+        'PUB-04' as rule_id,
+        '提示' as severity,
+        'submitter' as subject_type,
+        events.submitter_code as subject_key,
+        events.submitter_code,
+        events.committee_code,
+        case when submitters.submitter_kind = 'region' then events.submitter_code end as region_code,
+        cast(null as varchar) as series,
+        cast(null as varchar) as level,
+        '五(一), 七(二)3' as clause,
+        events.event_type || '（' || {{ rule_fmt_date('events.start_date') }} || '至'
+        || {{ rule_fmt_date('events.end_date') }} || '）收到异议' || cast(events.objections as varchar)
+        || '件，请核实是否已调查处理并报告结果' as detail,
+        events._source_file as source_file,
+        events._source_row as source_row,
+    from events
+    left join submitters
+        on events.submitter_code = submitters.submitter_code
+
+)
+
+select * from final

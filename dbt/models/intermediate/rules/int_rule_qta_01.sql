@@ -1,0 +1,93 @@
+-- QTA-01 四(八)5：全市中小学教师正高级有效通过人数不超过 TEACHER_ZHENGGAO_LIMIT。
+-- 每个政策年份一行（marts.quota_compliance 的 city 行）；compliant = false 的行即一条违规发现。
+
+with
+
+policy_years as (
+
+    select * from {{ ref('int_policy_years') }}
+
+),
+
+parameters as (
+
+    select * from {{ ref('int_policy_parameters') }}
+
+),
+
+outcomes as (
+
+    select * from {{ ref('int_outcomes') }}
+    where is_counted and outcome = '通过'
+
+),
+
+voids as (
+
+    select * from {{ ref('int_outcome_voids') }}
+
+),
+
+valid_passes as (
+
+    select
+        outcomes.year,
+        count(distinct outcomes.application_no) as passes,
+    from outcomes
+    left join voids
+        on
+            outcomes.year = voids.year
+            and outcomes.committee_code = voids.committee_code
+            and outcomes.application_no = voids.application_no
+    where
+        outcomes.series = '中小学教师'
+        and outcomes.level = '正高级'
+        and not coalesce(voids.is_void, false)
+    group by outcomes.year
+
+),
+
+checked as (
+
+    select
+        policy_years.year,
+        cast(parameters.teacher_zhenggao_limit as double) as limit_value,
+        cast(coalesce(valid_passes.passes, 0) as double) as actual_value,
+        coalesce(valid_passes.passes, 0) <= parameters.teacher_zhenggao_limit as compliant,
+    from policy_years
+    left join parameters
+        on policy_years.year = parameters.year
+    left join valid_passes
+        on policy_years.year = valid_passes.year
+
+),
+
+final as (
+
+    select
+        year,
+        'QTA-01' as quota_code,
+        'city' as scope_type,
+        '{{ var("city_code") }}' as scope_code,
+        limit_value,
+        actual_value,
+        compliant,
+        'QTA-01' as rule_id,
+        '违规' as severity,
+        'city' as subject_type,
+        '{{ var("city_code") }}' as subject_key,
+        '{{ var("bureau_code") }}' as submitter_code,
+        cast(null as varchar) as committee_code,
+        cast(null as varchar) as region_code,
+        '中小学教师' as series,
+        '正高级' as level,
+        '四(八)5' as clause,
+        '全市中小学教师正高级有效通过' || {{ rule_fmt_num('actual_value') }} || '人，超过限额'
+        || {{ rule_fmt_num('limit_value') }} || '人' as detail,
+        cast(null as varchar) as source_file,
+        cast(null as integer) as source_row,
+    from checked
+
+)
+
+select * from final

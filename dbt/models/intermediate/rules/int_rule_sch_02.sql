@@ -1,0 +1,111 @@
+-- SCH-02 二(一) FINISH-BY：旗县区评委会与自主评审评委会（有计入统计的评审结果）的评审结束日、
+-- 及其评审结果公示结束日（有公示时）须不晚于完成截止日且在同一年。
+-- 有该评委会的 延期申请（报送日期不晚于截止日）时，不合规只作提示。
+-- 每个 年度 × 评委会 一行（marts.schedule_adherence）；compliant = false 即一条发现。
+
+with
+
+committee_years as (
+
+    select * from {{ ref('int_committee_years') }}
+    where
+        scope in ('旗县区', '自主评审')
+        and year in (select policy_years.year from {{ ref('int_policy_years') }} as policy_years)
+
+),
+
+deadlines as (
+
+    select * from {{ ref('int_policy_deadlines') }}
+
+),
+
+events as (
+
+    select * from {{ ref('int_work_events') }}
+    where event_type = '延期申请'
+
+),
+
+delays as (
+
+    select
+        events.year,
+        events.committee_code,
+        min(events.submitted_date) as first_delay_date,
+    from events
+    inner join deadlines
+        on events.year = deadlines.year
+    where events.submitted_date <= deadlines.finish_by
+    group by events.year, events.committee_code
+
+),
+
+checked as (
+
+    select
+        committee_years.*,
+        deadlines.finish_by,
+        delays.first_delay_date,
+        greatest(committee_years.evaluation_end, committee_years.results_publicity_end) as actual_date,
+        coalesce(
+            committee_years.evaluation_end <= deadlines.finish_by
+            and year(committee_years.evaluation_end) = year(deadlines.finish_by),
+            false
+        ) as evaluation_ok,
+        coalesce(
+            committee_years.results_publicity_end is null
+            or (
+                committee_years.results_publicity_end <= deadlines.finish_by
+                and year(committee_years.results_publicity_end) = year(deadlines.finish_by)
+            ),
+            false
+        ) as publicity_ok,
+    from committee_years
+    left join deadlines
+        on committee_years.year = deadlines.year
+    left join delays
+        on
+            committee_years.year = delays.year
+            and committee_years.committee_code = delays.committee_code
+
+),
+
+final as (
+
+    select
+        year,
+        'FINISH-BY' as requirement_code,
+        committee_code as subject_code,
+        finish_by as due_date,
+        actual_date,
+        evaluation_ok and publicity_ok as compliant,
+        'SCH-02' as rule_id,
+        case when first_delay_date is not null then '提示' else '违规' end as severity,
+        'committee' as subject_type,
+        committee_code as subject_key,
+        committee_code as submitter_code,
+        committee_code,
+        cast(null as varchar) as region_code,
+        cast(null as varchar) as series,
+        cast(null as varchar) as level,
+        '二(一)' as clause,
+        '评委会' || committee_code || '评审工作未按期完成：评审结束日期' || {{ rule_fmt_date('evaluation_end') }}
+        || case
+            when results_publicity_end is not null
+                then '，评审结果公示结束日期' || {{ rule_fmt_date('results_publicity_end') }}
+            else ''
+        end
+        || '，应不晚于' || {{ rule_fmt_date('finish_by') }}
+        || case
+            when first_delay_date is not null
+                then '（已于' || {{ rule_fmt_date('first_delay_date') }} || '报送延期申请）'
+            else ''
+        end as detail,
+        cast(null as varchar) as source_file,
+        cast(null as integer) as source_row,
+    from checked
+
+)
+
+select * from final

@@ -1,0 +1,73 @@
+-- 每个当前、编号无歧义的申报一行（不含姓名、身份证号）。
+-- outcome：计入统计的 F5 结果（通过/未通过），没有则为 未评审；
+-- outcome_valid：有结果时 = 未被任何规则判为无效（int_outcome_voids），未评审为空。
+
+with
+
+applications as (
+
+    select * from {{ ref('int_applications') }}
+    where not is_ambiguous
+
+),
+
+policy_years as (
+
+    select * from {{ ref('int_policy_years') }}
+
+),
+
+outcomes as (
+
+    select * from {{ ref('int_outcomes') }}
+    where is_counted
+
+),
+
+voids as (
+
+    select
+        year,
+        committee_code,
+        application_no,
+        bool_or(coalesce(is_void, false)) as is_void
+    from {{ ref('int_outcome_voids') }}
+    group by year, committee_code, application_no
+
+),
+
+final as (
+
+    select
+        applications.year,
+        applications.application_no,
+        applications.person_key,
+        applications.submitter_code,
+        applications.region_code,
+        applications.unit_name_normalised as unit_name,
+        applications.series,
+        applications.level,
+        applications.route,
+        applications.committee_code,
+        outcomes.group_name,
+        coalesce(outcomes.outcome, '未评审') as outcome,
+        case
+            when outcomes.application_no is not null then not coalesce(voids.is_void, false)
+        end as outcome_valid
+    from applications
+    inner join policy_years
+        on applications.year = policy_years.year
+    left join outcomes
+        on
+            applications.year = outcomes.year
+            and applications.application_no = outcomes.application_no
+            and applications.committee_code = outcomes.committee_code
+    left join voids
+        on
+            outcomes.year = voids.year
+            and outcomes.committee_code = voids.committee_code
+            and outcomes.application_no = voids.application_no
+
+)
+
+select * from final

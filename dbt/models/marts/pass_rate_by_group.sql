@@ -1,0 +1,82 @@
+-- 通过率：年度 × 评委会 × 级别 × 评审分组 一行，只计与当前、无歧义申报匹配的 F5 行。
+-- passed_valid 不含被判无效的结果；两个比率的分母都是 evaluated。
+
+with
+
+outcomes as (
+
+    select * from {{ ref('int_outcomes') }}
+    where is_counted
+
+),
+
+policy_years as (
+
+    select * from {{ ref('int_policy_years') }}
+
+),
+
+voids as (
+
+    select
+        year,
+        committee_code,
+        application_no,
+        bool_or(coalesce(is_void, false)) as is_void
+    from {{ ref('int_outcome_voids') }}
+    group by year, committee_code, application_no
+
+),
+
+flagged as (
+
+    select
+        outcomes.year,
+        outcomes.committee_code,
+        outcomes.level,
+        outcomes.group_name,
+        outcomes.outcome = '通过' as is_passed,
+        outcomes.outcome = '通过' and not coalesce(voids.is_void, false) as is_passed_valid
+    from outcomes
+    inner join policy_years
+        on outcomes.year = policy_years.year
+    left join voids
+        on
+            outcomes.year = voids.year
+            and outcomes.committee_code = voids.committee_code
+            and outcomes.application_no = voids.application_no
+
+),
+
+grouped as (
+
+    select
+        year,
+        committee_code,
+        level,
+        group_name,
+        count(*) as evaluated,
+        count(*) filter (where is_passed) as passed,
+        count(*) filter (where is_passed_valid) as passed_valid
+    from flagged
+    group by year, committee_code, level, group_name
+
+),
+
+final as (
+
+    select
+        year,
+        committee_code,
+        level,
+        group_name,
+        evaluated,
+        passed,
+        passed_valid,
+        cast(passed as double) / evaluated as pass_rate,
+        cast(passed_valid as double) / evaluated as pass_rate_valid
+    from grouped
+
+)
+
+select * from final

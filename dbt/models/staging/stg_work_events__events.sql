@@ -1,0 +1,20 @@
+-- F4 工作事项记录的当前行
+-- 列即 raw.work_events 的列（字段名见 dagster_project/forms.py），只保留当前版本（未被取代）的行。
+
+with
+
+source as (
+
+    select * from {{ source('raw', 'work_events') }}
+
+),
+
+final as (
+
+    select * exclude (_superseded)
+    from source
+    where not coalesce(_superseded, false)
+
+)
+
+select * from final
