@@ -1,0 +1,61 @@
+# Every target is safe to run twice; `.venv` is created when missing.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export DO_NOT_TRACK := 1
+export DAGSTER_HOME := $(CURDIR)/dagster_home
+
+INBOX ?= data/inbox
+WAREHOUSE ?= data/warehouse.duckdb
+OUT ?= output
+SEED ?= 2022
+APPLICATIONS ?= 400
+
+.PHONY: setup system-deps demo test ui bench lint docs clean
+
+# Debian packages that the reports, notices and browser tests need (installed when missing).
+DEBIAN_PACKAGES := chromium fonts-noto-cjk poppler-utils
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "需要 Python 3.11（$(PYTHON)）"; exit 1; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+system-deps:
+	@missing=$$(for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "安装系统软件包：$$missing"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+setup: $(STAMP) system-deps
+	@cd dbt && ../$(BIN)/dbt parse --quiet --profiles-dir . >/dev/null
+
+demo: setup
+	$(BIN)/zhicheng sample --out $(INBOX) --seed $(SEED) --applications $(APPLICATIONS)
+	$(BIN)/zhicheng run --inbox $(INBOX) --warehouse $(WAREHOUSE) --out $(OUT)
+
+test: setup
+	$(BIN)/sqlfluff lint dbt/models
+	$(BIN)/pytest
+
+ui: setup
+	ZHICHENG_INBOX=$(abspath $(INBOX)) ZHICHENG_WAREHOUSE=$(abspath $(WAREHOUSE)) ZHICHENG_OUT=$(abspath $(OUT)) \
+		$(BIN)/dagster dev -m dagster_project.definitions -h 127.0.0.1 -p 3000
+
+bench: setup
+	$(BIN)/python benchmarks/ingest.py
+
+lint: setup
+	$(BIN)/sqlfluff lint dbt/models
+
+docs: setup
+	cd dbt && ZHICHENG_WAREHOUSE=$(abspath $(WAREHOUSE)) ../$(BIN)/dbt docs generate --profiles-dir .
+
+clean:
+	rm -rf data output dbt/target dbt/logs

@@ -1,0 +1,28 @@
+"""Assembles the platform: ingestion, calendar, dbt, jobs, sensors and resources. Nothing else."""
+
+from dagster import AssetSelection, Definitions, define_asset_job, in_process_executor
+
+from dagster_project.calendar.assets import workday_calendar
+from dagster_project.ingest.assets import raw_inbox
+from dagster_project.ingest.sensors import build_inbox_sensor
+from dagster_project.quality.checks import CHECKS as QUALITY_CHECKS
+from dagster_project.resources import build_resources
+from dagster_project.transform.assets import warehouse_dbt_assets
+
+MAIN_JOB_NAME = "zhicheng_main"
+
+main_job = define_asset_job(
+    MAIN_JOB_NAME,
+    selection=AssetSelection.all(),
+    description="完整运行：载入收件箱 → 参考数据与工作日历 → dbt 模型与规则 → 质量检查 → 发布",
+    executor_def=in_process_executor,
+)
+
+defs = Definitions(
+    assets=[raw_inbox, workday_calendar, warehouse_dbt_assets],
+    asset_checks=[*QUALITY_CHECKS],
+    jobs=[main_job],
+    sensors=[build_inbox_sensor(MAIN_JOB_NAME)],
+    resources=build_resources(),
+    executor=in_process_executor,
+)

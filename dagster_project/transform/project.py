@@ -1,0 +1,45 @@
+"""The dbt project, kept in its own module: dagster-dbt needs its manifest at import time."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from dagster_dbt import DbtProject
+
+from dagster_project.settings import DBT_DIR, SEEDS_DIR
+
+os.environ.setdefault("DO_NOT_TRACK", "1")
+
+dbt_project = DbtProject(project_dir=DBT_DIR, profiles_dir=DBT_DIR)
+DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")
+
+
+def _sources_newer_than(manifest: Path) -> bool:
+    if not manifest.exists():
+        return True
+    built = manifest.stat().st_mtime
+    watched = [DBT_DIR / "dbt_project.yml", DBT_DIR / "profiles.yml"]
+    for folder in (DBT_DIR / "models", DBT_DIR / "macros", DBT_DIR / "tests", SEEDS_DIR):
+        if folder.exists():
+            watched.extend(p for p in folder.rglob("*") if p.is_file())
+    return any(p.exists() and p.stat().st_mtime > built for p in watched)
+
+
+def ensure_manifest() -> Path:
+    """Parse the dbt project when its manifest is missing or older than a model, macro or seed."""
+    if _sources_newer_than(dbt_project.manifest_path):
+        result = subprocess.run(
+            [DBT_EXECUTABLE, "parse", "--quiet", "--profiles-dir", str(DBT_DIR)],
+            cwd=DBT_DIR,
+            capture_output=True,
+            text=True,
+        )
+        if result.returncode != 0 or not dbt_project.manifest_path.exists():
+            raise RuntimeError(f"dbt 项目解析失败（dbt parse）：\n{result.stdout}\n{result.stderr}")
+    return dbt_project.manifest_path
+
+
+ensure_manifest()
