@@ -1,0 +1,1 @@
+"""Annual supervision report (HTML, PDF, XLSX) from the marts."""

@@ -1,0 +1,684 @@
+"""The annual supervision report: every number read from the marts, nothing else.
+
+``build_report(warehouse, year, out)`` writes ``<out>/report/<year>/`` :
+监管报告_<year>.html, 监管报告_<year>.pdf, 监管报告数据_<year>.xlsx and charts/*.png.
+Applications are named by their application number only; no ID number or name is
+read (the marts hold none).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import db
+from .render import (
+    ISSUING_OFFICE,
+    OutputError,
+    bar_chart,
+    chinese_date,
+    html_to_pdf,
+    jinja_env,
+    pct,
+    stylesheet,
+    with_fonts,
+    write_text_atomic,
+    write_workbook,
+)
+from .rules_text import SUBJECT_TYPES, quota_name, requirement_name, rule_title
+
+MART_TABLES = [
+    "marts.findings",
+    "marts.pass_rate_by_group",
+    "marts.quota_compliance",
+    "marts.schedule_adherence",
+    "marts.filing_completeness",
+    "marts.applications",
+    "marts.load_audit",
+]
+LEVEL_ORDER = {"正高级": 0, "副高级": 1, "中级": 2, "初级": 3}
+GENERAL_GROUP = "普通组"
+NO_REGION = "市直部门及自主评审单位"
+
+
+@dataclass
+class ReportFiles:
+    year: int
+    folder: Path
+    html: Path
+    pdf: Path
+    xlsx: Path
+    charts: list[Path] = field(default_factory=list)
+    numbers: dict[str, Any] = field(default_factory=dict)
+
+
+def report_dir(out: Path, year: int) -> Path:
+    return Path(out) / "report" / str(year)
+
+
+def _rate(passed: int, evaluated: int) -> float | None:
+    return (passed / evaluated) if evaluated else None
+
+
+def collect(con, year: int) -> dict[str, Any]:
+    """Every table and number of the report for one year, read from the marts."""
+    db.require_tables(con, MART_TABLES)
+    names = db.Directory(con)
+    q = lambda sql, *p: db.rows(con, sql, p)  # noqa: E731
+
+    # ---- overview
+    ov = q(
+        """
+        select
+            count(*) as applications,
+            count(*) filter (where outcome <> '未评审') as evaluated,
+            count(*) filter (where outcome = '通过') as passed,
+            count(*) filter (where outcome = '通过' and outcome_valid) as passed_valid,
+            count(*) filter (where outcome = '通过' and not coalesce(outcome_valid, true)) as passed_void,
+            count(*) filter (where outcome = '未评审') as not_evaluated,
+            count(distinct submitter_code) as submitters,
+            count(distinct committee_code) filter (where outcome <> '未评审') as committees
+        from marts.applications where year = ?
+        """,
+        year,
+    )[0]
+    files = q(
+        """
+        select
+            count(distinct file) as files,
+            count(*) as sheets,
+            count(*) filter (where form = '未识别') as sheets_unrecognised,
+            count(distinct submitter_code) as senders,
+            coalesce(sum(rows_read), 0) as rows_read,
+            coalesce(sum(rows_loaded), 0) as rows_loaded,
+            coalesce(sum(rows_quarantined), 0) as rows_quarantined,
+            count(*) filter (where superseded) as sheets_superseded
+        from marts.load_audit where year = ?
+        """,
+        year,
+    )[0]
+    fnd = q(
+        """
+        select
+            count(*) as findings,
+            count(*) filter (where severity = '违规') as breaches,
+            count(*) filter (where severity = '提示') as advisories,
+            count(distinct rule_id) as rules,
+            count(distinct submitter_code) filter (where severity = '违规') as submitters_to_correct
+        from marts.findings where year = ?
+        """,
+        year,
+    )[0]
+    overview = {**ov, **files, **fnd}
+    overview["pass_rate"] = _rate(ov["passed"], ov["evaluated"])
+    overview["pass_rate_valid"] = _rate(ov["passed_valid"], ov["evaluated"])
+
+    # ---- applications by series and level, and by region
+    by_series = q(
+        """
+        select series, level,
+            count(*) as applications,
+            count(*) filter (where outcome <> '未评审') as evaluated,
+            count(*) filter (where outcome = '通过') as passed,
+            count(*) filter (where outcome = '通过' and outcome_valid) as passed_valid
+        from marts.applications where year = ?
+        group by series, level
+        """,
+        year,
+    )
+    by_series.sort(key=lambda r: (str(r["series"]), LEVEL_ORDER.get(r["level"], 9)))
+    for r in by_series:
+        r["pass_rate"] = _rate(r["passed"], r["evaluated"])
+    series_totals = q(
+        """
+        select series, count(*) as applications,
+            count(*) filter (where outcome <> '未评审') as evaluated,
+            count(*) filter (where outcome = '通过') as passed
+        from marts.applications where year = ? group by series order by applications desc, series
+        """,
+        year,
+    )
+    level_totals = q(
+        """
+        select level, count(*) as applications,
+            count(*) filter (where outcome <> '未评审') as evaluated,
+            count(*) filter (where outcome = '通过') as passed,
+            count(*) filter (where outcome = '通过' and outcome_valid) as passed_valid
+        from marts.applications where year = ? group by level
+        """,
+        year,
+    )
+    level_totals.sort(key=lambda r: LEVEL_ORDER.get(r["level"], 9))
+    for r in level_totals:
+        r["pass_rate"] = _rate(r["passed"], r["evaluated"])
+    region_raw = {
+        (r["region_code"] or ""): r
+        for r in q(
+            """
+            select coalesce(region_code, '') as region_code,
+                count(*) as applications,
+                count(*) filter (where outcome <> '未评审') as evaluated,
+                count(*) filter (where outcome = '通过') as passed,
+                count(*) filter (where outcome = '通过' and outcome_valid) as passed_valid
+            from marts.applications where year = ? group by 1
+            """,
+            year,
+        )
+    }
+    by_region = []
+    for code in names.region_order + sorted(c for c in region_raw if c and c not in names.region_order) + [""]:
+        r = region_raw.get(code)
+        if r is None and code == "":
+            continue
+        r = r or {"region_code": code, "applications": 0, "evaluated": 0, "passed": 0, "passed_valid": 0}
+        r = dict(r)
+        r["name"] = names.name(code) if code else NO_REGION
+        r["pass_rate"] = _rate(r["passed"], r["evaluated"])
+        by_region.append(r)
+
+    # ---- pass rates per group, against the general group of the same committee and level
+    groups = q(
+        """
+        select committee_code, level, group_name, evaluated, passed, passed_valid, pass_rate, pass_rate_valid
+        from marts.pass_rate_by_group where year = ?
+        """,
+        year,
+    )
+    general = {(g["committee_code"], g["level"]): g for g in groups if g["group_name"] == GENERAL_GROUP}
+    for g in groups:
+        g["committee_name"] = names.name(g["committee_code"])
+        base = general.get((g["committee_code"], g["level"]))
+        g["general_rate"] = base["pass_rate"] if base else None
+        g["is_general"] = g["group_name"] == GENERAL_GROUP
+        g["diff_pp"] = (
+            (g["pass_rate"] - base["pass_rate"]) * 100
+            if base and not g["is_general"] and g["pass_rate"] is not None and base["pass_rate"] is not None
+            else None
+        )
+    groups.sort(key=lambda g: (str(g["committee_code"]), LEVEL_ORDER.get(g["level"], 9), not g["is_general"], str(g["group_name"])))
+    group_totals = q(
+        """
+        select group_name, sum(evaluated) as evaluated, sum(passed) as passed, sum(passed_valid) as passed_valid
+        from marts.pass_rate_by_group where year = ? group by group_name order by evaluated desc, group_name
+        """,
+        year,
+    )
+    for g in group_totals:
+        g["evaluated"], g["passed"], g["passed_valid"] = int(g["evaluated"]), int(g["passed"]), int(g["passed_valid"])
+        g["pass_rate"] = _rate(g["passed"], g["evaluated"])
+        g["pass_rate_valid"] = _rate(g["passed_valid"], g["evaluated"])
+    separate_higher = [g for g in groups if g["diff_pp"] is not None and g["diff_pp"] > 0]
+    separate_higher.sort(key=lambda g: -g["diff_pp"])
+
+    # ---- quotas
+    quotas = q(
+        """
+        select quota_code, scope_type, scope_code, limit_value, actual_value, compliant
+        from marts.quota_compliance where year = ?
+        order by quota_code, compliant, scope_type, scope_code
+        """,
+        year,
+    )
+    for r in quotas:
+        r["quota_name"] = quota_name(r["quota_code"])
+        r["scope_name"] = _scope_label(names, r["scope_type"], r["scope_code"])
+    quota_summary = _summarise(quotas, "quota_code", lambda r: quota_name(r["quota_code"]))
+
+    # ---- schedule
+    schedule = q(
+        """
+        select requirement_code, subject_type, subject_code, due_date, actual_date, compliant
+        from marts.schedule_adherence where year = ?
+        order by requirement_code, compliant, subject_type, subject_code
+        """,
+        year,
+    )
+    for r in schedule:
+        r["requirement_name"] = requirement_name(r["requirement_code"])
+        r["subject_name"] = _subject_label(names, r["subject_type"], r["subject_code"])
+        r["days_late"] = (
+            (r["actual_date"] - r["due_date"]).days
+            if isinstance(r["actual_date"], dt.date) and isinstance(r["due_date"], dt.date)
+            else None
+        )
+    schedule_summary = _summarise(schedule, "requirement_code", lambda r: requirement_name(r["requirement_code"]))
+    schedule_late = [r for r in schedule if r["compliant"] is False or r["compliant"] is None]
+    # application-level rows are many: the document lists the other subjects and counts applications
+    schedule_late_listed = [r for r in schedule_late if r["subject_type"] != "application"]
+    schedule_late_apps = [r for r in schedule_late if r["subject_type"] == "application"]
+
+    # ---- filing and publicity
+    filing = q(
+        """
+        select submitter_code, has_roster, roster_publicity_ok, materials_ok, summary_report_ok,
+               publicity_report_ok, complete
+        from marts.filing_completeness where year = ? order by complete, submitter_code
+        """,
+        year,
+    )
+    for r in filing:
+        r["name"] = names.name(r["submitter_code"])
+    filing_summary = {
+        "submitters": len(filing),
+        "complete": sum(1 for r in filing if r["complete"]),
+        "incomplete": sum(1 for r in filing if not r["complete"]),
+        "no_roster": sum(1 for r in filing if not r["has_roster"]),
+        "roster_publicity_bad": sum(1 for r in filing if r["has_roster"] and not r["roster_publicity_ok"]),
+    }
+
+    # ---- findings by rule
+    by_rule = q(
+        """
+        select rule_id, severity, clause, count(*) as findings,
+            count(distinct submitter_code) as submitters,
+            count(*) filter (where subject_type = 'application') as applications
+        from marts.findings where year = ? group by rule_id, severity, clause
+        order by rule_id, severity
+        """,
+        year,
+    )
+    for r in by_rule:
+        r["title"] = rule_title(r["rule_id"])
+    rule_counts = defaultdict(int)
+    for r in by_rule:
+        rule_counts[r["rule_id"]] += r["findings"]
+
+    # ---- who must correct: submitters and committees with 违规 findings
+    to_correct = q(
+        """
+        select submitter_code, count(*) as breaches, count(distinct rule_id) as rules,
+            string_agg(distinct rule_id, '、' order by rule_id) as rule_ids,
+            count(*) filter (where subject_type = 'application') as applications
+        from marts.findings where year = ? and severity = '违规'
+        group by submitter_code order by breaches desc, submitter_code
+        """,
+        year,
+    )
+    for r in to_correct:
+        r["name"] = db.KIND_NAMES.get(names.kind(r["submitter_code"]), "") + "：" + names.label(r["submitter_code"])
+    committees_to_correct = q(
+        """
+        select committee_code, count(*) as breaches,
+            string_agg(distinct rule_id, '、' order by rule_id) as rule_ids
+        from marts.findings
+        where year = ? and severity = '违规' and committee_code is not null and committee_code <> ''
+        group by committee_code order by breaches desc, committee_code
+        """,
+        year,
+    )
+    voids = {
+        r["committee_code"]: r["void"]
+        for r in q(
+            """
+            select committee_code, count(*) as void from marts.applications
+            where year = ? and outcome = '通过' and not coalesce(outcome_valid, true)
+            group by committee_code
+            """,
+            year,
+        )
+    }
+    for r in committees_to_correct:
+        r["name"] = names.label(r["committee_code"])
+        r["void"] = voids.get(r["committee_code"], 0)
+
+    # ---- data quality per sender (quarantine)
+    quality = q(
+        """
+        select submitter_code, count(distinct file) as files, sum(rows_read) as rows_read,
+            sum(rows_quarantined) as rows_quarantined,
+            count(*) filter (where form = '未识别') as unrecognised
+        from marts.load_audit where year = ? group by submitter_code
+        order by rows_quarantined desc, submitter_code
+        """,
+        year,
+    )
+    for r in quality:
+        r["name"] = names.label(r["submitter_code"])
+        r["rows_read"] = int(r["rows_read"] or 0)
+        r["rows_quarantined"] = int(r["rows_quarantined"] or 0)
+        r["share"] = _rate(r["rows_quarantined"], r["rows_read"])
+
+    # ---- history: late two years running
+    history_years = sorted(
+        db.scalar(con, "select list(distinct year) from marts.schedule_adherence") or []
+    )
+    has_previous = (year - 1) in history_years
+    late_twice = []
+    if has_previous:
+        late_twice = q(
+            """
+            select cur.requirement_code, cur.subject_type, cur.subject_code
+            from marts.schedule_adherence cur
+            join marts.schedule_adherence prev
+              on prev.year = cur.year - 1
+             and prev.requirement_code = cur.requirement_code
+             and prev.subject_type = cur.subject_type
+             and prev.subject_code = cur.subject_code
+            where cur.year = ? and not coalesce(cur.compliant, false) and not coalesce(prev.compliant, false)
+              and cur.subject_type <> 'application'
+            order by 1, 2, 3
+            """,
+            year,
+        )
+        for r in late_twice:
+            r["subject_name"] = _subject_label(names, r["subject_type"], r["subject_code"])
+            r["requirement_name"] = requirement_name(r["requirement_code"])
+
+    context = {
+        "year": year,
+        "overview": overview,
+        "by_series": by_series,
+        "series_totals": series_totals,
+        "level_totals": level_totals,
+        "by_region": by_region,
+        "groups": groups,
+        "group_totals": group_totals,
+        "separate_higher": separate_higher,
+        "quotas": quotas,
+        "quota_summary": quota_summary,
+        "quotas_failed": [r for r in quotas if not r["compliant"]],
+        "schedule_summary": schedule_summary,
+        "schedule_all": schedule,
+        "schedule_late": schedule_late_listed,
+        "schedule_late_apps": len(schedule_late_apps),
+        "filing": filing,
+        "filing_summary": filing_summary,
+        "filing_incomplete": [r for r in filing if not r["complete"]],
+        "by_rule": by_rule,
+        "to_correct": to_correct,
+        "committees_to_correct": committees_to_correct,
+        "quality": quality,
+        "has_previous": has_previous,
+        "late_twice": late_twice,
+        "subject_types": SUBJECT_TYPES,
+    }
+    context["recommendations"] = recommendations(context, names)
+    context["findings_detail"] = q(
+        """
+        select rule_id, severity, clause, subject_type, subject_key, submitter_code, committee_code,
+            region_code, series, level, detail, source_file, source_row
+        from marts.findings where year = ? order by rule_id, submitter_code, subject_key
+        """,
+        year,
+    )
+    return context
+
+
+def _summarise(items: list[dict], key: str, label) -> list[dict]:
+    out: dict[str, dict] = {}
+    for r in items:
+        s = out.setdefault(r[key], {"code": r[key], "name": label(r), "total": 0, "compliant": 0, "failed": 0})
+        s["total"] += 1
+        if r["compliant"]:
+            s["compliant"] += 1
+        else:
+            s["failed"] += 1
+    return list(out.values())
+
+
+def _scope_label(names: db.Directory, scope_type: str, scope_code: str) -> str:
+    if scope_type == "city":
+        return "全市"
+    if scope_type == "region_field" and scope_code and "/" in scope_code:
+        region, fieldname = scope_code.split("/", 1)
+        return f"{names.name(region)}·{fieldname}"
+    return names.label(scope_code)
+
+
+def _subject_label(names: db.Directory, subject_type: str, code: str) -> str:
+    if subject_type == "application":
+        return f"申报 {code}"
+    if subject_type == "city":
+        return "全市"
+    return names.label(code)
+
+
+def recommendations(ctx: dict[str, Any], names: db.Directory) -> list[str]:
+    """Recommendations derived from the data; each sentence cites the numbers it rests on."""
+    out: list[str] = []
+    ov = ctx["overview"]
+    breaches = sorted((r for r in ctx["by_rule"] if r["severity"] == "违规"), key=lambda r: -r["findings"])
+    if breaches:
+        top = "；".join(f"{r['rule_id']}“{r['title']}”{r['findings']}条（{r['clause']}）" for r in breaches[:3])
+        out.append(f"本年度共发现违规问题{ov['breaches']}条，集中在：{top}。建议对上述问题开展专项督导，逐条督促整改到位。")
+    else:
+        out.append("本年度未发现违规问题，建议继续保持现有审核和公示工作机制。")
+    if ctx["has_previous"]:
+        if ctx["late_twice"]:
+            listed = "、".join(f"{r['subject_name']}（{r['requirement_name']}）" for r in ctx["late_twice"][:10])
+            out.append(f"连续两年未按期完成的有{len(ctx['late_twice'])}项：{listed}。建议约谈相关单位，纳入年度考核。")
+        else:
+            out.append("与上一年度相比，没有连续两年未按期完成同一事项的单位。")
+    else:
+        out.append(f"数据仓库中尚无{ctx['year'] - 1}年度的进度数据，暂不能判断连续两年逾期情况；自下一年度起本报告将据此提出建议。")
+    if ctx["filing_incomplete"]:
+        listed = "、".join(r["name"] for r in ctx["filing_incomplete"][:12])
+        out.append(
+            f"材料报送和公示不完整的报送单位{len(ctx['filing_incomplete'])}个（{listed}），"
+            "建议督促其补报花名册公示、签字盖章材料、工作情况总结报告和公示结果报告。"
+        )
+    void_committees = [r for r in ctx["committees_to_correct"] if r["void"]]
+    if ov["passed_void"]:
+        listed = "、".join(f"{r['name']}{r['void']}人" for r in void_committees[:8])
+        out.append(
+            f"评审通过但结果无效或不予核准备案的共{ov['passed_void']}人" + (f"（{listed}）" if listed else "")
+            + "，建议对相关评委会的评审结果不予核准备案，并责成其规范评审程序。"
+        )
+    if ctx["quotas_failed"]:
+        out.append(f"数额和岗位控制不达标{len(ctx['quotas_failed'])}项，建议按控制数核减，并在下一年度申报前下达岗位和数额控制要求。")
+    if ctx["separate_higher"]:
+        g = ctx["separate_higher"][0]
+        out.append(
+            f"单独分组通过率高于同一评委会同级别普通组的共{len(ctx['separate_higher'])}组，差距最大的是"
+            f"{g['committee_name']}{g['level']}{g['group_name']}（{pct(g['pass_rate'])}，普通组{pct(g['general_rate'])}），"
+            "建议核查单独分组评审标准的执行情况。"
+        )
+    worst = [r for r in ctx["quality"] if r["rows_quarantined"]]
+    if worst:
+        listed = "、".join(f"{r['name']}{r['rows_quarantined']}行" for r in worst[:5])
+        out.append(
+            f"报送数据中有{ov['rows_quarantined']}行因缺项或格式错误未能入库（{listed}等），"
+            "建议统一使用规定模板填报，并已通过一次性告知书逐条告知各报送单位。"
+        )
+    return out
+
+
+def charts(ctx: dict[str, Any], folder: Path) -> dict[str, str]:
+    """The report's charts as PNG files; returns name → path relative to the HTML."""
+    folder.mkdir(parents=True, exist_ok=True)
+    made: dict[str, str] = {}
+    if ctx["series_totals"]:
+        s = ctx["series_totals"]
+        bar_chart(
+            folder / "series.png",
+            f"{ctx['year']}年度各系列申报与评审通过人数",
+            [r["series"] for r in s],
+            {"申报": [r["applications"] for r in s], "参评": [r["evaluated"] for r in s], "通过": [r["passed"] for r in s]},
+            ylabel="人数",
+            horizontal=len(s) > 8,
+        )
+        made["series"] = "charts/series.png"
+    regions = [r for r in ctx["by_region"]]
+    if regions:
+        bar_chart(
+            folder / "regions.png",
+            f"{ctx['year']}年度各旗县区申报人数",
+            [r["name"] for r in regions],
+            {"申报": [r["applications"] for r in regions], "通过": [r["passed"] for r in regions]},
+            horizontal=True,
+            ylabel="人数",
+        )
+        made["regions"] = "charts/regions.png"
+    if ctx["group_totals"]:
+        g = ctx["group_totals"]
+        general = next((r["pass_rate"] for r in g if r["group_name"] == GENERAL_GROUP), None)
+        bar_chart(
+            folder / "groups.png",
+            "各评审分组通过率（全部评委会合计）",
+            [r["group_name"] for r in g],
+            {"通过率": [r["pass_rate"] or 0 for r in g], "有效通过率": [r["pass_rate_valid"] or 0 for r in g]},
+            percent=True,
+            ylabel="通过率（%）",
+            reference_line=general,
+            reference_label="普通组通过率" if general is not None else "",
+        )
+        made["groups"] = "charts/groups.png"
+    rules = {}
+    for r in ctx["by_rule"]:
+        rules.setdefault(r["rule_id"], {"违规": 0, "提示": 0})[r["severity"]] = rules.get(r["rule_id"], {}).get(r["severity"], 0) + r["findings"]
+    if rules:
+        ids = sorted(rules)
+        bar_chart(
+            folder / "rules.png",
+            "各规则发现的问题数",
+            [f"{i} {rule_title(i)}" for i in ids],
+            {"违规": [rules[i].get("违规", 0) for i in ids], "提示": [rules[i].get("提示", 0) for i in ids]},
+            horizontal=True,
+            stacked=True,
+            ylabel="条数",
+        )
+        made["rules"] = "charts/rules.png"
+    return made
+
+
+def xlsx_sheets(ctx: dict[str, Any]) -> list[tuple[str, list[str], list[list[Any]]]]:
+    ov = ctx["overview"]
+    overview_rows = [
+        ["申报人数", ov["applications"]],
+        ["参加评审人数", ov["evaluated"]],
+        ["评审通过人数", ov["passed"]],
+        ["有效通过人数", ov["passed_valid"]],
+        ["通过但无效人数", ov["passed_void"]],
+        ["未评审人数", ov["not_evaluated"]],
+        ["通过率", pct(ov["pass_rate"])],
+        ["有效通过率", pct(ov["pass_rate_valid"])],
+        ["报送单位数（有申报）", ov["submitters"]],
+        ["开展评审的评委会数", ov["committees"]],
+        ["收到文件数", ov["files"]],
+        ["读取数据行", ov["rows_read"]],
+        ["入库数据行", ov["rows_loaded"]],
+        ["隔离数据行", ov["rows_quarantined"]],
+        ["发现问题总数", ov["findings"]],
+        ["其中违规", ov["breaches"]],
+        ["其中提示", ov["advisories"]],
+    ]
+    return [
+        ("总体情况", ["指标", "数值"], overview_rows),
+        (
+            "系列级别",
+            ["申报系列", "申报级别", "申报人数", "参评人数", "通过人数", "有效通过人数", "通过率"],
+            [[r["series"], r["level"], r["applications"], r["evaluated"], r["passed"], r["passed_valid"], pct(r["pass_rate"])] for r in ctx["by_series"]],
+        ),
+        (
+            "旗县区",
+            ["地区代码", "地区", "申报人数", "参评人数", "通过人数", "有效通过人数", "通过率"],
+            [[r["region_code"], r["name"], r["applications"], r["evaluated"], r["passed"], r["passed_valid"], pct(r["pass_rate"])] for r in ctx["by_region"]],
+        ),
+        (
+            "分组通过率",
+            ["评委会代码", "评委会", "级别", "评审分组", "参评人数", "通过人数", "有效通过人数", "通过率", "有效通过率", "普通组通过率", "高于普通组（百分点）"],
+            [
+                [g["committee_code"], g["committee_name"], g["level"], g["group_name"], g["evaluated"], g["passed"], g["passed_valid"],
+                 pct(g["pass_rate"]), pct(g["pass_rate_valid"]), pct(g["general_rate"]), None if g["diff_pp"] is None else round(g["diff_pp"], 1)]
+                for g in ctx["groups"]
+            ],
+        ),
+        (
+            "数额控制",
+            ["控制项目", "项目名称", "范围类型", "范围代码", "范围", "限额", "实际", "是否达标"],
+            [[r["quota_code"], r["quota_name"], r["scope_type"], r["scope_code"], r["scope_name"], r["limit_value"], r["actual_value"], r["compliant"]] for r in ctx["quotas"]],
+        ),
+        (
+            "时间进度",
+            ["要求", "要求名称", "对象类型", "对象代码", "对象", "规定日期", "实际日期", "是否按期", "逾期天数"],
+            [
+                [r["requirement_code"], r["requirement_name"], SUBJECT_TYPES.get(r["subject_type"], r["subject_type"]), r["subject_code"], r["subject_name"],
+                 r["due_date"], r["actual_date"], r["compliant"], r["days_late"]]
+                for r in _all_schedule(ctx)
+            ],
+        ),
+        (
+            "公示与报送",
+            ["报送单位代码", "报送单位", "报送花名册", "花名册公示合格", "材料报送合格", "工作总结报告", "公示结果报告", "完整"],
+            [[r["submitter_code"], r["name"], r["has_roster"], r["roster_publicity_ok"], r["materials_ok"], r["summary_report_ok"], r["publicity_report_ok"], r["complete"]] for r in ctx["filing"]],
+        ),
+        (
+            "问题汇总",
+            ["规则", "问题", "性质", "条款", "条数", "涉及报送单位数", "涉及申报数"],
+            [[r["rule_id"], r["title"], r["severity"], r["clause"], r["findings"], r["submitters"], r["applications"]] for r in ctx["by_rule"]],
+        ),
+        (
+            "问题明细",
+            ["规则", "性质", "条款", "对象类型", "对象（申报编号/代码）", "报送单位", "评委会", "地区", "系列", "级别", "说明", "来源文件", "来源行"],
+            [
+                [r["rule_id"], r["severity"], r["clause"], SUBJECT_TYPES.get(r["subject_type"], r["subject_type"]), r["subject_key"], r["submitter_code"],
+                 r["committee_code"], r["region_code"], r["series"], r["level"], r["detail"], r["source_file"], r["source_row"]]
+                for r in ctx["findings_detail"]
+            ],
+        ),
+        (
+            "整改对象",
+            ["报送单位代码", "报送单位", "违规条数", "涉及规则", "涉及申报数"],
+            [[r["submitter_code"], r["name"], r["breaches"], r["rule_ids"], r["applications"]] for r in ctx["to_correct"]],
+        ),
+        (
+            "数据质量",
+            ["报送单位代码", "报送单位", "文件数", "读取行", "隔离行", "隔离比例", "未识别工作表"],
+            [[r["submitter_code"], r["name"], r["files"], r["rows_read"], r["rows_quarantined"], pct(r["share"]), r["unrecognised"]] for r in ctx["quality"]],
+        ),
+    ]
+
+
+def _all_schedule(ctx):
+    return ctx["schedule_all"]
+
+
+def build_report(warehouse: Path, year: int | None, out: Path, *, issue_date: dt.date | None = None, pdf: bool = True) -> ReportFiles:
+    """Read the marts (read-only) and write the HTML, PDF, XLSX and charts of one year."""
+    with db.read_only(warehouse) as con:
+        year = year or db.latest_policy_year(con)
+        ctx = collect(con, year)
+    folder = report_dir(out, year)
+    staging = folder.with_name(f".{year}.building")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    try:
+        chart_paths = charts(ctx, staging / "charts")
+        day = issue_date or db.today()
+        html = jinja_env().get_template("report.html.j2").render(
+            **ctx, charts=chart_paths, css=stylesheet(), office=ISSUING_OFFICE, issue_date=chinese_date(day)
+        )
+        html = with_fonts(html, staging / "fonts", staging)
+        html_path = write_text_atomic(staging / f"监管报告_{year}.html", html)
+        if pdf:
+            html_to_pdf(html_path, staging / f"监管报告_{year}.pdf")
+        write_workbook(staging / f"监管报告数据_{year}.xlsx", xlsx_sheets(ctx))
+        # swap the finished folder into place
+        if folder.exists():
+            old = folder.with_name(f".{year}.old")
+            shutil.rmtree(old, ignore_errors=True)
+            folder.rename(old)
+            staging.rename(folder)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            staging.rename(folder)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    ov = ctx["overview"]
+    return ReportFiles(
+        year=year,
+        folder=folder,
+        html=folder / f"监管报告_{year}.html",
+        pdf=folder / f"监管报告_{year}.pdf",
+        xlsx=folder / f"监管报告数据_{year}.xlsx",
+        charts=sorted((folder / "charts").glob("*.png")),
+        numbers={k: ov[k] for k in ("applications", "evaluated", "passed", "passed_valid", "findings", "breaches")},
+    )
+
+
+__all__ = ["build_report", "collect", "report_dir", "ReportFiles", "OutputError", "MART_TABLES"]
