@@ -13,10 +13,10 @@ OUT ?= output
 SEED ?= 2022
 APPLICATIONS ?= 400
 
-.PHONY: setup system-deps demo test ui bench lint docs clean
+.PHONY: setup system-deps demo test ui bench lint docs clean superset superset-setup serve
 
 # Debian packages that the reports, notices and browser tests need (installed when missing).
-DEBIAN_PACKAGES := chromium fonts-noto-cjk poppler-utils
+DEBIAN_PACKAGES := chromium chromium-driver fonts-noto-cjk poppler-utils
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "需要 Python 3.11（$(PYTHON)）"; exit 1; }
@@ -47,6 +47,16 @@ test: setup
 ui: setup
 	ZHICHENG_INBOX=$(abspath $(INBOX)) ZHICHENG_WAREHOUSE=$(abspath $(WAREHOUSE)) ZHICHENG_OUT=$(abspath $(OUT)) \
 		$(BIN)/dagster dev -m dagster_project.definitions -h 127.0.0.1 -p 3000
+
+superset-setup: setup
+	bash scripts/superset/setup.sh
+
+superset: superset-setup
+	ZHICHENG_OUT=$(abspath $(OUT)) bash scripts/superset/serve.sh superset
+
+serve: superset-setup
+	ZHICHENG_INBOX=$(abspath $(INBOX)) ZHICHENG_WAREHOUSE=$(abspath $(WAREHOUSE)) ZHICHENG_OUT=$(abspath $(OUT)) \
+		bash scripts/superset/serve.sh all
 
 bench: setup
 	$(BIN)/python benchmarks/ingest.py

@@ -122,10 +122,12 @@ def templates(out: Path = typer.Option(..., "--out", help="写入报送模板的
         typer.echo(f"模板：{path}")
 
 
+from dagster_project.analyst.commands import sql  # noqa: E402
 from dagster_project.quality.commands import quality  # noqa: E402
 from dagster_project.report.commands import notices_command, report_command  # noqa: E402
 
 app.command(name="quality")(quality)
+app.command(name="sql")(sql)
 app.command(name="report")(report_command)
 app.command(name="notices")(notices_command)
 

@@ -1,0 +1,191 @@
+-- 服务快照中的分析视图（schema analyst）。只读 marts.* 与 analyst.dim_*（机构名称字典），
+-- 不含身份证号与姓名；人员只以 person_key（载入时计算的不可逆编码）出现。
+-- 每条语句都是 create or replace view analyst.<名称>，由 publish/snapshot.py 按顺序在新快照里执行。
+
+-- 申报：一行一个当前、无歧义的申报，附地区、报送单位、评委会名称与是否参评/通过/有效通过
+create or replace view analyst.applications as
+select
+    a.year,
+    a.application_no,
+    a.person_key,
+    a.submitter_code,
+    coalesce(s.submitter_name, a.submitter_code) as submitter_name,
+    nullif(a.region_code, '') as region_code,
+    coalesce(r.region_name, '市直及其他') as region_name,
+    a.unit_name,
+    a.series,
+    a.level,
+    a.route,
+    a.committee_code,
+    coalesce(c.committee_name, a.committee_code) as committee_name,
+    a.group_name,
+    a.outcome,
+    try_cast(a.outcome_valid as boolean) as outcome_valid,
+    a.outcome is not null and a.outcome <> '未评审' as is_evaluated,
+    a.outcome = '通过' as is_passed,
+    a.outcome = '通过' and coalesce(try_cast(a.outcome_valid as boolean), false) as is_passed_valid
+from marts.applications as a
+left join analyst.dim_submitters as s on s.submitter_code = a.submitter_code
+left join analyst.dim_regions as r on r.region_code = nullif(a.region_code, '')
+left join analyst.dim_committees as c on c.committee_code = a.committee_code;
+
+-- 违规与提示：一行一条，附名称；application_no 只在对象为申报时有值
+create or replace view analyst.findings as
+select
+    f.year,
+    f.rule_id,
+    split_part(f.rule_id, '-', 1) as rule_family,
+    f.severity,
+    f.subject_type,
+    case f.subject_type
+        when 'application' then '申报'
+        when 'unit' then '用人单位'
+        when 'submitter' then '报送单位'
+        when 'committee' then '评审委员会'
+        when 'evaluator' then '评委'
+        when 'region' then '地区'
+        when 'region_field' then '地区专业领域'
+        when 'city' then '全市'
+        else f.subject_type
+    end as subject_type_label,
+    f.subject_key,
+    case when f.subject_type = 'application' then f.subject_key end as application_no,
+    f.submitter_code,
+    coalesce(s.submitter_name, f.submitter_code, '（无报送单位）') as submitter_name,
+    f.committee_code,
+    coalesce(c.committee_name, f.committee_code) as committee_name,
+    nullif(f.region_code, '') as region_code,
+    coalesce(r.region_name, '市直及其他') as region_name,
+    f.series,
+    f.level,
+    f.clause,
+    f.detail,
+    f.source_file,
+    f.source_row
+from marts.findings as f
+left join analyst.dim_submitters as s on s.submitter_code = f.submitter_code
+left join analyst.dim_committees as c on c.committee_code = f.committee_code
+left join analyst.dim_regions as r on r.region_code = nullif(f.region_code, '');
+
+-- 通过率：年度 × 评委会 × 层级 × 评审分组
+create or replace view analyst.pass_rates as
+select
+    p.year,
+    p.committee_code,
+    coalesce(c.committee_name, p.committee_code) as committee_name,
+    p.level,
+    p.group_name,
+    p.evaluated,
+    p.passed,
+    p.passed_valid,
+    p.pass_rate,
+    p.pass_rate_valid
+from marts.pass_rate_by_group as p
+left join analyst.dim_committees as c on c.committee_code = p.committee_code;
+
+-- 指标控制：限额与实际
+create or replace view analyst.quota_compliance as
+select
+    q.year,
+    q.quota_code,
+    q.scope_type,
+    q.scope_code,
+    case q.scope_type
+        when 'city' then '呼和浩特市'
+        when 'submitter' then coalesce(s.submitter_name, q.scope_code)
+        when 'region_field' then coalesce(r.region_name, split_part(q.scope_code, '/', 1)) || '/' || split_part(q.scope_code, '/', 2)
+        else q.scope_code
+    end as scope_name,
+    coalesce(r.region_name, case when q.scope_type = 'city' then '全市' else '市直及其他' end) as region_name,
+    q.limit_value,
+    q.actual_value,
+    q.compliant
+from marts.quota_compliance as q
+left join analyst.dim_submitters as s on s.submitter_code = q.scope_code
+left join analyst.dim_regions as r on r.region_code = split_part(q.scope_code, '/', 1);
+
+-- 时限执行：对象为评委会、地区或申报；region_name 取地区本身、评委会的主办地区或申报所在地区
+create or replace view analyst.schedule_adherence as
+select
+    h.year,
+    h.requirement_code,
+    h.subject_type,
+    h.subject_code,
+    coalesce(c.committee_name, r.region_name, h.subject_code) as subject_name,
+    coalesce(r.region_name, hr.region_name, ar.region_name, '市直及其他') as region_name,
+    h.due_date,
+    h.actual_date,
+    h.compliant,
+    case when h.compliant then '按时' when h.actual_date is null then '缺失' else '逾期' end as status,
+    h.actual_date - h.due_date as days_late
+from marts.schedule_adherence as h
+left join analyst.dim_committees as c on h.subject_type = 'committee' and c.committee_code = h.subject_code
+left join analyst.dim_regions as r on h.subject_type = 'region' and r.region_code = h.subject_code
+left join analyst.dim_regions as hr on hr.region_code = c.host_code
+left join marts.applications as a on h.subject_type = 'application' and a.application_no = h.subject_code and a.year = h.year
+left join analyst.dim_regions as ar on ar.region_code = nullif(a.region_code, '');
+
+-- 报送完整性：年度 × 报送单位
+create or replace view analyst.filing_completeness as
+select
+    f.year,
+    f.submitter_code,
+    coalesce(s.submitter_name, f.submitter_code) as submitter_name,
+    coalesce(r.region_name, '市直及其他') as region_name,
+    f.has_roster,
+    f.roster_publicity_ok,
+    f.materials_ok,
+    f.summary_report_ok,
+    f.publicity_report_ok,
+    f.complete
+from marts.filing_completeness as f
+left join analyst.dim_submitters as s on s.submitter_code = f.submitter_code
+left join analyst.dim_regions as r on r.region_code = f.submitter_code;
+
+-- 年度总览：申报、参评、通过、有效通过、有效通过率、违规与提示条数
+create or replace view analyst.headline as
+with apps as (
+    select
+        year,
+        count(*) as applications,
+        count(*) filter (where is_evaluated) as evaluated,
+        count(*) filter (where is_passed) as passed,
+        count(*) filter (where is_passed_valid) as passed_valid
+    from analyst.applications
+    group by year
+),
+breaches as (
+    select
+        year,
+        count(*) filter (where severity = '违规') as violations,
+        count(*) filter (where severity = '提示') as advisories
+    from marts.findings
+    group by year
+)
+select
+    coalesce(apps.year, breaches.year) as year,
+    coalesce(apps.applications, 0) as applications,
+    coalesce(apps.evaluated, 0) as evaluated,
+    coalesce(apps.passed, 0) as passed,
+    coalesce(apps.passed_valid, 0) as passed_valid,
+    case when apps.evaluated > 0 then apps.passed_valid / apps.evaluated end as pass_rate_valid,
+    coalesce(breaches.violations, 0) as violations,
+    coalesce(breaches.advisories, 0) as advisories
+from apps
+full outer join breaches on breaches.year = apps.year;
+
+-- 文件载入情况（不含行内容）
+create or replace view analyst.load_audit as
+select
+    l.year,
+    l.submitter_code,
+    coalesce(s.submitter_name, l.submitter_code) as submitter_name,
+    l.file,
+    l.sheet,
+    l.form,
+    l.rows_read,
+    l.rows_loaded,
+    l.rows_quarantined,
+    l.superseded
+from marts.load_audit as l
+left join analyst.dim_submitters as s on s.submitter_code = l.submitter_code;
