@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import hashlib
-import hmac
 import os
 import random
 import unicodedata
@@ -27,6 +25,7 @@ from pathlib import Path
 
 from dagster_project import forms
 from dagster_project.ingest import idcard
+from dagster_project.ingest.load import keyed
 from dagster_project.sample import writers as W
 from dagster_project.sample.reference_data import (
     Reference,
@@ -100,10 +99,6 @@ def normalise_unit(name: str) -> str:
     return "".join(unicodedata.normalize("NFKC", name).split())
 
 
-def evaluator_key(evaluator_no: str, key: bytes) -> str:
-    return hmac.new(key, evaluator_no.strip().upper().encode("utf-8"), hashlib.sha256).hexdigest()[:16]
-
-
 def load_ground_truth(path: Path, pii_key: bytes | None = None) -> Counter:
     """The ground truth as a multiset of (rule_id, severity, subject_type, subject_key).
 
@@ -114,7 +109,7 @@ def load_ground_truth(path: Path, pii_key: bytes | None = None) -> Counter:
         for r in csv.DictReader(fh):
             key = r["subject_key"]
             if r["subject_type"] == "evaluator" and pii_key is not None:
-                key = evaluator_key(key, pii_key)
+                key = keyed(key, pii_key)
             out[(r["rule_id"], r["severity"], r["subject_type"], key)] += 1
     return out
 
