@@ -11,6 +11,37 @@ import typer
 
 from dagster_project.settings import PROJECT_ROOT
 
+
+def _chinese_framework_words() -> None:
+    """typer prints a few words of its own (panel titles, usage, the help option): say them in Chinese."""
+    from typer import rich_utils
+    from typer._click import core, formatting
+
+    rich_utils.OPTIONS_PANEL_TITLE = "选项"
+    rich_utils.COMMANDS_PANEL_TITLE = "命令"
+    rich_utils.ARGUMENTS_PANEL_TITLE = "参数"
+    rich_utils.ERRORS_PANEL_TITLE = "错误"
+    rich_utils.DEFAULT_STRING = "[默认：{}]"
+    rich_utils.ENVVAR_STRING = "[环境变量：{}]"
+    rich_utils.REQUIRED_LONG_STRING = "[必填]"
+    write_usage = formatting.HelpFormatter.write_usage
+    get_help_option = core.Command.get_help_option
+
+    def chinese_usage(self, prog, args="", prefix=None):
+        return write_usage(self, prog, args, "用法：" if prefix is None else prefix)
+
+    def chinese_help_option(self, ctx):
+        option = get_help_option(self, ctx)
+        if option is not None:
+            option.help = "显示本帮助并退出。"
+        return option
+
+    formatting.HelpFormatter.write_usage = chinese_usage
+    core.Command.get_help_option = chinese_help_option
+
+
+_chinese_framework_words()
+
 app = typer.Typer(
     help="呼和浩特市职称评审监管数据平台：载入各单位报送材料、计算规则与指标、生成报告。",
     no_args_is_help=True,
