@@ -1095,11 +1095,10 @@ class Generator:
             for r in rows:
                 if rng.random() < 0.2 and len(r["unit_name"]) > 4:
                     r["__raw__"] = {"unit_name": r["unit_name"][:3] + "\u3000" + r["unit_name"][3:]}
-            kind = "csv" if code in ("150124", "D-SWJ") else "xlsx"
-            sheet = W.SheetSpec("岗位情况表", forms.F2, rows, title=title("F2", code) if kind == "xlsx" else (),
-                                footer=kind == "xlsx")
-            ext = "csv" if kind == "csv" else "xlsx"
-            self.files.append(W.FileSpec(f"{y}/{code}/岗位情况表.{ext}", [sheet], kind=kind,
+            kind = {"150124": "csv", "D-SWJ": "csv", "D-LCJ": "xls"}.get(code, "xlsx")
+            sheet = W.SheetSpec("岗位情况表", forms.F2, rows, title=title("F2", code) if kind != "csv" else (),
+                                footer=kind != "csv")
+            self.files.append(W.FileSpec(f"{y}/{code}/岗位情况表.{kind}", [sheet], kind=kind,
                                          encoding="utf-8-sig", mtime=at(self.materials[code], 11)))
         # F3 files (regions); a department sending F3 is a forbidden sender
         for code, rows in sorted(f3.items()):

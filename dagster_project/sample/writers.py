@@ -86,7 +86,7 @@ class SheetSpec:
 class FileSpec:
     relpath: str  # relative to the inbox root
     sheets: list[SheetSpec]
-    kind: str = "xlsx"  # xlsx / csv / raw
+    kind: str = "xlsx"  # xlsx / xls / csv / raw
     encoding: str = "utf-8"  # csv: utf-8 / utf-8-sig / gb18030
     mtime: dt.datetime | None = None
     raw_bytes: bytes = b""
@@ -215,6 +215,45 @@ def write_xlsx(path: Path, spec: FileSpec, created: dt.datetime) -> list[Written
     return written
 
 
+def write_xls(path: Path, spec: FileSpec) -> list[WrittenRow]:
+    """An old-style .xls workbook (Excel 97–2003), as some offices still send."""
+    import xlwt
+
+    written: list[WrittenRow] = []
+    book = xlwt.Workbook(encoding="utf-8")
+    date_style = xlwt.easyxf(num_format_str="YYYY-MM-DD")
+    for sheet in spec.sheets:
+        ws = book.add_sheet(sheet.name)
+        cols = _columns(sheet)
+        r = 0
+        for line in sheet.title:
+            ws.write(r, 0, line)
+            r += 1
+        for c, col in enumerate(cols):
+            ws.write(r, c, _header(col, sheet))
+        r += 1
+        for item in _rows_for(sheet):
+            if item[0] == "blank":
+                r += 1
+                continue
+            _, i, row = item
+            raw = row.get("__raw__", {})
+            for c, col in enumerate(cols):
+                value = raw[col.field] if col.field in raw else _cell(col, row.get(col.field), sheet, i, c)
+                if value is None:
+                    continue
+                if isinstance(value, dt.date):
+                    ws.write(r, c, dt.datetime(value.year, value.month, value.day), date_style)
+                else:
+                    ws.write(r, c, value)
+            written.append(WrittenRow(spec.relpath, sheet.name, r + 1, sheet.form.code, row.get("__q__")))
+            r += 1
+        if sheet.footer:
+            ws.write(r, 0, FOOTER_LINES[0])
+    book.save(str(path))
+    return written
+
+
 def write_csv(path: Path, spec: FileSpec) -> list[WrittenRow]:
     sheet = spec.sheets[0]
     buf = io.StringIO()
@@ -267,6 +306,8 @@ def write_file(root: Path, spec: FileSpec) -> list[WrittenRow]:
     created = spec.mtime or dt.datetime(2022, 1, 1, 9, 0, tzinfo=TZ)
     if spec.kind == "xlsx":
         written = write_xlsx(path, spec, created.astimezone(dt.timezone.utc).replace(tzinfo=None))
+    elif spec.kind == "xls":
+        written = write_xls(path, spec)
     elif spec.kind == "csv":
         for sheet in spec.sheets:
             sheet.name = path.name  # a CSV's sheet name is its file name

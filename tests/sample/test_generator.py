@@ -108,6 +108,7 @@ def test_inbox_holds_every_messy_case(generated):
     assert {p.parts[-3] for p in files} >= {"2019", "2020", "2021", "2022"}  # history years
     assert (y / "150199").is_dir() and not (set(g.subs) & {"150199"})  # an unknown folder
     assert any(p.suffix == ".pdf" for p in files)  # no spreadsheet
+    assert any(p.suffix == ".xls" and p.read_bytes().startswith(b"\xd0\xcf\x11\xe0") for p in files)  # Excel 97
     # CSV encodings
     csvs = [p for p in files if p.suffix == ".csv"]
     raw = [p.read_bytes() for p in csvs]
