@@ -362,21 +362,33 @@ def load_inbox(
     files = scan_inbox(inbox, scan_messages)
     for m in scan_messages:
         say(m)
+    hashed = [(year, code, path, path.relative_to(inbox).as_posix(), hashlib.sha256(path.read_bytes()).hexdigest())
+              for year, code, path in files]
+    # a path whose content changed no longer holds its old content
+    changed = {rel for _, _, _, rel, sha in hashed if rel in known and known[rel] != sha}
+    by_content = {k: v for k, v in by_content.items() if v not in changed}
     todo: list[tuple[int, str, Path, str, str]] = []
-    for year, code, path in files:
+    stale: list[str] = []
+    for year, code, path, rel, sha in hashed:
         summary.files_seen += 1
-        rel = path.relative_to(inbox).as_posix()
-        sha = hashlib.sha256(path.read_bytes()).hexdigest()
         if known.get(rel) == sha:
             summary.files_skipped += 1
             continue
         same = by_content.get((year, code, sha))
         if same is not None and same != rel:
             summary.files_skipped += 1
-            say(f"{rel} 与已载入的 {same} 内容完全相同，未重复载入")
+            if rel in known:  # changed into a copy of another loaded file: its old rows go
+                stale.append(rel)
+                say(f"{rel} 内容已变更，且与已载入的 {same} 完全相同：删除该文件上次载入的数据，不重复载入")
+            else:
+                say(f"{rel} 与已载入的 {same} 内容完全相同，未重复载入")
             continue
         by_content.setdefault((year, code, sha), rel)
         todo.append((year, code, path, rel, sha))
+    for rel in stale:
+        con.execute("BEGIN TRANSACTION")
+        _delete_path(con, rel)
+        con.execute("COMMIT")
 
     # Optionally read ahead in a second thread (calamine releases the GIL) while DuckDB validates.
     with ThreadPoolExecutor(max_workers=1) as pool:
@@ -394,7 +406,7 @@ def load_inbox(
             try:
                 result = futures.pop(i).result() if i in futures else read_file(path)
             except Exception as exc:  # noqa: BLE001 - an unreadable file is reported, not raised
-                result = FileRead([], error=f"无法读取：{type(exc).__name__}")
+                result = FileRead([], error=f"无法读取该文件（错误类型 {type(exc).__name__}）")
             summary.timings["读取"] += time.perf_counter() - t0
             mtime = _dt.datetime.fromtimestamp(path.stat().st_mtime)
             before = len(summary.messages)
@@ -409,7 +421,7 @@ def load_inbox(
                 summary.files_loaded += 1
             except Exception as exc:  # noqa: BLE001 - one bad file must not stop the others
                 con.execute("ROLLBACK")
-                summary.messages.append(f"{rel} 载入失败，已回滚：{type(exc).__name__}: {exc}")
+                summary.messages.append(f"{rel} 载入失败，已回滚，本文件的数据未入库（程序内部错误，请联系运维人员；技术信息：{type(exc).__name__}: {exc}）")
             if log:
                 for m in summary.messages[before:]:
                     log(m)

@@ -28,7 +28,8 @@ SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 CSV_SUFFIXES = {".csv"}
 HEADER_SCAN_ROWS = 50
 FOOTER_PREFIXES = ("合计", "总计", "填表人", "填报人", "审核人", "负责人", "联系人", "联系电话", "单位盖章")
-_FOOTER_RE = "^(" + "|".join(FOOTER_PREFIXES) + ")"
+# white space inside the word is tolerated (合　计, 填 表 人: spreadsheets space out short labels)
+_FOOTER_RE = "^(" + "|".join(r"\s*".join(word) for word in FOOTER_PREFIXES) + ")"
 # leading / trailing white space after NFKC (RE2 syntax); also BOM and zero-width space
 _TRIM_RE = r"^[\s\p{Z}\x{FEFF}\x{200B}]+|[\s\p{Z}\x{FEFF}\x{200B}]+$"
 _WS_RE = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
@@ -181,7 +182,7 @@ def read_spreadsheet(path: Path) -> FileRead:
         reader = fastexcel.read_excel(str(path))
         sheet_names = reader.sheet_names
     except Exception as exc:  # noqa: BLE001 - any unreadable file is reported, not raised
-        return FileRead([], error=f"无法打开电子表格：{type(exc).__name__}")
+        return FileRead([], error=f"无法打开电子表格（文件已损坏、加密，或并非真正的 Excel 文件；错误类型 {type(exc).__name__}）")
     sheets: list[SheetRead] = []
     for idx, name in enumerate(sheet_names):
         try:
@@ -189,17 +190,19 @@ def read_spreadsheet(path: Path) -> FileRead:
             width = sheet.width
             batch = sheet.to_arrow() if width else None
         except Exception as exc:  # noqa: BLE001
-            sheets.append(SheetRead(name=name, note=f"无法读取该工作表：{type(exc).__name__}"))
+            sheets.append(SheetRead(name=name, note=f"无法读取该工作表（错误类型 {type(exc).__name__}）"))
             continue
         if batch is None or batch.num_rows == 0:
             continue
         columns = [batch.column(i) for i in range(batch.num_columns)]
         row_numbers = pa.array(range(1, batch.num_rows + 1), pa.int32())
+        # The batch starts at the first used column; use_columns counts from column A.
+        absolute = [c.absolute_index for c in sheet.selected_columns]
 
-        def load_numeric(j: int, _idx=idx, _n=batch.num_rows) -> pa.Array:
+        def load_numeric(j: int, _idx=idx, _n=batch.num_rows, _abs=absolute) -> pa.Array:
             # A second, one-column pass: boolean dtype keeps numeric cells, strings fail.
             s = reader.load_sheet(_idx, header_row=None, skip_rows=0, column_names=["v"],
-                                  use_columns=[j], dtypes={"v": "boolean"})
+                                  use_columns=[_abs[j]], dtypes={"v": "boolean"})
             rb, _errors = s.to_arrow_with_errors()
             arr = rb.column(0).is_valid().slice(0, _n)
             if len(arr) < _n:
@@ -232,8 +235,8 @@ def read_csv(path: Path) -> FileRead:
             rows.append(record)
             lines.append(start)
             start = reader.line_num + 1
-    except csv.Error as exc:
-        return FileRead([], error=f"CSV 格式错误：{exc}")
+    except csv.Error:
+        return FileRead([], error=f"CSV 文件第 {reader.line_num} 行格式错误，无法解析（例如引号不成对导致单元格超长）")
     if not rows:
         return FileRead([])
     width = max(len(r) for r in rows)

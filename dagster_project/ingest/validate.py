@@ -122,7 +122,12 @@ def _typed(col: Column, r: str, folder_committee: str | None) -> str:
     elif kind == BOOL:
         t = f"CASE WHEN {r} IN {lits(YES)} THEN TRUE WHEN {r} IN {lits(NO)} THEN FALSE END"
     elif kind == ENUM:
-        t = f"CASE WHEN {r} IN {lits(_series_values(col))} THEN {r} END"
+        values = _series_values(col)
+        t = f"CASE WHEN {r} IN {lits(values)} THEN {r} END"
+        if "是" in values and "否" in values:  # a yes/no field with more values (考试成绩合格): Y/N, √ too
+            yes = tuple(v for v in YES if v not in values and v != "有")
+            no = tuple(v for v in NO if v not in values and v != "无")
+            t = f"CASE WHEN {r} IN {lits(values)} THEN {r} WHEN {r} IN {lits(yes)} THEN '是' WHEN {r} IN {lits(no)} THEN '否' END"
     else:  # pragma: no cover - forms.py knows no other kind
         raise ValueError(kind)
     if col.field == "committee_code" and folder_committee:

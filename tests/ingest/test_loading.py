@@ -160,3 +160,16 @@ def test_summary_and_log(wh, tmp_path):
     assert (s.files_seen, s.files_loaded, s.rows_loaded["F1"], s.rows_quarantined["F1"]) == (2, 2, 1, 2)
     assert lines == s.messages and any("隔离 2 行" in m for m in lines)
     reconcile(wh)
+
+
+def test_file_changed_into_a_copy_of_another_loses_its_old_rows(wh):
+    a = f1_file(wh, "a.xlsx", [1, 2], mtime=T0)
+    b = f1_file(wh, "b.xlsx", [7, 8], mtime=T0 + 10)
+    wh.load()
+    shutil.copyfile(b, a)  # a.xlsx now holds b.xlsx's bytes
+    s = wh.load()
+    assert (s.files_loaded, s.files_skipped) == (0, 2)
+    assert wh.q("select distinct _source_file from raw.application_roster") == [("2022/150121/b.xlsx",)]
+    assert wh.q("select file from raw.load_audit") == [("2022/150121/b.xlsx",)]
+    assert current(wh) == ["NM-0007", "NM-0008"]
+    reconcile(wh)

@@ -159,3 +159,31 @@ def test_xls_numeric_id_cell(wh):
     wh.load()
     assert wh.q("select _source_row, column_name from raw.quarantine") == [(3, "身份证号")]
     assert wh.one("select count(*) from raw.application_roster") == (1,)
+
+
+def test_numeric_id_cell_found_when_the_sheet_starts_right_of_column_a(wh):
+    # the used range starts at column C and row 3: the second, numeric pass must address the same column
+    headers, grid = rows_to_grid([f1_row(1), f1_row(2), f1_row(3)])
+    grid[1][headers.index("身份证号")] = 150121198503070012.0
+    rows = [[None, None] + headers] + [[None, None] + r for r in grid]
+    write_xlsx(wh.inbox / "2022/150121/x.xlsx", {"s": [[], []] + rows})
+    wh.load()
+    assert [(r[0], r[1], r[3][:10]) for r in wh.reasons()] == [(5, "身份证号", "身份证号被存成了数字")]
+    assert wh.q("select _source_row from raw.application_roster order by 1") == [(4,), (6,)]
+
+
+def test_footer_words_with_inner_white_space(wh):
+    headers, grid = rows_to_grid([f1_row(1)])
+    footers = [["合  计", 1], [None, "填\u3000表\u3000人：王五"], ["单位 盖章"]]
+    write_xlsx(wh.inbox / "2022/150121/x.xlsx", {"s": [headers] + grid + footers})
+    wh.load()
+    assert wh.one("select rows_read, rows_loaded, rows_quarantined from raw.load_audit") == (1, 1, 0)
+
+
+def test_unparsable_csv_listed_as_unrecognised_with_chinese_reason(wh):
+    path = wh.inbox / "2022/150121/坏.csv"
+    path.parent.mkdir(parents=True)
+    path.write_bytes(("网上申报编号,姓名\nNM-0001,\"" + "张" * 200_000 + "\"\n").encode("utf-8"))  # over the field limit
+    s = wh.load()
+    assert wh.one("select sheet, form, rows_read from raw.load_audit") == ("坏.csv", "未识别", 0)
+    assert any(m.startswith("2022/150121/坏.csv：CSV 文件第") and "格式错误" in m for m in s.messages)

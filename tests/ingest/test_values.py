@@ -301,3 +301,12 @@ def test_id_number_cell_written_by_openpyxl(wh):
     write_xlsx(wh.inbox / "2022/150121/o.xlsx", {"s": grid}, openpyxl_writer=True)
     wh.load()
     assert [(r[0], r[1], r[3][:10]) for r in wh.reasons()] == [(6, "身份证号", "身份证号被存成了数字")]
+
+
+def test_exam_result_takes_yes_no_variants(wh):
+    # 考试成绩合格 is a yes/no field with a third value: Y/N and √ read as 是/否, blank is 不适用
+    load_f1(wh, [f1_row(1, 考试成绩合格="Y"), f1_row(2, 考试成绩合格="n"), f1_row(3, 考试成绩合格="√"),
+                 f1_row(4, 考试成绩合格=None), f1_row(5, 考试成绩合格="不适用"), f1_row(6, 考试成绩合格="合格")])
+    assert [r[:3] for r in wh.reasons()] == [(10, "考试成绩合格", "合格")]
+    assert [r[0] for r in wh.q("select exam_passed from raw.application_roster order by _source_row")] == [
+        "是", "否", "是", "不适用", "不适用"]
