@@ -518,6 +518,12 @@ class Generator:
         find("SCH-01", V, "application", a["application_no"])
         app("U-SYY", "卫生", "中级", committee="C-WS-SYY", _f5=None)
         find("CHN-03", V, "committee", "C-WS-SYY")
+        # CHN-02 counts the codes as written, unknown and unfiled ones too: the unit of the unknown code
+        # also goes to C-GC-M, and the unit of the unfiled committee also to C-WS-M (two CHN-02 findings)
+        app("150124", "工程", "中级", committee="C-GC-M", unit=odd)
+        find("CHN-02", V, "unit", normalise_unit(odd[0]))
+        app("U-SYY", "卫生", "中级", committee="C-WS-M")
+        find("CHN-02", V, "unit", normalise_unit(self.subs["U-SYY"]["name"]))
         find("CHN-03", V, "committee", "C-YS-NMG")  # its evaluation starts before filed_date (see outcomes)
         # ---- CHN-04
         a = app("150103", "出版", "副高级", committee="C-YS-NMG", unit=("回民区图书馆", "事业单位"))

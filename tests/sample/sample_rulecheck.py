@@ -91,7 +91,7 @@ def findings(g: Generator) -> Counter:
     def transfer_recent(a):
         t = a["transfer_in_date"]
         return a["personnel_status"] in ("军转干部", "原公务员调入") and t is not None and \
-            add_years(a["application_date"], -int(p["TRANSFER_IN_EXEMPT_YEARS"])) <= t <= a["application_date"]
+            add_years(a["application_date"], -int(p["TRANSFER_IN_EXEMPT_YEARS"])) < t <= a["application_date"]
 
     earlier_poge = {h["id_number"] for h in g.hist_apps for r in g.hist_f5
                     if r["application_no"] == h["application_no"] and r["outcome"] == "通过"
@@ -241,15 +241,13 @@ def findings(g: Generator) -> Counter:
     for key, r in f2_index.items():
         if senior_counts[key] > r["senior_posts_vacant"]:
             f("POS-02", V, "unit", key[1])
-    pos3 = set()
+    # one finding per F2 row and one per application (subject: the unit)
     for (code, u), r in f2_index.items():
         if r["senior_posts_set"] - r["senior_posts_filled"] != r["senior_posts_vacant"]:
-            pos3.add(u)
+            f("POS-03", A, "unit", u)
     for a in U:
         if a["over_post"] and a["unit_nature"] != "事业单位":
-            pos3.add(normalise_unit(a["unit_name"]))
-    for u in pos3:
-        f("POS-03", A, "unit", u)
+            f("POS-03", A, "unit", normalise_unit(a["unit_name"]))
 
     # ---- schedule
     for a in U:
@@ -270,10 +268,13 @@ def findings(g: Generator) -> Counter:
                 f("PUB-03", V, "committee", c)
         if scope not in ("旗县区", "自主评审"):
             continue
-        pub_end = max((r["end_date"] for r in good_pubs), default=None)
+        # "its results publicity": the earliest adequate row, else the latest row (int_committee_years)
+        pub_end = min((r["end_date"] for r in good_pubs), default=None)
         last = max(end[c], pub_end or end[c])
-        pub_end_any = max((r["end_date"] for r in pubs), default=None)
-        if not (end[c] <= finish and (pub_end_any is None or pub_end_any <= finish)):
+        its_pub_end = pub_end if pub_end is not None else max((r["end_date"] for r in pubs), default=None)
+        # SCH-02 judges the F4 rows: one publicity row that ends in time is enough
+        pub_in_time = not pubs or any(r["end_date"] <= finish and r["end_date"].year == finish.year for r in pubs)
+        if not (end[c] <= finish and end[c].year == finish.year and pub_in_time):
             delay = any(r["submitted_date"] <= finish for r in f4_by_committee[(c, "延期申请")])
             f("SCH-02", A if delay else V, "committee", c)
         plans = f4_by_committee[(c, "评审实施方案备案")]
@@ -283,7 +284,7 @@ def findings(g: Generator) -> Counter:
         elif not any(r["submitted_date"] <= start[c] - lead for r in plans):
             f("SCH-03", V, "committee", c)
         reports = f4_by_committee[(c, "核准备案报告")]
-        if not any((pub_end_any is None or r["submitted_date"] > pub_end_any) and r["submitted_date"] <= month_later(last)
+        if not any((its_pub_end is None or r["submitted_date"] > its_pub_end) and r["submitted_date"] <= month_later(last)
                    for r in reports):
             f("SCH-04", V, "committee", c)
         if ref.committees[c]["is_self_evaluation"] == "true":
@@ -303,7 +304,8 @@ def findings(g: Generator) -> Counter:
     for a in U:
         mats = rows_of(a["_sub"], "材料报送")
         s_, e_ = a["unit_publicity_start"], a["unit_publicity_end"]
-        ok = adequate(s_, e_, pub_min) and not any(e_ >= r["submitted_date"] for r in mats)
+        # "its submitter's 材料报送 row": one row after the publicity is enough (the latest one)
+        ok = adequate(s_, e_, pub_min) and not (mats and e_ >= max(r["submitted_date"] for r in mats))
         if not ok:
             f("PUB-01", V, "application", a["application_no"])
         if a["integrity_pledge"] is not True:

@@ -1,6 +1,7 @@
 -- CHN-02 三：同一单位（规范化名称）同一系列同一级别的申报送往多个评委会（违规）。
 -- 定向评价申报只与定向评价申报比较，其余只与其余比较；每个 单位 × 系列 × 级别 × 是否定向 一条。
--- 只比较名单中已备案的评委会：未知或未备案的评委会代码只报 CHN-03（与 CHN-04 的处理一致）。
+-- 按 rules.md 字面：数当前、无歧义的 F1 行中写的不同评委会代码，未知或未备案的代码也算
+-- （它们另报 CHN-03；CHN-04 明文排除未知代码，CHN-02 没有这样的排除）。
 
 with
 
@@ -27,8 +28,7 @@ grouped as (
     from applications
     where
         unit_name_normalised is not null
-        and committee_known
-        and committee_filed
+        and committee_code is not null
     group by year, unit_name_normalised, series, level, route = '定向评价'
     having count(distinct committee_code) > 1
 

@@ -1,6 +1,8 @@
 -- SCH-02 二(一) FINISH-BY：旗县区评委会与自主评审评委会（有计入统计的评审结果）的评审结束日、
 -- 及其评审结果公示结束日（有公示时）须不晚于完成截止日且在同一年。
 -- 有该评委会的 延期申请（报送日期不晚于截止日）时，不合规只作提示。
+-- 评审结果公示按 rules.md「F4 中的事项判断」：有多条公示行时，只要有一条的结束日期满足要求即可
+-- （最早满足的一条给出 actual_date）；没有一条满足时取最晚一条的结束日期。
 -- 每个 年度 × 评委会 一行（marts.schedule_adherence）；compliant = false 即一条发现。
 
 with
@@ -41,26 +43,55 @@ delays as (
 
 ),
 
+publicity_events as (
+
+    select * from {{ ref('int_work_events') }}
+    where event_type = '评审结果公示'
+
+),
+
+publicity as (
+
+    select
+        committee_years.year,
+        committee_years.committee_code,
+        count(publicity_events.end_date) as publicity_rows,
+        min(
+            case
+                when
+                    publicity_events.end_date <= deadlines.finish_by
+                    and year(publicity_events.end_date) = year(deadlines.finish_by)
+                    then publicity_events.end_date
+            end
+        ) as first_ok_end,
+        max(publicity_events.end_date) as last_end,
+    from committee_years
+    inner join deadlines
+        on committee_years.year = deadlines.year
+    inner join publicity_events
+        on
+            committee_years.year = publicity_events.year
+            and committee_years.committee_code = publicity_events.committee_code
+    group by committee_years.year, committee_years.committee_code
+
+),
+
 checked as (
 
     select
         committee_years.*,
         deadlines.finish_by,
         delays.first_delay_date,
-        greatest(committee_years.evaluation_end, committee_years.results_publicity_end) as actual_date,
+        coalesce(publicity.first_ok_end, publicity.last_end) as judged_publicity_end,
+        greatest(
+            committee_years.evaluation_end, coalesce(publicity.first_ok_end, publicity.last_end)
+        ) as actual_date,
         coalesce(
             committee_years.evaluation_end <= deadlines.finish_by
             and year(committee_years.evaluation_end) = year(deadlines.finish_by),
             false
         ) as evaluation_ok,
-        coalesce(
-            committee_years.results_publicity_end is null
-            or (
-                committee_years.results_publicity_end <= deadlines.finish_by
-                and year(committee_years.results_publicity_end) = year(deadlines.finish_by)
-            ),
-            false
-        ) as publicity_ok,
+        coalesce(publicity.publicity_rows, 0) = 0 or publicity.first_ok_end is not null as publicity_ok,
     from committee_years
     left join deadlines
         on committee_years.year = deadlines.year
@@ -68,6 +99,10 @@ checked as (
         on
             committee_years.year = delays.year
             and committee_years.committee_code = delays.committee_code
+    left join publicity
+        on
+            committee_years.year = publicity.year
+            and committee_years.committee_code = publicity.committee_code
 
 ),
 
@@ -92,8 +127,8 @@ final as (
         '二(一)' as clause,
         '评委会' || committee_code || '评审工作未按期完成：评审结束日期' || {{ rule_fmt_date('evaluation_end') }}
         || case
-            when results_publicity_end is not null
-                then '，评审结果公示结束日期' || {{ rule_fmt_date('results_publicity_end') }}
+            when judged_publicity_end is not null
+                then '，评审结果公示结束日期' || {{ rule_fmt_date('judged_publicity_end') }}
             else ''
         end
         || '，应不晚于' || {{ rule_fmt_date('finish_by') }}
