@@ -5,11 +5,12 @@
 定向评价岗位报送截止日由 dbt 按 policy_parameters / policy_calendar 算出，这里不写数字。
 """
 
-import great_expectations as gx
+from dagster_project.quality.spec import Dataset, Rule, Suite
 
-from dagster_project.quality.spec import Dataset, Suite, expect, param
-
-E = gx.expectations
+FIL_01 = Rule("FIL-01", "六(二)")
+SCH_03 = Rule("SCH-03", "六(三)")
+SCH_04 = Rule("SCH-04", "六(六)")
+SCH_05 = Rule("SCH-05", "四(十)")
 
 SUBMITTER_FILING = Dataset(
     name="filing.submitters",
@@ -23,12 +24,9 @@ SUBMITTER_FILING = Dataset(
     """,
     subject_columns=("submitter_code",),
     expectations=(
-        expect(E.ExpectColumnValuesToNotBeNull, rule_id="FIL-01", clause="六(二)",
-               note="须有签字盖章 = 是 的材料报送（报送日期）", column="materials_signed_date"),
-        expect(E.ExpectColumnValuesToNotBeNull, rule_id="FIL-01", clause="六(二)",
-               note="须报送工作情况总结报告", column="summary_report_date"),
-        expect(E.ExpectColumnValuesToNotBeNull, rule_id="FIL-01", clause="六(二)",
-               note="须报送公示结果报告", column="publicity_report_date"),
+        FIL_01.not_null("materials_signed_date", "须有签字盖章 = 是 的材料报送（报送日期）"),
+        FIL_01.not_null("summary_report_date", "须报送工作情况总结报告"),
+        FIL_01.not_null("publicity_report_date", "须报送公示结果报告"),
     ),
 )
 
@@ -46,21 +44,12 @@ COMMITTEE_FILING = Dataset(
     """,
     subject_columns=("committee_code",),
     expectations=(
-        expect(E.ExpectColumnValuesToNotBeNull, rule_id="SCH-03", clause="六(三)",
-               note="须有评审实施方案备案（没有则属擅自开评，评审结果无效）", column="plan_filed_date"),
-        expect(E.ExpectColumnValuesToBeBetween, rule_id="SCH-03", clause="六(三)",
-               note="方案备案的报送日期至少早于评审开始 PLAN_LEAD_DAYS 天",
-               column="plan_lead_days", min_value=param("PLAN_LEAD_DAYS")),
-        expect(E.ExpectColumnValuesToNotBeNull, rule_id="SCH-04", clause="六(六)",
-               note="须报送核准备案报告", column="approval_report_date"),
-        expect(E.ExpectColumnPairValuesAToBeGreaterThanB, rule_id="SCH-04", clause="六(六)",
-               note="核准备案报告须在评审结果公示结束之后报送",
-               column_A="approval_report_date", column_B="results_publicity_end",
-               or_equal=False, ignore_row_if="either_value_is_missing"),
-        expect(E.ExpectColumnPairValuesAToBeGreaterThanB, rule_id="SCH-04", clause="六(六)",
-               note="核准备案报告不晚于最迟日（评审工作结束后 RESULT_FILING_MONTHS 个月，由 dbt 计算）",
-               column_A="result_filing_due_date", column_B="approval_report_date",
-               or_equal=True, ignore_row_if="either_value_is_missing"),
+        SCH_03.not_null("plan_filed_date", "须有评审实施方案备案（没有则属擅自开评，评审结果无效）"),
+        SCH_03.at_least("plan_lead_days", "PLAN_LEAD_DAYS", "方案备案的报送日期至少早于评审开始 PLAN_LEAD_DAYS 天"),
+        SCH_04.not_null("approval_report_date", "须报送核准备案报告"),
+        SCH_04.after("approval_report_date", "results_publicity_end", "核准备案报告须在评审结果公示结束之后报送"),
+        SCH_04.on_or_after("result_filing_due_date", "approval_report_date",
+                           "核准备案报告不晚于最迟日（评审工作结束后 RESULT_FILING_MONTHS 个月，由 dbt 计算）"),
     ),
 )
 
@@ -76,12 +65,8 @@ DIRECTED_POSTS = Dataset(
     """,
     subject_columns=("region_code",),
     expectations=(
-        expect(E.ExpectColumnValuesToNotBeNull, rule_id="SCH-05", clause="四(十)",
-               note="须报送定向评价岗位表（F3）", column="directed_posts_last_date"),
-        expect(E.ExpectColumnPairValuesAToBeGreaterThanB, rule_id="SCH-05", clause="四(十)",
-               note="定向评价岗位表的报送日期不晚于截止日",
-               column_A="directed_posts_due_date", column_B="directed_posts_last_date",
-               or_equal=True, ignore_row_if="either_value_is_missing"),
+        SCH_05.not_null("directed_posts_last_date", "须报送定向评价岗位表（F3）"),
+        SCH_05.on_or_after("directed_posts_due_date", "directed_posts_last_date", "定向评价岗位表的报送日期不晚于截止日"),
     ),
 )
 

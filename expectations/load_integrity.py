@@ -4,14 +4,22 @@
 原始表的清单来自 dagster_project/forms.py（不在此重复）。
 """
 
-import great_expectations as gx
+from functools import partial
 
 from dagster_project.forms import FORMS
-from dagster_project.quality.spec import Dataset, Suite, expect
+from dagster_project.quality.spec import Dataset, Rule, Suite
 
-E = gx.expectations
 CONTRACT_LOAD = "数据契约 §1"
 CONTRACT_MARTS = "数据契约 §4"
+LOAD_01 = Rule("LOAD-01", CONTRACT_LOAD)
+LOAD_02 = Rule("LOAD-02", CONTRACT_LOAD)
+LOAD_03 = Rule("LOAD-03", CONTRACT_LOAD)
+LOAD_04 = Rule("LOAD-04", CONTRACT_MARTS)
+LOAD_05 = Rule("LOAD-05", f"{CONTRACT_MARTS}；COM-04、FIL-03")
+LOAD_06 = Rule("LOAD-06", f"{CONTRACT_LOAD}；CHN-03")
+
+# every load-integrity dataset is judged over all years at once, and a failure stops publication
+LoadDataset = partial(Dataset, per_year=False, blocking=True)
 
 _RAW_ROWS = "\n        union all\n".join(
     f"        select _source_file, _source_sheet, _file_sha256, count(*) as n from raw.{form.table} group by all"
@@ -22,13 +30,11 @@ _RAW_SUBMITTERS = "\n        union\n".join(
     for form in FORMS.values()
 )
 
-FILES = Dataset(
+FILES = LoadDataset(
     name="load.files",
     title="文件 × 工作表的行数核对（LOAD-01…03）",
     notes="每个文件 × 工作表：读取行数 = 装载行数 + 隔离行数；装载审计记下的装载行数与原始表中实际的行数一致；隔离行数与隔离记录中的行数一致。装载后被删改的行会在这里暴露。",
     guards=("marts", "load_audit"),
-    per_year=False,
-    blocking=True,
     sql=f"""
         with raw_rows as (
 {_RAW_ROWS}
@@ -63,25 +69,18 @@ FILES = Dataset(
     """,
     subject_columns=("file_sheet",),
     expectations=(
-        expect(E.ExpectCompoundColumnsToBeUnique, rule_id="LOAD-01", clause=CONTRACT_LOAD,
-               note="装载审计每个文件（内容哈希）× 工作表只有一行", column_list=["file", "sheet", "sha256"]),
-        expect(E.ExpectColumnPairValuesToBeEqual, rule_id="LOAD-01", clause=CONTRACT_LOAD,
-               note="读取行数 = 装载行数 + 隔离行数", column_A="rows_read", column_B="rows_accounted"),
-        expect(E.ExpectColumnPairValuesToBeEqual, rule_id="LOAD-02", clause=CONTRACT_LOAD,
-               note="装载行数与原始表中该文件 × 工作表的实际行数一致", column_A="rows_loaded", column_B="rows_in_raw"),
-        expect(E.ExpectColumnPairValuesToBeEqual, rule_id="LOAD-03", clause=CONTRACT_LOAD,
-               note="隔离行数与隔离记录中该文件 × 工作表的行数一致",
-               column_A="rows_quarantined", column_B="rows_in_quarantine"),
+        LOAD_01.unique(["file", "sheet", "sha256"], "装载审计每个文件（内容哈希）× 工作表只有一行"),
+        LOAD_01.equal("rows_read", "rows_accounted", "读取行数 = 装载行数 + 隔离行数"),
+        LOAD_02.equal("rows_loaded", "rows_in_raw", "装载行数与原始表中该文件 × 工作表的实际行数一致"),
+        LOAD_03.equal("rows_quarantined", "rows_in_quarantine", "隔离行数与隔离记录中该文件 × 工作表的行数一致"),
     ),
 )
 
-APPLICATIONS = Dataset(
+APPLICATIONS = LoadDataset(
     name="load.applications",
     title="申报表的主键（LOAD-04）",
     notes="marts.applications 每个 年度 × 网上申报编号 只有一行，且编号、人员键、报送方不为空。",
     guards=("marts", "applications"),
-    per_year=False,
-    blocking=True,
     sql="""
         select year, application_no, person_key, submitter_code, committee_code
         from marts.applications
@@ -89,24 +88,18 @@ APPLICATIONS = Dataset(
     """,
     subject_columns=("application_no",),
     expectations=(
-        expect(E.ExpectCompoundColumnsToBeUnique, rule_id="LOAD-04", clause=CONTRACT_MARTS,
-               note="当前申报中 年度 × 网上申报编号 唯一", column_list=["year", "application_no"]),
-        expect(E.ExpectColumnValuesToNotBeNull, rule_id="LOAD-04", clause=CONTRACT_MARTS,
-               note="网上申报编号不为空", column="application_no"),
-        expect(E.ExpectColumnValuesToNotBeNull, rule_id="LOAD-04", clause=CONTRACT_MARTS,
-               note="人员键（person_key）不为空", column="person_key"),
-        expect(E.ExpectColumnValuesToNotBeNull, rule_id="LOAD-04", clause=CONTRACT_MARTS,
-               note="报送方代码不为空", column="submitter_code"),
+        LOAD_04.unique(["year", "application_no"], "当前申报中 年度 × 网上申报编号 唯一"),
+        LOAD_04.not_null("application_no", "网上申报编号不为空"),
+        LOAD_04.not_null("person_key", "人员键（person_key）不为空"),
+        LOAD_04.not_null("submitter_code", "报送方代码不为空"),
     ),
 )
 
-OUTCOMES = Dataset(
+OUTCOMES = LoadDataset(
     name="load.outcomes",
     title="评审结果的去向（LOAD-05）",
     notes="政策年份的每条当前评审结果（F5）行：要么与花名册匹配，要么已有 COM-04（不匹配）或 FIL-03（编号歧义）问题记录，不会悄悄丢失。",
     guards=("marts", "findings"),
-    per_year=False,
-    blocking=True,
     sql="""
         with flagged as (
             select distinct year, rule_id, subject_key
@@ -133,18 +126,15 @@ OUTCOMES = Dataset(
     """,
     subject_columns=("outcome_key",),
     expectations=(
-        expect(E.ExpectColumnValuesToNotBeNull, rule_id="LOAD-05", clause=f"{CONTRACT_MARTS}；COM-04、FIL-03",
-               note="每条评审结果已匹配或已记为问题", column="disposition"),
+        LOAD_05.not_null("disposition", "每条评审结果已匹配或已记为问题"),
     ),
 )
 
-CODES = Dataset(
+CODES = LoadDataset(
     name="load.codes",
     title="代码已知或已标记（LOAD-06）",
     notes="原始表中每个报送方代码都在参考数据中（未知代码的文件应整份隔离）；政策年份花名册与评审结果中的每个评委会代码都在参考数据中，或已有 CHN-03 问题记录。",
     guards=("marts", "findings"),
-    per_year=False,
-    blocking=True,
     sql=f"""
         with used as (
 {_RAW_SUBMITTERS}
@@ -178,8 +168,7 @@ CODES = Dataset(
     """,
     subject_columns=("code_key",),
     expectations=(
-        expect(E.ExpectColumnValuesToNotBeNull, rule_id="LOAD-06", clause=f"{CONTRACT_LOAD}；CHN-03",
-               note="每个代码都已知，或（评委会代码）已记为 CHN-03 问题", column="disposition"),
+        LOAD_06.not_null("disposition", "每个代码都已知，或（评委会代码）已记为 CHN-03 问题"),
     ),
 )
 

@@ -4,11 +4,22 @@
 最少工作日数在运行时读取 reference.policy_parameters 的 PUBLICITY_MIN_WORKDAYS（按年度），这里不写数字。
 """
 
-import great_expectations as gx
+from dagster_project.quality.spec import Dataset, Rule, Suite
 
-from dagster_project.quality.spec import Dataset, Suite, expect, param
+PUB_01 = Rule("PUB-01", "五(一)")
+PUB_02 = Rule("PUB-02", "五(二)")
+PUB_03 = Rule("PUB-03", "五(三), 七(二)2")
 
-E = gx.expectations
+
+def adequate(rule: Rule, kind: str, label: str, counted: str = "") -> tuple:
+    """What every publicity must meet: it ends no earlier than it starts, and lasts at least
+    PUBLICITY_MIN_WORKDAYS working days (columns <kind>_publicity_start / _end / _workdays)."""
+    return (
+        rule.on_or_after(f"{kind}_publicity_end", f"{kind}_publicity_start", f"{label}结束日期不早于开始日期"),
+        rule.at_least(f"{kind}_publicity_workdays", "PUBLICITY_MIN_WORKDAYS",
+                      f"{label}的工作日数{counted}不少于 PUBLICITY_MIN_WORKDAYS"),
+    )
+
 
 UNIT_PUBLICITY = Dataset(
     name="publicity.unit",
@@ -23,20 +34,10 @@ UNIT_PUBLICITY = Dataset(
     """,
     subject_columns=("application_no",),
     expectations=(
-        expect(E.ExpectColumnValuesToNotBeNull, rule_id="PUB-01", clause="五(一)",
-               note="单位公示开始日期必须填写", column="unit_publicity_start"),
-        expect(E.ExpectColumnValuesToNotBeNull, rule_id="PUB-01", clause="五(一)",
-               note="单位公示结束日期必须填写", column="unit_publicity_end"),
-        expect(E.ExpectColumnPairValuesAToBeGreaterThanB, rule_id="PUB-01", clause="五(一)",
-               note="单位公示结束日期不早于开始日期", column_A="unit_publicity_end", column_B="unit_publicity_start",
-               or_equal=True, ignore_row_if="either_value_is_missing"),
-        expect(E.ExpectColumnValuesToBeBetween, rule_id="PUB-01", clause="五(一)",
-               note="单位公示的工作日数（含首尾两天）不少于 PUBLICITY_MIN_WORKDAYS",
-               column="unit_publicity_workdays", min_value=param("PUBLICITY_MIN_WORKDAYS")),
-        expect(E.ExpectColumnPairValuesAToBeGreaterThanB, rule_id="PUB-01", clause="五(一)",
-               note="单位公示须在报送方材料报送（报送日期）之前结束",
-               column_A="materials_submitted_date", column_B="unit_publicity_end",
-               or_equal=False, ignore_row_if="either_value_is_missing"),
+        PUB_01.not_null("unit_publicity_start", "单位公示开始日期必须填写"),
+        PUB_01.not_null("unit_publicity_end", "单位公示结束日期必须填写"),
+        *adequate(PUB_01, "unit", "单位公示", counted="（含首尾两天）"),
+        PUB_01.after("materials_submitted_date", "unit_publicity_end", "单位公示须在报送方材料报送（报送日期）之前结束"),
     ),
 )
 
@@ -53,18 +54,9 @@ ROSTER_PUBLICITY = Dataset(
     """,
     subject_columns=("submitter_code",),
     expectations=(
-        expect(E.ExpectColumnValuesToNotBeNull, rule_id="PUB-02", clause="五(二)",
-               note="须有花名册公示记录（工作事项记录中的 花名册公示 行）", column="roster_publicity_end"),
-        expect(E.ExpectColumnPairValuesAToBeGreaterThanB, rule_id="PUB-02", clause="五(二)",
-               note="花名册公示结束日期不早于开始日期", column_A="roster_publicity_end", column_B="roster_publicity_start",
-               or_equal=True, ignore_row_if="either_value_is_missing"),
-        expect(E.ExpectColumnValuesToBeBetween, rule_id="PUB-02", clause="五(二)",
-               note="花名册公示的工作日数不少于 PUBLICITY_MIN_WORKDAYS",
-               column="roster_publicity_workdays", min_value=param("PUBLICITY_MIN_WORKDAYS")),
-        expect(E.ExpectColumnPairValuesAToBeGreaterThanB, rule_id="PUB-02", clause="五(二)",
-               note="花名册公示须在材料报送的报送日期之前结束",
-               column_A="materials_last_date", column_B="roster_publicity_end",
-               or_equal=False, ignore_row_if="either_value_is_missing"),
+        PUB_02.not_null("roster_publicity_end", "须有花名册公示记录（工作事项记录中的 花名册公示 行）"),
+        *adequate(PUB_02, "roster", "花名册公示"),
+        PUB_02.after("materials_last_date", "roster_publicity_end", "花名册公示须在材料报送的报送日期之前结束"),
     ),
 )
 
@@ -82,19 +74,9 @@ RESULTS_PUBLICITY = Dataset(
     """,
     subject_columns=("committee_code",),
     expectations=(
-        expect(E.ExpectColumnValuesToNotBeNull, rule_id="PUB-03", clause="五(三), 七(二)2",
-               note="须有评审结果公示（没有则该评委会的评审结果不予核准备案）", column="results_publicity_end"),
-        expect(E.ExpectColumnPairValuesAToBeGreaterThanB, rule_id="PUB-03", clause="五(三), 七(二)2",
-               note="评审结果公示结束日期不早于开始日期",
-               column_A="results_publicity_end", column_B="results_publicity_start",
-               or_equal=True, ignore_row_if="either_value_is_missing"),
-        expect(E.ExpectColumnValuesToBeBetween, rule_id="PUB-03", clause="五(三), 七(二)2",
-               note="评审结果公示的工作日数不少于 PUBLICITY_MIN_WORKDAYS",
-               column="results_publicity_workdays", min_value=param("PUBLICITY_MIN_WORKDAYS")),
-        expect(E.ExpectColumnPairValuesAToBeGreaterThanB, rule_id="PUB-03", clause="五(三), 七(二)2",
-               note="评审结果公示不得在评审结束之前开始",
-               column_A="results_publicity_start", column_B="evaluation_end",
-               or_equal=True, ignore_row_if="either_value_is_missing"),
+        PUB_03.not_null("results_publicity_end", "须有评审结果公示（没有则该评委会的评审结果不予核准备案）"),
+        *adequate(PUB_03, "results", "评审结果公示"),
+        PUB_03.on_or_after("results_publicity_start", "evaluation_end", "评审结果公示不得在评审结束之前开始"),
     ),
 )
 

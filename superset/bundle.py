@@ -33,8 +33,8 @@ DATABASE_NAME = "职称监管服务快照"
 DATABASE_UUID = uid("database", "serving")
 
 # ---------------------------------------------------------------- datasets
-# column: (name, type, 中文标签, is_dttm) ; calculated columns carry an expression
-C = dict  # shorthand
+# a column has a type and a Chinese label (DATE columns are temporal); a calculated column
+# carries an expression
 
 
 def col(name, typ, label, expression=None, groupby=True):
@@ -47,6 +47,18 @@ def metric(name, expression, label, d3format=None):
 
 def yes_no(column):
     return f"CASE WHEN {column} THEN '是' ELSE '否' END"
+
+
+def count_when(condition):
+    return f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END)"
+
+
+def count_unless(condition):
+    return f"SUM(CASE WHEN {condition} THEN 0 ELSE 1 END)"
+
+
+def share_when(condition):
+    return f"AVG(CASE WHEN {condition} THEN 1.0 ELSE 0.0 END)"
 
 
 COMMON = [
@@ -78,11 +90,11 @@ DATASETS = {
         ],
         "metrics": [
             metric("applications", "COUNT(*)", "申报人数", ",d"),
-            metric("evaluated", "SUM(CASE WHEN is_evaluated THEN 1 ELSE 0 END)", "参评人数", ",d"),
-            metric("passed", "SUM(CASE WHEN is_passed THEN 1 ELSE 0 END)", "通过人数", ",d"),
-            metric("passed_valid", "SUM(CASE WHEN is_passed_valid THEN 1 ELSE 0 END)", "有效通过人数", ",d"),
+            metric("evaluated", count_when("is_evaluated"), "参评人数", ",d"),
+            metric("passed", count_when("is_passed"), "通过人数", ",d"),
+            metric("passed_valid", count_when("is_passed_valid"), "有效通过人数", ",d"),
             metric("pass_rate_valid",
-                   "SUM(CASE WHEN is_passed_valid THEN 1 ELSE 0 END) * 1.0 / NULLIF(SUM(CASE WHEN is_evaluated THEN 1 ELSE 0 END), 0)",
+                   f"{count_when('is_passed_valid')} * 1.0 / NULLIF({count_when('is_evaluated')}, 0)",
                    "有效通过率", ".1%"),
         ],
     },
@@ -111,8 +123,8 @@ DATASETS = {
         ],
         "metrics": [
             metric("findings", "COUNT(*)", "问题条数", ",d"),
-            metric("violations", "SUM(CASE WHEN severity = '违规' THEN 1 ELSE 0 END)", "违规条数", ",d"),
-            metric("advisories", "SUM(CASE WHEN severity = '提示' THEN 1 ELSE 0 END)", "提示条数", ",d"),
+            metric("violations", count_when("severity = '违规'"), "违规条数", ",d"),
+            metric("advisories", count_when("severity = '提示'"), "提示条数", ",d"),
             metric("applications_involved", "COUNT(DISTINCT application_no)", "涉及申报数", ",d"),
         ],
     },
@@ -152,7 +164,7 @@ DATASETS = {
         "metrics": [
             metric("limit_sum", "SUM(limit_value)", "限额", ",.1f"),
             metric("actual_sum", "SUM(actual_value)", "实际", ",.1f"),
-            metric("breaches", "SUM(CASE WHEN compliant THEN 0 ELSE 1 END)", "超限个数", ",d"),
+            metric("breaches", count_unless("compliant"), "超限个数", ",d"),
         ],
     },
     "schedule_adherence": {
@@ -170,9 +182,9 @@ DATASETS = {
             col("days_late", "INTEGER", "逾期天数"),
         ],
         "metrics": [
-            metric("on_time", "SUM(CASE WHEN compliant THEN 1 ELSE 0 END)", "按时", ",d"),
-            metric("late", "SUM(CASE WHEN compliant THEN 0 ELSE 1 END)", "逾期或缺失", ",d"),
-            metric("on_time_rate", "AVG(CASE WHEN compliant THEN 1.0 ELSE 0.0 END)", "按时率", ".0%"),
+            metric("on_time", count_when("compliant"), "按时", ",d"),
+            metric("late", count_unless("compliant"), "逾期或缺失", ",d"),
+            metric("on_time_rate", share_when("compliant"), "按时率", ".0%"),
         ],
     },
     "filing_completeness": {
@@ -196,8 +208,8 @@ DATASETS = {
         ],
         "metrics": [
             metric("submitters", "COUNT(*)", "报送单位数", ",d"),
-            metric("incomplete", "SUM(CASE WHEN complete THEN 0 ELSE 1 END)", "不完整单位数", ",d"),
-            metric("complete_rate", "AVG(CASE WHEN complete THEN 1.0 ELSE 0.0 END)", "完整率", ".0%"),
+            metric("incomplete", count_unless("complete"), "不完整单位数", ",d"),
+            metric("complete_rate", share_when("complete"), "完整率", ".0%"),
         ],
     },
 }
@@ -298,18 +310,17 @@ CHARTS: dict[str, dict] = {}
 
 
 def chart(key, title, dataset, viz, *, metrics=None, metric=None, groupby=None, x_axis=None, columns=None,
-          filters=None, orderby=None, row_limit=1000, extra=None, description=None):
+          filters=None, orderby=None, row_limit=1000, extra=None):
     CHARTS[key] = {
         "title": title, "dataset": dataset, "viz": viz, "metrics": metrics or [], "metric": metric,
         "groupby": groupby or [], "x_axis": x_axis, "columns": columns or [], "filters": filters or [],
-        "orderby": orderby, "row_limit": row_limit, "extra": extra or {}, "description": description,
+        "orderby": orderby, "row_limit": row_limit, "extra": extra or {},
     }
 
 
-def _kpi(key, title, dataset, metric_name, fmt=None, subheader=""):
+def _kpi(key, title, dataset, metric_name, fmt=",d"):
     chart(key, title, dataset, "big_number_total", metric=metric_name,
-          extra={"header_font_size": 0.3, "subheader_font_size": 0.125, "subtitle": subheader,
-                 **({"y_axis_format": fmt} if fmt else {"y_axis_format": ",d"})})
+          extra={"header_font_size": 0.3, "subheader_font_size": 0.125, "subtitle": "", "y_axis_format": fmt})
 
 
 _kpi("kpi_applications", "申报人数", "applications", "applications")
@@ -364,7 +375,8 @@ chart("finding_details", "违规明细（申报编号与条款）", "findings", 
              "table_timestamp_format": "%Y-%m-%d"})
 
 
-def _form_data(spec: dict) -> dict:
+def _form_and_query(spec: dict) -> tuple[dict, dict]:
+    """The chart's form data and its query context: what each kind of chart asks, in one place."""
     viz = spec["viz"]
     form = {
         "viz_type": viz,
@@ -378,28 +390,6 @@ def _form_data(spec: dict) -> dict:
         "dashboards": [],
         "row_limit": spec["row_limit"],
     }
-    if viz == "big_number_total":
-        form["metric"] = spec["metric"]
-    elif viz == "table":
-        if spec["extra"].get("query_mode") == "raw":
-            form["all_columns"] = spec["columns"]
-            form["groupby"] = []
-            form["metrics"] = []
-        else:
-            form["groupby"] = spec["groupby"]
-            form["metrics"] = spec["metrics"]
-            form["percent_metrics"] = []
-            form["timeseries_limit_metric"] = spec["orderby"][0][0] if spec["orderby"] else None
-    else:
-        form["metrics"] = spec["metrics"]
-        form["groupby"] = spec["groupby"]
-        form["x_axis"] = spec["x_axis"]
-    form.update(spec["extra"])
-    return form
-
-
-def _query_context(spec: dict, form: dict) -> dict:
-    viz = spec["viz"]
     query = {
         "filters": [{"col": f["col"], "op": f["op"], "val": f["val"]} for f in spec["filters"]],
         "extras": {"having": "", "where": ""},
@@ -416,19 +406,21 @@ def _query_context(spec: dict, form: dict) -> dict:
         "custom_form_data": {},
     }
     if viz == "big_number_total":
+        form["metric"] = spec["metric"]
         query["metrics"] = [spec["metric"]]
-    elif viz == "table" and spec["extra"].get("query_mode") == "raw":
+    elif viz == "table" and spec["extra"].get("query_mode") == "raw":  # rows as they are
+        form.update(all_columns=spec["columns"], groupby=[], metrics=[])
         query["columns"] = spec["columns"]
-    elif viz == "table":
-        query["columns"] = spec["groupby"]
-        query["metrics"] = spec["metrics"]
-        query["orderby"] = spec["orderby"] or []
+    elif viz == "table":  # grouped rows
+        form.update(groupby=spec["groupby"], metrics=spec["metrics"], percent_metrics=[],
+                    timeseries_limit_metric=spec["orderby"][0][0] if spec["orderby"] else None)
+        query.update(columns=spec["groupby"], metrics=spec["metrics"], orderby=spec["orderby"] or [])
     else:  # bar chart: x axis and series
-        query["columns"] = [spec["x_axis"], *spec["groupby"]]
-        query["metrics"] = spec["metrics"]
-        query["orderby"] = [[spec["metrics"][0], False]]
-        query["series_columns"] = spec["groupby"]
-    return {
+        form.update(metrics=spec["metrics"], groupby=spec["groupby"], x_axis=spec["x_axis"])
+        query.update(columns=[spec["x_axis"], *spec["groupby"]], metrics=spec["metrics"],
+                     orderby=[[spec["metrics"][0], False]], series_columns=spec["groupby"])
+    form.update(spec["extra"])
+    context = {
         "datasource": {"id": 1, "type": "table"},
         "force": False,
         "queries": [query],
@@ -436,6 +428,7 @@ def _query_context(spec: dict, form: dict) -> dict:
         "result_format": "json",
         "result_type": "full",
     }
+    return form, context
 
 
 def chart_uuid(key: str) -> str:
@@ -443,15 +436,15 @@ def chart_uuid(key: str) -> str:
 
 
 def chart_yaml(key: str, spec: dict) -> dict:
-    form = _form_data(spec)
+    form, query_context = _form_and_query(spec)
     return {
         "slice_name": spec["title"],
-        "description": spec["description"],
+        "description": None,
         "certified_by": None,
         "certification_details": None,
         "viz_type": spec["viz"],
         "params": form,
-        "query_context": json.dumps(_query_context(spec, form), ensure_ascii=False, sort_keys=True),
+        "query_context": json.dumps(query_context, ensure_ascii=False, sort_keys=True),
         "cache_timeout": None,
         "uuid": chart_uuid(key),
         "version": VERSION,
@@ -460,16 +453,16 @@ def chart_yaml(key: str, spec: dict) -> dict:
 
 
 # ---------------------------------------------------------------- dashboards
-def _native_filter(dashboard: str, name: str, label: str, dataset: str, column: str, *, multi=True, parents=()):
+def _native_filter(dashboard: str, name: str, label: str, dataset: str, column: str):
     return {
         "id": "NATIVE_FILTER-" + uid("filter", f"{dashboard}/{name}")[:13].replace("-", ""),
         "name": label,
         "filterType": "filter_select",
         "targets": [{"column": {"name": column}, "datasetUuid": dataset_uuid(dataset)}],
         "defaultDataMask": {"extraFormData": {}, "filterState": {}, "ownState": {}},
-        "cascadeParentIds": list(parents),
+        "cascadeParentIds": [],
         "scope": {"rootPath": ["ROOT_ID"], "excluded": []},
-        "controlValues": {"enableEmptyFilter": False, "defaultToFirstItem": False, "multiSelect": multi,
+        "controlValues": {"enableEmptyFilter": False, "defaultToFirstItem": False, "multiSelect": True,
                           "searchAllOptions": False, "inverseSelection": False, "sortAscending": True},
         "type": "NATIVE_FILTER",
         "description": "",
@@ -527,6 +520,10 @@ def dashboard_uuid(key: str) -> str:
     return uid("dashboard", key)
 
 
+def _grid_item(item_id: str, item_type: str, meta: dict, parents: list[str]) -> dict:
+    return {"children": [], "id": item_id, "meta": meta, "parents": parents, "type": item_type}
+
+
 def dashboard_yaml(key: str, spec: dict) -> dict:
     position: dict = {
         "DASHBOARD_VERSION_KEY": "v2",
@@ -538,27 +535,20 @@ def dashboard_yaml(key: str, spec: dict) -> dict:
     for r, row in enumerate(spec["rows"]):
         row_id = f"ROW-{key}-{r}"
         position["GRID_ID"]["children"].append(row_id)
-        position[row_id] = {"children": [], "id": row_id, "meta": {"background": "BACKGROUND_TRANSPARENT"},
-                            "parents": ["ROOT_ID", "GRID_ID"], "type": "ROW"}
+        position[row_id] = _grid_item(row_id, "ROW", {"background": "BACKGROUND_TRANSPARENT"}, ["ROOT_ID", "GRID_ID"])
         for item in row:
             if item[0] == "markdown":
                 _, name, width, height = item
-                md_id = f"MARKDOWN-{name}"
-                position[md_id] = {"children": [], "id": md_id, "meta": {"code": spec["markdown"][name], "height": height,
-                                                                          "width": width},
-                                   "parents": ["ROOT_ID", "GRID_ID", row_id], "type": "MARKDOWN"}
-                position[row_id]["children"].append(md_id)
-                continue
-            chart_key, width, height = item
-            chart_number += 1
-            chart_id = f"CHART-{chart_key}"
-            position[chart_id] = {
-                "children": [], "id": chart_id,
-                "meta": {"chartId": chart_number, "height": height, "width": width,
-                         "sliceName": CHARTS[chart_key]["title"], "uuid": chart_uuid(chart_key)},
-                "parents": ["ROOT_ID", "GRID_ID", row_id], "type": "CHART",
-            }
-            position[row_id]["children"].append(chart_id)
+                item_id, item_type = f"MARKDOWN-{name}", "MARKDOWN"
+                meta = {"code": spec["markdown"][name], "height": height, "width": width}
+            else:
+                chart_key, width, height = item
+                chart_number += 1
+                item_id, item_type = f"CHART-{chart_key}", "CHART"
+                meta = {"chartId": chart_number, "height": height, "width": width,
+                        "sliceName": CHARTS[chart_key]["title"], "uuid": chart_uuid(chart_key)}
+            position[item_id] = _grid_item(item_id, item_type, meta, ["ROOT_ID", "GRID_ID", row_id])
+            position[row_id]["children"].append(item_id)
     filters = [_native_filter(key, name, label, dataset, column) for name, label, dataset, column in spec["filters"]]
     return {
         "dashboard_title": spec["title"],
@@ -623,5 +613,6 @@ def write(target: Path = ASSETS) -> list[Path]:
 
 
 if __name__ == "__main__":
-    paths = write(Path(sys.argv[1]) if len(sys.argv) > 1 else ASSETS)
-    print(f"已写入 {len(paths)} 个文件：{ASSETS}")
+    target = Path(sys.argv[1]) if len(sys.argv) > 1 else ASSETS
+    paths = write(target)
+    print(f"已写入 {len(paths)} 个文件：{target}")

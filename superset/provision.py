@@ -63,22 +63,6 @@ def bundle_uuids(files: dict[str, str]) -> set[str]:
     return {str(yaml.safe_load(text)["uuid"]) for name, text in files.items() if name != "metadata.yaml"}
 
 
-def exported_uuids(client) -> set[str]:
-    import yaml
-
-    with tempfile.TemporaryDirectory() as tmp:
-        target = Path(tmp) / "export.zip"
-        client.assets.export(target)
-        uuids = set()
-        with zipfile.ZipFile(target) as archive:
-            for name in archive.namelist():
-                if name.endswith(".yaml") and not name.endswith("metadata.yaml"):
-                    data = yaml.safe_load(archive.read(name))
-                    if isinstance(data, dict) and "uuid" in data:
-                        uuids.add(str(data["uuid"]))
-        return uuids
-
-
 def export_bytes(client) -> dict[str, bytes]:
     """The whole export, file by file (metadata.yaml, which holds a timestamp, left out)."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -87,6 +71,18 @@ def export_bytes(client) -> dict[str, bytes]:
         with zipfile.ZipFile(target) as archive:
             return {"/".join(n.split("/")[1:]): archive.read(n) for n in archive.namelist()
                     if not n.endswith("metadata.yaml")}
+
+
+def exported_uuids(client) -> set[str]:
+    import yaml
+
+    uuids = set()
+    for name, data in export_bytes(client).items():
+        if name.endswith(".yaml"):
+            document = yaml.safe_load(data)
+            if isinstance(document, dict) and "uuid" in document:
+                uuids.add(str(document["uuid"]))
+    return uuids
 
 
 def make_zip(files: dict[str, str], folder: Path) -> Path:

@@ -24,9 +24,8 @@ from dagster import (
 
 from dagster_project.progress import say
 from dagster_project.quality.runner import DatasetOutcome, all_datasets, load_suites, run_suites
-from dagster_project.settings import Settings
+from dagster_project.settings import WAREHOUSE_POOL, Settings
 
-WAREHOUSE_POOL = "duckdb_warehouse"  # same pool as dagster_project.resources.WAREHOUSE_POOL
 DOCS_FOLDER = "data_docs"
 
 SUITES = load_suites()
@@ -84,43 +83,32 @@ def blocking_failure_message(outcomes: list[DatasetOutcome]) -> str | None:
     return f"数据完整性检查未通过，已停止发布（服务快照、看板、报告均不更新）：{lines}"
 
 
-def build_quality_checks(datasets=None, name: str = "data_quality_suites"):
-    """The multi asset check over the given datasets (default: every suite of expectations/)."""
-    datasets = list(datasets if datasets is not None else DATASETS)
+@multi_asset_check(
+    name="data_quality_suites",
+    specs=[_spec(d) for d in DATASETS],
+    description="数据质量检查（Great Expectations）：报送与备案、公示、装载完整性",
+    required_resource_keys={"warehouse"},
+    pool=WAREHOUSE_POOL,
+    compute_kind="great_expectations",
+)
+def quality_checks(context):
+    """Every suite of expectations/, one asset check per dataset."""
+    settings = Settings.from_env()
+    docs_dir = settings.out / DOCS_FOLDER
+    say("数据质量检查：开始（Great Expectations）")
+    with context.resources.warehouse.get_connection() as con:
+        try:
+            outcomes = run_suites(con, docs_dir, SUITES, run_name=f"run-{context.op_execution_context.run_id[:8]}")
+        except duckdb.Error as exc:
+            raise Failure(description=f"数据质量检查无法运行：{str(exc).splitlines()[0]}") from exc
+    for outcome in outcomes:
+        say(f"质量检查 {outcome.summary_zh()}")
+        yield check_result(outcome, docs_dir)
+    say(f"数据质量报告（可离线浏览）：{docs_dir / 'index.html'}")
+    message = blocking_failure_message(outcomes)
+    if message:
+        say(message)
+        raise Failure(description=message)
 
-    @multi_asset_check(
-        name=name,
-        specs=[_spec(d) for d in datasets],
-        description="数据质量检查（Great Expectations）：报送与备案、公示、装载完整性",
-        required_resource_keys={"warehouse"},
-        pool=WAREHOUSE_POOL,
-        compute_kind="great_expectations",
-    )
-    def _checks(context):
-        settings = Settings.from_env()
-        docs_dir = settings.out / DOCS_FOLDER
-        say("数据质量检查：开始（Great Expectations）")
-        suites = [s for s in SUITES]
-        selected = {d.name for d in datasets}
-        with context.resources.warehouse.get_connection() as con:
-            try:
-                outcomes = run_suites(con, docs_dir, suites, run_name=f"run-{context.op_execution_context.run_id[:8]}")
-            except duckdb.Error as exc:
-                raise Failure(description=f"数据质量检查无法运行：{str(exc).splitlines()[0]}") from exc
-        outcomes = [o for o in outcomes if o.dataset.name in selected]
-        for outcome in outcomes:
-            say(f"质量检查 {outcome.summary_zh()}")
-            yield check_result(outcome, docs_dir)
-        say(f"数据质量报告（可离线浏览）：{docs_dir / 'index.html'}")
-        message = blocking_failure_message(outcomes)
-        if message:
-            say(message)
-            raise Failure(description=message)
-
-    return _checks
-
-
-quality_checks = build_quality_checks()
 
 CHECKS = [quality_checks]
-ASSETS: list = []

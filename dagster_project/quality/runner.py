@@ -168,9 +168,10 @@ class QualityRun:
             return outcome
         if dataset.per_year:
             params = params if params is not None else read_policy_parameters(con)
+            needed = dataset.parameter_names()
             batches = []
             for year in sorted(params):
-                missing = sorted(dataset.parameter_names() - set(params[year]))
+                missing = sorted(needed - set(params[year]))
                 if missing:
                     outcome.error = f"{year} 年的 reference.policy_parameters 缺少参数 {'、'.join(missing)}"
                     return outcome

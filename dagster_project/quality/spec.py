@@ -1,8 +1,9 @@
 """How a suite in expectations/ is written: datasets (a SQL query on the warehouse) and GE expectations.
 
 Every expectation carries in its ``meta`` the rule it enforces (``rule_id``) and the clause
-it comes from (``clause``), with a Chinese note. Policy numbers are never written in a
-suite: an expectation names a row of reference.policy_parameters with ``param(NAME)``,
+it comes from (``clause``), with a Chinese note; a suite names each rule once as a
+``Rule(rule_id, clause)`` and writes its expectations with that rule's methods. Policy
+numbers are never written in a suite: an expectation names a row of reference.policy_parameters with ``param(NAME)``,
 and the runner passes that year's value at validation time (GE expectation parameters).
 """
 
@@ -30,6 +31,47 @@ def expect(expectation_class: type, *, rule_id: str, clause: str, note: str, **k
     }
     text = f"{rule_id}（{clause}）：{note}"
     return expectation_class(meta=meta, notes=text, description=text, **kwargs)
+
+
+E = gx.expectations
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A rule and the clause it comes from, named once; its methods write the expectations a suite uses.
+
+    Date order: ``after(a, b)`` is a > b and ``on_or_after(a, b)`` is a >= b; a row where either
+    date is missing is not judged there (a missing date is the business of a ``not_null``).
+    """
+
+    rule_id: str
+    clause: str
+
+    def expect(self, expectation_class: type, note: str, **kwargs) -> gx.expectations.Expectation:
+        return expect(expectation_class, rule_id=self.rule_id, clause=self.clause, note=note, **kwargs)
+
+    def not_null(self, column: str, note: str) -> gx.expectations.Expectation:
+        return self.expect(E.ExpectColumnValuesToNotBeNull, note, column=column)
+
+    def at_least(self, column: str, parameter: str, note: str) -> gx.expectations.Expectation:
+        """column >= the year's value of reference.policy_parameters PARAMETER."""
+        return self.expect(E.ExpectColumnValuesToBeBetween, note, column=column, min_value=param(parameter))
+
+    def after(self, column_a: str, column_b: str, note: str) -> gx.expectations.Expectation:
+        return self._order(column_a, column_b, note, or_equal=False)
+
+    def on_or_after(self, column_a: str, column_b: str, note: str) -> gx.expectations.Expectation:
+        return self._order(column_a, column_b, note, or_equal=True)
+
+    def _order(self, column_a: str, column_b: str, note: str, *, or_equal: bool) -> gx.expectations.Expectation:
+        return self.expect(E.ExpectColumnPairValuesAToBeGreaterThanB, note, column_A=column_a, column_B=column_b,
+                           or_equal=or_equal, ignore_row_if="either_value_is_missing")
+
+    def equal(self, column_a: str, column_b: str, note: str) -> gx.expectations.Expectation:
+        return self.expect(E.ExpectColumnPairValuesToBeEqual, note, column_A=column_a, column_B=column_b)
+
+    def unique(self, columns: list[str], note: str) -> gx.expectations.Expectation:
+        return self.expect(E.ExpectCompoundColumnsToBeUnique, note, column_list=list(columns))
 
 
 @dataclass(frozen=True)
