@@ -9,10 +9,6 @@ from dagster_duckdb import DuckDBResource
 from dagster_project.settings import Settings
 from dagster_project.transform.project import DBT_EXECUTABLE, dbt_project
 
-# Every asset that writes the warehouse runs in this pool (limit 1 in dagster.yaml),
-# so DuckDB never sees two writers.
-WAREHOUSE_POOL = "duckdb_warehouse"
-
 
 def build_resources(settings: Settings | None = None) -> dict:
     settings = settings or Settings.from_env()

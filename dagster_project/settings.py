@@ -12,6 +12,10 @@ DBT_DIR = PROJECT_ROOT / "dbt"
 EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
 LOCAL_KEY_FILE = PROJECT_ROOT / ".local" / "pii_key"
 
+# Every asset that opens the warehouse runs in this Dagster pool (limit 1 in dagster_home/dagster.yaml),
+# so DuckDB never sees two writers.
+WAREHOUSE_POOL = "duckdb_warehouse"
+
 
 @dataclass(frozen=True)
 class Settings:

@@ -6,8 +6,7 @@ from dagster_duckdb import DuckDBResource
 
 from dagster_project.calendar.workdays import build_calendar, calendar_years, write_calendar
 from dagster_project.progress import say
-from dagster_project.resources import WAREHOUSE_POOL
-from dagster_project.settings import SEEDS_DIR
+from dagster_project.settings import SEEDS_DIR, WAREHOUSE_POOL
 
 
 @asset(

@@ -6,8 +6,7 @@ from dagster_duckdb import DuckDBResource
 
 from dagster_project.forms import FORMS
 from dagster_project.progress import say
-from dagster_project.resources import WAREHOUSE_POOL
-from dagster_project.settings import Settings, pii_key
+from dagster_project.settings import WAREHOUSE_POOL, Settings, pii_key
 
 RAW_DESCRIPTIONS = {
     **{form.table: f"原始层：{form.code} {form.name}（每行带来源文件、工作表、行号与加载时间）" for form in FORMS.values()},

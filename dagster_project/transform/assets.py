@@ -10,6 +10,7 @@ from dagster import AssetCheckResult, AssetExecutionContext, AssetKey, Output
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
 from dagster_project.progress import say
+from dagster_project.settings import WAREHOUSE_POOL
 from dagster_project.transform.project import dbt_project
 
 LAYER_GROUPS = {"reference": "reference", "staging": "staging", "intermediate": "intermediate", "marts": "marts"}
@@ -37,7 +38,7 @@ translator = ZhichengDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_
     manifest=dbt_project.manifest_path,
     project=dbt_project,
     dagster_dbt_translator=translator,
-    pool="duckdb_warehouse",
+    pool=WAREHOUSE_POOL,
 )
 def warehouse_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource):
     """dbt build: seeds, staging, intermediate and marts, with every dbt test as an asset check."""
