@@ -137,13 +137,29 @@ def interactive(con: duckdb.DuckDBPyConnection, path: Path, *, max_rows: int = 2
                 print(f"错误：{_chinese_error(error)}")
 
 
+# DuckDB's own error kinds, said in Chinese (its English first line follows in brackets).
+ERROR_KINDS: tuple[tuple[type, str, str], ...] = (
+    (duckdb.ParserException, "SQL 语法错误", ""),
+    (duckdb.CatalogException, "找不到表、视图或函数", "；输入 .tables 列出可用的表与视图"),
+    (duckdb.BinderException, "列名或表达式有误", "；输入 .schema 名称 查看表的列"),
+    (duckdb.ConversionException, "数据类型转换失败", ""),
+    (duckdb.OutOfRangeException, "数值超出范围", ""),
+)
+
+
 def _chinese_error(error: duckdb.Error) -> str:
     text = str(error)
+    first = text.splitlines()[0] if text else type(error).__name__
     if "read-only" in text or "read only" in text:
-        return f"服务快照是只读的，不能修改数据（{text.splitlines()[0]}）"
+        return f"服务快照是只读的，不能修改数据（{first}）"
     if "file system operations are disabled" in text or "external access" in text.lower():
-        return f"服务快照只能查询已发布的表与视图，不能读写其他文件（{text.splitlines()[0]}）"
-    return text
+        return f"服务快照只能查询已发布的表与视图，不能读写其他文件（{first}）"
+    if "configuration has been locked" in text:
+        return f"服务快照的连接设置已锁定，不能更改（{first}）"
+    for kind, meaning, hint in ERROR_KINDS:
+        if isinstance(error, kind):
+            return f"{meaning}（{first}）{hint}"
+    return f"查询失败（{first}）"
 
 
 def main_entry(query: str | None, snapshot: Path | None, out: Path | None, fmt: str, max_rows: int) -> int:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import shutil
 import tempfile
 import zipfile
 from collections import OrderedDict
@@ -20,11 +19,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dagster_project.forms import FORMS, UNRECOGNISED
+from dagster_project.forms import FORMS, ID_NUMBER, UNRECOGNISED
 from dagster_project.report import db
 from dagster_project.report.render import (
     ISSUING_OFFICE,
     FONT_FACE_MARK,
+    building_folder,
     chinese_date,
     font_face_css,
     build_web_fonts,
@@ -39,6 +39,11 @@ from dagster_project.report.rules_text import SUBJECT_TYPES, rule_correction, ru
 OTHER_APPLICATION = "（他单位申报编号）"
 TOKEN_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{2,31}")
 SAFE_NAME_RE = re.compile(r"[^0-9A-Za-z\u4e00-\u9fff_-]+")
+# Headers of ID-number columns: a quarantined value there is masked whatever its shape (a
+# 17-digit or 15-digit number is no valid ID, but still most of one), also inside a
+# duplicated natural key ("身份证号=…；记录日期=…").
+ID_HEADERS = frozenset(c.header for f in FORMS.values() for c in f.columns if c.kind == ID_NUMBER)
+ID_IN_KEY_RE = re.compile("(" + "|".join(map(re.escape, sorted(ID_HEADERS))) + ")=([^；]*)")
 NOTICE_TABLES = ["marts.findings", "marts.load_audit", "raw.quarantine", "staging.stg_application_roster__applications"]
 
 
@@ -94,10 +99,29 @@ def _redactor(own: set[str], others: set[str]):
     return redact
 
 
-def _correction(column: str | None, reason: str) -> str:
+def mask_id_value(value: str) -> str:
+    """Keep at most the first 6 and the last 4 characters of a value typed as an ID number."""
+    if len(value) <= 10:
+        return "*" * len(value)
+    return value[:6] + "*" * (len(value) - 10) + value[-4:]
+
+
+def quarantine_value(column: str | None, value: Any) -> Any:
+    """A quarantined value as a notice may show it: ID-number columns masked."""
+    if not isinstance(value, str) or not value:
+        return value
+    if column in ID_HEADERS:
+        return mask_id_value(value)
+    return ID_IN_KEY_RE.sub(lambda m: f"{m.group(1)}={mask_id_value(m.group(2))}", value)
+
+
+def correction(column: str | None, reason: str | None) -> str:
+    """What to do about one quarantine record (a whole-row reason has no column)."""
+    reason = reason or ""
     if column:
         return f"更正该行“{column}”的填报值"
-    if "代码" in (reason or "") or "不予载入" in (reason or "") or "不得报送" in (reason or ""):
+    # a repeated natural key may name 评委会代码: it is no matter of the sender's code
+    if "重复出现" not in reason and any(w in reason for w in ("代码", "不予入库", "不予载入", "不能报送", "不得报送")):
         return "请核实报送单位代码和可报送的表种，通过本单位代码目录重新报送"
     return "请核对并更正整行数据（如重复行只保留一行）"
 
@@ -151,9 +175,9 @@ def collect_notice(con, year: int, code: str, directory: db.Directory, all_app_o
     )
     by_file: "OrderedDict[tuple, dict]" = OrderedDict()
     for q in quarantine:
-        q["value"] = redact(q["value"])
+        q["value"] = redact(quarantine_value(q["column"], q["value"]))
         q["reason"] = redact(q["reason"])
-        q["correction"] = _correction(q["column"], q["reason"])
+        q["correction"] = correction(q["column"], q["reason"])
         key = (q["file"], q["sheet"])
         g = by_file.setdefault(
             key, {"file": q["file"], "sheet": q["sheet"], "file_name": Path(q["file"] or "").name, "items": []}
@@ -188,7 +212,7 @@ def collect_notice(con, year: int, code: str, directory: db.Directory, all_app_o
         )
         r["items"].append(
             {
-                "subject": _subject(f, own_names, directory, redact),
+                "subject": redact(_subject(f, own_names, directory)),
                 "subject_type": SUBJECT_TYPES.get(f["subject_type"], f["subject_type"]),
                 "subject_key": redact(f["subject_key"]),
                 "name": own_names.get(f["subject_key"], "") if f["subject_type"] == "application" else "",
@@ -235,11 +259,11 @@ def _clause_text(clause: str | None, year: int) -> str:
     return f"《关于做好全市{year}年职称评审工作的通知》{clause}"
 
 
-def _subject(f: dict, own_names: dict[str, str], directory: db.Directory, redact) -> str:
+def _subject(f: dict, own_names: dict[str, str], directory: db.Directory) -> str:
     st, key = f["subject_type"], f["subject_key"]
     if st == "application":
         name = own_names.get(key)
-        return f"申报编号 {redact(key)}" + (f"（{name}）" if name else "")
+        return f"申报编号 {key}" + (f"（{name}）" if name else "")
     if st in ("submitter", "committee", "region"):
         return directory.label(key)
     if st == "region_field" and key and "/" in key:
@@ -251,7 +275,7 @@ def _subject(f: dict, own_names: dict[str, str], directory: db.Directory, redact
         return f"评委（编码 {key}）"
     if st == "unit":
         return f"单位：{key}"
-    return redact(key) or "—"
+    return key or "—"
 
 
 def _source(file: str | None, row: Any) -> str:
@@ -324,51 +348,31 @@ def build_notices(
         notices = [collect_notice(con, year, code, directory, owners) for code in codes]
 
     folder = notices_dir(out, year)
-    staging = folder.with_name(f".{year}.building")
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
     result = NoticeFiles(year=year, folder=folder, zip=folder / f"一次性告知书_{year}.zip", codes=codes)
-    env = jinja_env()
-    template = env.get_template("notice.html.j2")
+    template = jinja_env().get_template("notice.html.j2")
     css = stylesheet()
     day = chinese_date(issue_date or db.today())
-    try:
-        with tempfile.TemporaryDirectory(prefix="zhicheng-notices-") as tmp:
-            tmp_path = Path(tmp)
-            htmls = {
-                n["code"]: template.render(n=n, year=year, css=css, office=ISSUING_OFFICE, issue_date=day) for n in notices
-            }
-            pairs = []
-            if pdf and htmls:
-                fonts = build_web_fonts("".join(htmls.values()), tmp_path / "fonts")
-                faces = font_face_css(fonts)
+    htmls = {n["code"]: template.render(n=n, year=year, css=css, office=ISSUING_OFFICE, issue_date=day) for n in notices}
+    with building_folder(folder) as staging:
+        if pdf and htmls:
+            with tempfile.TemporaryDirectory(prefix="zhicheng-notices-") as tmp:
+                faces = font_face_css(build_web_fonts("".join(htmls.values()), Path(tmp) / "fonts"))
+                pairs = []
                 for code, html in htmls.items():
-                    html_path = tmp_path / f"{file_stem(code)}.html"
+                    html_path = Path(tmp) / f"{file_stem(code)}.html"
                     html_path.write_text(html.replace(FONT_FACE_MARK, faces, 1), encoding="utf-8")
                     pairs.append((html_path, staging / f"{file_stem(code)}.pdf"))
                 html_many_to_pdf(pairs)
-            if keep_html is not None:
-                keep_html.mkdir(parents=True, exist_ok=True)
-                for code, html in htmls.items():
-                    (keep_html / f"{file_stem(code)}.html").write_text(html, encoding="utf-8")
+        if keep_html is not None:
+            keep_html.mkdir(parents=True, exist_ok=True)
+            for code, html in htmls.items():
+                (keep_html / f"{file_stem(code)}.html").write_text(html, encoding="utf-8")
         for n in notices:
             write_workbook(staging / f"{file_stem(n['code'])}.xlsx", notice_sheets(year, n))
-        zip_tmp = staging / f"一次性告知书_{year}.zip"
-        with zipfile.ZipFile(zip_tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        with zipfile.ZipFile(staging / result.zip.name, "w", compression=zipfile.ZIP_DEFLATED) as zf:
             for path in sorted(staging.iterdir()):
                 if path.suffix in (".pdf", ".xlsx"):
                     zf.write(path, arcname=path.name)
-        if folder.exists():
-            old = folder.with_name(f".{year}.old")
-            shutil.rmtree(old, ignore_errors=True)
-            folder.rename(old)
-            staging.rename(folder)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            staging.rename(folder)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
     for n in notices:
         stem = file_stem(n["code"])
         if pdf:

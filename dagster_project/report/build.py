@@ -9,8 +9,6 @@ read (the marts hold none).
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,9 +18,11 @@ from .render import (
     ISSUING_OFFICE,
     OutputError,
     bar_chart,
+    building_folder,
     chinese_date,
     html_to_pdf,
     jinja_env,
+    mask_id_numbers,
     pct,
     stylesheet,
     with_fonts,
@@ -68,7 +68,10 @@ def collect(con, year: int) -> dict[str, Any]:
     """Every table and number of the report for one year, read from the marts."""
     db.require_tables(con, MART_TABLES)
     names = db.Directory(con)
-    q = lambda sql, *p: db.rows(con, sql, p)  # noqa: E731
+
+    def q(sql: str, *params) -> list[dict[str, Any]]:
+        # the marts hold no ID number; a free-text field typed with one (破格依据, 申报专业) is masked all the same
+        return [{k: mask_id_numbers(v) for k, v in r.items()} for r in db.rows(con, sql, params)]
 
     # ---- overview
     ov = q(
@@ -283,9 +286,6 @@ def collect(con, year: int) -> dict[str, Any]:
     )
     for r in by_rule:
         r["title"] = rule_title(r["rule_id"])
-    rule_counts = defaultdict(int)
-    for r in by_rule:
-        rule_counts[r["rule_id"]] += r["findings"]
 
     # ---- who must correct: submitters and committees with 违规 findings
     to_correct = q(
@@ -502,7 +502,7 @@ def charts(ctx: dict[str, Any], folder: Path) -> dict[str, str]:
             horizontal=len(s) > 8,
         )
         made["series"] = "charts/series.png"
-    regions = [r for r in ctx["by_region"]]
+    regions = ctx["by_region"]
     if regions:
         bar_chart(
             folder / "regions.png",
@@ -527,9 +527,10 @@ def charts(ctx: dict[str, Any], folder: Path) -> dict[str, str]:
             reference_label="普通组通过率" if general is not None else "",
         )
         made["groups"] = "charts/groups.png"
-    rules = {}
+    rules: dict[str, dict[str, int]] = {}
     for r in ctx["by_rule"]:
-        rules.setdefault(r["rule_id"], {"违规": 0, "提示": 0})[r["severity"]] = rules.get(r["rule_id"], {}).get(r["severity"], 0) + r["findings"]
+        counts = rules.setdefault(r["rule_id"], {"违规": 0, "提示": 0})
+        counts[r["severity"]] = counts.get(r["severity"], 0) + r["findings"]
     if rules:
         ids = sorted(rules)
         bar_chart(
@@ -598,7 +599,7 @@ def xlsx_sheets(ctx: dict[str, Any]) -> list[tuple[str, list[str], list[list[Any
             [
                 [r["requirement_code"], r["requirement_name"], SUBJECT_TYPES.get(r["subject_type"], r["subject_type"]), r["subject_code"], r["subject_name"],
                  r["due_date"], r["actual_date"], r["compliant"], r["days_late"]]
-                for r in _all_schedule(ctx)
+                for r in ctx["schedule_all"]
             ],
         ),
         (
@@ -633,42 +634,23 @@ def xlsx_sheets(ctx: dict[str, Any]) -> list[tuple[str, list[str], list[list[Any
     ]
 
 
-def _all_schedule(ctx):
-    return ctx["schedule_all"]
-
-
 def build_report(warehouse: Path, year: int | None, out: Path, *, issue_date: dt.date | None = None, pdf: bool = True) -> ReportFiles:
     """Read the marts (read-only) and write the HTML, PDF, XLSX and charts of one year."""
     with db.read_only(warehouse) as con:
         year = year or db.latest_policy_year(con)
         ctx = collect(con, year)
     folder = report_dir(out, year)
-    staging = folder.with_name(f".{year}.building")
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
-    try:
+    with building_folder(folder) as staging:
         chart_paths = charts(ctx, staging / "charts")
-        day = issue_date or db.today()
         html = jinja_env().get_template("report.html.j2").render(
-            **ctx, charts=chart_paths, css=stylesheet(), office=ISSUING_OFFICE, issue_date=chinese_date(day)
+            **ctx, charts=chart_paths, css=stylesheet(), office=ISSUING_OFFICE,
+            issue_date=chinese_date(issue_date or db.today()),
         )
         html = with_fonts(html, staging / "fonts", staging)
         html_path = write_text_atomic(staging / f"监管报告_{year}.html", html)
         if pdf:
             html_to_pdf(html_path, staging / f"监管报告_{year}.pdf")
         write_workbook(staging / f"监管报告数据_{year}.xlsx", xlsx_sheets(ctx))
-        # swap the finished folder into place
-        if folder.exists():
-            old = folder.with_name(f".{year}.old")
-            shutil.rmtree(old, ignore_errors=True)
-            folder.rename(old)
-            staging.rename(folder)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            staging.rename(folder)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
     ov = ctx["overview"]
     return ReportFiles(
         year=year,

@@ -15,8 +15,9 @@ import re
 import shutil
 import subprocess
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
@@ -389,6 +390,29 @@ def write_workbook(path: Path, sheets: Sequence[tuple[str, Sequence[str], Iterab
     workbook.close()
     os.replace(tmp, path)
     return path
+
+
+@contextmanager
+def building_folder(folder: Path) -> Iterator[Path]:
+    """An empty ``.<name>.building`` folder beside `folder` to write into; swapped into place
+    when the block ends, removed when it fails (readers never see a half-written folder)."""
+    folder = Path(folder)
+    staging = folder.with_name(f".{folder.name}.building")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    try:
+        yield staging
+        if folder.exists():
+            old = folder.with_name(f".{folder.name}.old")
+            shutil.rmtree(old, ignore_errors=True)
+            folder.rename(old)
+            staging.rename(folder)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            staging.rename(folder)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
 
 
 def _display_width(value: Any) -> int:

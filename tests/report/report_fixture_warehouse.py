@@ -65,6 +65,15 @@ def make_warehouse(path: Path, seed: int = 3) -> dict:
     audit.append((f"{YEAR}/C-ZXX-M/评审结果.xlsx", "评审结果", "d" * 64, "C-ZXX-M", YEAR, "F5", 20, 20, 0, False))
     audit.append((f"{YEAR}/C-WS-M/说明.xlsx", "填表说明", "e" * 64, "C-WS-M", YEAR, "未识别", 0, 0, 0, False))
     quarantine.append((f"{YEAR}/C-ZXX-M/评审结果.xlsx", "评审结果", 30, "d" * 64, YEAR, "C-ZXX-M", "F5", "赞成票数", "=1+1", "赞成票数大于实到评委数"))
+    # ID numbers that are no valid ID (17 digits: another submitter's applicant in a committee's F5;
+    # an old 15-digit one inside a duplicated F7 key): the notices must mask them all the same
+    malformed_ids = [_id(1)[:17], "150102900101123"]
+    quarantine.append((f"{YEAR}/C-ZXX-M/评审结果.xlsx", "评审结果", 31, "d" * 64, YEAR, "C-ZXX-M", "F5", "身份证号", malformed_ids[0],
+                       "身份证号应为18位（前17位数字，末位数字或X）"))
+    audit.append((f"{YEAR}/B-RSJ/失信记录.xlsx", "Sheet1", "g" * 64, "B-RSJ", YEAR, "F7", 2, 0, 2, False))
+    for row in (4, 5):
+        quarantine.append((f"{YEAR}/B-RSJ/失信记录.xlsx", "Sheet1", row, "g" * 64, YEAR, "B-RSJ", "F7", None,
+                           f"身份证号={malformed_ids[1]}；记录日期=2021-03-01", "身份证号、记录日期在本文件中重复出现（共2行），这些行均未入库"))
 
     # findings: application, submitter, committee, region, city ones
     for a in apps[::3]:
@@ -75,6 +84,9 @@ def make_warehouse(path: Path, seed: int = 3) -> dict:
     findings.append((YEAR, "SCH-05", "违规", "region", "150124", "150124", None, "150124", None, None, "四(十)", "未报送定向评价岗位表", None, None))
     findings.append((YEAR, "PUB-03", "违规", "committee", "C-ZXX-150121", "C-ZXX-150121", "C-ZXX-150121", None, None, None, "五(三), 七(二)2", "无评审结果公示记录", None, None))
     findings.append((YEAR, "QTA-01", "违规", "city", "1501", "B-RSJ", None, None, "中小学教师", "正高级", "四(八)5", "中小学教师正高级有效通过13人，超过12人", None, None))
+    # a free-text field typed with an ID number reaches a detail: masked in the report and the notices
+    findings.append((YEAR, "ELG-13", "违规", "application", apps[2][1], apps[2][3], apps[2][9], apps[2][4], apps[2][6], apps[2][7],
+                     "四(四)", f"破格依据“{_id(777)}”的条件不满足：无对应条款", f"{YEAR}/{apps[2][3]}/花名册.xlsx", 9))
     # a detail that names another submitter's application number (must be redacted in notices)
     findings.append((YEAR, "CHN-01", "提示", "application", apps[0][1], apps[0][3], apps[0][9], apps[0][4], apps[0][6], apps[0][7], "三", f"同一人另以申报编号 {apps[-1][1]} 向其他评委会申报", None, None))
 
@@ -145,4 +157,4 @@ def make_warehouse(path: Path, seed: int = 3) -> dict:
     )
     con.executemany("insert into raw.quarantine values (?,?,?,?,?,?,?,?,?,?, now())", quarantine)
     con.close()
-    return {"apps": apps, "roster": roster, "findings": findings, "submitters": SUBMITTERS}
+    return {"apps": apps, "roster": roster, "findings": findings, "submitters": SUBMITTERS, "malformed_ids": malformed_ids}

@@ -166,6 +166,33 @@ def test_notice_xlsx(fx_outputs):
     assert any(row[5] == "'=1+1" for row in sheets["未入库数据行"][1:])  # shown, never run
 
 
+def test_notice_correction_of_whole_row_reasons():
+    """The reasons the loader writes (ingest/load.py) for a whole row, and what the notice asks."""
+    from dagster_project.notices.build import correction
+
+    code_advice = "请核实报送单位代码和可报送的表种，通过本单位代码目录重新报送"
+    row_advice = "请核对并更正整行数据（如重复行只保留一行）"
+    assert correction(None, "报送目录“X-1”不是已知的报送单位代码，本文件的数据不予入库") == code_advice
+    assert correction(None, "旗县区“150121”不能报送评审结果（F5），本工作表的数据不予入库") == code_advice
+    assert correction(None, "事项类型、评委会代码、开始日期、报送日期在本文件中重复出现（共2行），这些行均未入库") == row_advice
+    assert correction(None, "评委会代码、网上申报编号在本文件中重复出现（共3行），这些行均未入库") == row_advice
+    assert correction("身份证号", "身份证号校验位错误") == "更正该行“身份证号”的填报值"
+
+
+def test_notices_mask_id_numbers_of_any_shape(fx_outputs):
+    """A quarantined ID number that is no valid ID (17 or 15 digits) is still most of one: masked."""
+    notices = fx_outputs["notices"]
+    malformed = fx_outputs["facts"]["malformed_ids"]
+    for code in notices.codes:
+        text = pdf_text(notices.pdfs[code]) + "\n" + xlsx_text(notices.xlsx[code])[1]
+        for value in malformed:
+            assert value not in text, (code, value)
+    committee = xlsx_text(notices.xlsx["C-ZXX-M"])[0]["未入库数据行"]
+    assert [malformed[0][:6] + "*" * 7 + malformed[0][-4:]] == [r[5] for r in committee[1:] if r[4] == "身份证号"]
+    bureau = xlsx_text(notices.xlsx["B-RSJ"])[0]["未入库数据行"]
+    assert {r[5] for r in bureau[1:]} == {f"身份证号={malformed[1][:6]}*****{malformed[1][-4:]}；记录日期=2021-03-01"}
+
+
 def test_no_notice_has_another_submitters_applicant(fx_outputs):
     facts = fx_outputs["facts"]
     notices = fx_outputs["notices"]

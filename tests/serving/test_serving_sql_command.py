@@ -66,3 +66,17 @@ def test_interactive_shell_reads_statements_from_a_terminal_session(fixture_snap
     assert "analyst.findings" in result.stdout          # .tables
     assert "申报数" in result.stdout and "500" in result.stdout  # the multi-line query (250 × 2 years)
     assert "pass_rate_valid" in result.stdout           # .schema
+
+
+def test_sql_errors_are_said_in_chinese(fixture_snapshot):
+    cases = {
+        "selec 1": "SQL 语法错误",
+        "select * from analyst.no_such_view": "找不到表、视图或函数",
+        "select no_such_column from analyst.headline": "列名或表达式有误",
+        "select 'x'::integer": "数据类型转换失败",
+        "set enable_external_access = true": "服务快照的连接设置已锁定，不能更改",
+    }
+    for statement, meaning in cases.items():
+        result = runner.invoke(app, ["sql", "--snapshot", str(fixture_snapshot), "-c", statement])
+        assert result.exit_code == 1, statement
+        assert f"错误：{meaning}（" in result.output, result.output
