@@ -26,10 +26,9 @@ import duckdb
 
 SNAPSHOT_NAME = "serving.duckdb"
 
-# 18-digit resident ID number: 6-digit area, 19xx/20xx birth date, 3 digits, check digit or X.
-ID_NUMBER_PATTERN = r"[1-9][0-9]{5}(18|19|20)[0-9]{2}(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])[0-9]{3}[0-9Xx]"
-# Stricter than any ID: also catches any run of 17 digits + digit/X that is not part of a longer number.
-LOOSE_ID_PATTERN = r"(^|[^0-9])[0-9]{17}[0-9Xx]([^0-9]|$)"
+# An 18-digit ID number as a token of its own: 17 digits + digit/X, not part of a longer run of
+# letters and digits (so a file's sha256, a hex string, never counts; an ID beside Chinese text does).
+ID_NUMBER_PATTERN = r"(^|[^0-9A-Za-z])[0-9]{17}[0-9Xx]([^0-9A-Za-z]|$)"
 FORBIDDEN_COLUMN = re.compile(r"(id_number|id_no|idcard|身份证|姓名|^name$|_name_person|person_name|full_name)", re.I)
 
 # Reference dictionaries copied (organisation names only; these are public).
@@ -99,8 +98,8 @@ def personal_data_problems(con: duckdb.DuckDBPyConnection, catalog: str | None =
             continue
         ref = f"{_quote(catalog)}.{_quote(schema)}.{_quote(table)}"
         hits = con.execute(
-            f"select count(*) from {ref} where regexp_matches({_quote(column)}, ?) or regexp_matches({_quote(column)}, ?)",
-            [ID_NUMBER_PATTERN, LOOSE_ID_PATTERN],
+            f"select count(*) from {ref} where regexp_matches({_quote(column)}, ?)",
+            [ID_NUMBER_PATTERN],
         ).fetchone()[0]
         if hits:
             problems.append(f"列 {where} 有 {hits} 个值含 18 位身份证号样式的数字，不得进入服务快照")

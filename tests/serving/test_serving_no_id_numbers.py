@@ -8,7 +8,7 @@ import duckdb
 
 from dagster_project.publish.snapshot import ID_NUMBER_PATTERN, personal_data_problems
 
-ID_RE = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])")
+ID_RE = re.compile(r"(?<![0-9A-Za-z])[0-9]{17}[0-9Xx](?![0-9A-Za-z])")
 
 
 def _scan(snapshot) -> list[str]:

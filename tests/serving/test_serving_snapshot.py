@@ -82,6 +82,22 @@ def test_publication_refused_when_a_mart_carries_an_id_number(tmp_path):
     assert sorted(p.name for p in out.iterdir()) == [SNAPSHOT_NAME]
 
 
+def test_hex_digests_with_long_digit_runs_are_not_id_numbers(tmp_path):
+    """A file's sha256 may hold 18 digits in a row by chance; it is no ID number and must not stop publishing."""
+    warehouse = make_warehouse(tmp_path / "w.duckdb", seed=5, applications=40, years=(2022,))
+    con = duckdb.connect(str(warehouse))
+    con.execute("update marts.load_audit set sha256 = 'ab' || '150102198001011237' || 'cd' || repeat('e', 44)")
+    con.close()
+    result = build_snapshot_from_file(warehouse, tmp_path / "out")
+    assert result.path.exists()
+    # the same digits as a token of their own, beside Chinese text, still stop it
+    con = duckdb.connect(str(warehouse))
+    con.execute("update marts.load_audit set sheet = '花名册150102198001011237' where rowid = 0")
+    con.close()
+    with pytest.raises(SnapshotRefused, match="marts.load_audit.sheet"):
+        build_snapshot_from_file(warehouse, tmp_path / "out")
+
+
 def test_publication_refused_for_a_name_column(tmp_path):
     warehouse = make_warehouse(tmp_path / "w.duckdb", seed=6, applications=20, years=(2022,))
     con = duckdb.connect(str(warehouse))
