@@ -5,7 +5,7 @@ from dagster import AssetExecutionContext, AssetKey, MaterializeResult, Metadata
 
 from dagster_project.progress import say
 from dagster_project.report.assets import run_year
-from dagster_project.settings import Settings
+from dagster_project.settings import WAREHOUSE_POOL, Settings
 
 from .build import build_notices
 
@@ -21,7 +21,7 @@ NOTICES_KEY = AssetKey(["notices", "submitter_notices"])
         AssetKey(["staging", "stg_application_roster__applications"]),
     ],
     group_name="report",
-    pool="duckdb_warehouse",
+    pool=WAREHOUSE_POOL,
     description="一次性告知书：每个报送单位一份 PDF 和一份 XLSX，另附全部文件的 zip，写入 <输出目录>/notices/<年度>/",
 )
 def submitter_notices(context: AssetExecutionContext) -> MaterializeResult:

@@ -11,11 +11,11 @@ from collections.abc import Sequence
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset
 from dagster_duckdb import DuckDBResource
 
+from dagster_project.progress import say
 from dagster_project.publish.snapshot import build_snapshot
-from dagster_project.settings import Settings
+from dagster_project.settings import WAREHOUSE_POOL, Settings
 
 SNAPSHOT_KEY = AssetKey(["serving", "snapshot"])
-WAREHOUSE_POOL = "duckdb_warehouse"  # same pool as resources.WAREHOUSE_POOL: one warehouse opener at a time
 
 
 def mart_keys_of(assets_defs: Sequence) -> list[AssetKey]:
@@ -47,12 +47,7 @@ def build_serving_snapshot_asset(mart_keys: Sequence[AssetKey]):
         with warehouse.get_connection() as con:
             result = build_snapshot(con, settings.out)
         context.log.info(f"服务快照已发布：{result.path}（{result.seconds} 秒）")
-        try:
-            from dagster_project.progress import say
-
-            say(f"服务快照已发布：{result.path}")
-        except ImportError:  # pragma: no cover
-            pass
+        say(f"服务快照已发布：{result.path}")
         return MaterializeResult(
             metadata={
                 "path": MetadataValue.path(str(result.path)),
@@ -72,7 +67,4 @@ def _default_assets() -> list:
     return [build_serving_snapshot_asset(mart_keys_of([warehouse_dbt_assets]))]
 
 
-try:
-    ASSETS = _default_assets()
-except ValueError:  # the dbt project has no marts yet: nothing to publish
-    ASSETS = []
+ASSETS = _default_assets()

@@ -4,7 +4,7 @@
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset
 
 from dagster_project.progress import say
-from dagster_project.settings import Settings
+from dagster_project.settings import WAREHOUSE_POOL, Settings
 
 from . import db
 from .build import build_report
@@ -28,7 +28,7 @@ def run_year(settings: Settings) -> int:
     key=REPORT_KEY,
     deps=MART_KEYS,
     group_name="report",
-    pool="duckdb_warehouse",
+    pool=WAREHOUSE_POOL,
     description="年度职称评审监管报告（HTML、PDF、XLSX），写入 <输出目录>/report/<年度>/；全部数字取自 marts",
 )
 def annual_report(context: AssetExecutionContext) -> MaterializeResult:
