@@ -32,7 +32,7 @@ where
 {{ series or 'cast(null as varchar)' }} as series,
 {{ level or 'cast(null as varchar)' }} as level,
 {{ rule_registry(rule_id, 'clause') }} as clause,
-{{ caller() if caller is defined else detail }} as detail,
+{{ detail }} as detail,
 {{ source_file or 'cast(null as varchar)' }} as source_file,
 {{ source_row or 'cast(null as integer)' }} as source_row
 {%- endmacro %}
@@ -171,10 +171,9 @@ from (
 group by year, committee_code
 {%- endmacro %}
 
-{#- 定向评价岗位配额（QTA-03、QTA-04）的全部输出列：来源为 int_directed_post_quotas，actual 为实际人数列，
-    上限为空岗数；调用时用 call 块给出说明（detail）。 -#}
-{% macro directed_quota_columns(rule_id, actual) -%}
-year,
+{#- 定向评价岗位配额（QTA-03、QTA-04）year 以外的全部输出列：来源为 int_directed_post_quotas，actual 为实际人数列，
+    上限为空岗数，detail 为说明的 SQL 表达式。 -#}
+{% macro directed_quota_columns(rule_id, actual, detail) -%}
 {{ quota_columns(
     rule_id,
     "region_code || '/' || field",
@@ -185,7 +184,7 @@ year,
 {{ rule_columns(
     rule_id,
     "region_code || '/' || field",
-    detail=caller(),
+    detail=detail,
     submitter_code='region_code',
     region_code='region_code',
     source_file='source_file',

@@ -58,18 +58,20 @@ final as (
 
     select
         current_members.year,
-        {% call rule_columns(
+        {%- set detail -%}
+            '评委' || current_members.evaluator_key || '在评委会' || current_members.committee_code || '的'
+            || cast(current_members.year as varchar) || '年度名单上，且此前连续' || {{ rule_fmt_num('history.required_years') }}
+            || '年都担任评委，应按规定轮换'
+        {%- endset %}
+        {{ rule_columns(
             'COM-01',
             'current_members.evaluator_key',
+            detail=detail,
             submitter_code='current_members.committee_code',
             committee_code='current_members.committee_code',
             source_file='current_members.source_file',
             source_row='current_members.source_row'
-        ) -%}
-            '评委' || current_members.evaluator_key || '在评委会' || current_members.committee_code || '的'
-            || cast(current_members.year as varchar) || '年度名单上，且此前连续' || {{ rule_fmt_num('history.required_years') }}
-            || '年都担任评委，应按规定轮换'
-        {%- endcall %},
+        ) }},
     from current_members
     inner join history
         on

@@ -34,12 +34,7 @@ final as (
 
     select
         committee_years.year,
-        {% call rule_columns(
-            'COM-02',
-            'committee_years.committee_code',
-            submitter_code='committee_years.committee_code',
-            committee_code='committee_years.committee_code'
-        ) -%}
+        {%- set detail -%}
             case
                 when roster_summary.evaluators is null
                     then
@@ -49,7 +44,14 @@ final as (
                     '自主评审评委会' || committee_years.committee_code || cast(committee_years.year as varchar) || '年度评委名单'
                     || cast(roster_summary.evaluators as varchar) || '人中没有外单位评委'
             end
-        {%- endcall %},
+        {%- endset %}
+        {{ rule_columns(
+            'COM-02',
+            'committee_years.committee_code',
+            detail=detail,
+            submitter_code='committee_years.committee_code',
+            committee_code='committee_years.committee_code'
+        ) }},
     from committee_years
     left join roster_summary
         on

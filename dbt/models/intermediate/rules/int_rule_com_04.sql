@@ -41,9 +41,14 @@ final as (
 
     select
         deduplicated.year,
-        {% call rule_columns(
+        {%- set detail -%}
+            '评委会' || {{ rule_fmt_text('deduplicated.committee_code') }} || '报送的评审结果与花名册不一致：'
+            || deduplicated.mismatch_reason || '；该结果不予统计'
+        {%- endset %}
+        {{ rule_columns(
             'COM-04',
             'deduplicated.application_no',
+            detail=detail,
             submitter_code='coalesce(deduplicated.application_submitter_code, deduplicated.outcome_submitter_code)',
             committee_code='deduplicated.committee_code',
             region_code=submitter_region('submitters.submitter_kind', 'submitters.submitter_code'),
@@ -51,10 +56,7 @@ final as (
             level='deduplicated.level',
             source_file='deduplicated.source_file',
             source_row='deduplicated.source_row'
-        ) -%}
-            '评委会' || {{ rule_fmt_text('deduplicated.committee_code') }} || '报送的评审结果与花名册不一致：'
-            || deduplicated.mismatch_reason || '；该结果不予统计'
-        {%- endcall %},
+        ) }},
     from deduplicated
     left join submitters
         on

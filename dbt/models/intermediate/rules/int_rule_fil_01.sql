@@ -49,14 +49,16 @@ final as (
 
     select
         year,
-        {% call rule_columns(
+        {%- set detail -%}
+            item || '（工作事项记录中没有相应记录）'
+        {%- endset %}
+        {{ rule_columns(
             'FIL-01',
             'submitter_code',
+            detail=detail,
             submitter_code='submitter_code',
             region_code=submitter_region()
-        ) -%}
-            item || '（工作事项记录中没有相应记录）'
-        {%- endcall %},
+        ) }},
     from missing
 
 )

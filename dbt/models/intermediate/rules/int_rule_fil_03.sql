@@ -35,9 +35,14 @@ final as (
 
     select
         year,
-        {% call rule_columns(
+        {%- set detail -%}
+            '网上申报编号' || application_no || '同时出现在' || cast(submitter_count as varchar) || '个报送方（'
+            || submitter_list || '）的花名册中，该编号不予统计和评审，请核实后由一个报送方报送'
+        {%- endset %}
+        {{ rule_columns(
             'FIL-03',
             'application_no',
+            detail=detail,
             submitter_code='submitter_code',
             committee_code='committee_code',
             region_code='region_code',
@@ -45,10 +50,7 @@ final as (
             level='level',
             source_file='source_file',
             source_row='source_row'
-        ) -%}
-            '网上申报编号' || application_no || '同时出现在' || cast(submitter_count as varchar) || '个报送方（'
-            || submitter_list || '）的花名册中，该编号不予统计和评审，请核实后由一个报送方报送'
-        {%- endcall %},
+        ) }},
     from numbers
 
 )

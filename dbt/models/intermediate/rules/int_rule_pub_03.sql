@@ -72,12 +72,7 @@ final as (
 
     select
         year,
-        {% call rule_columns(
-            'PUB-03',
-            'committee_code',
-            submitter_code='committee_code',
-            committee_code='committee_code'
-        ) -%}
+        {%- set detail -%}
             case
                 when publicity_rows = 0
                     then '评委会' || committee_code || '没有进行评审结果公示，评审结果不予核准备案（无效）'
@@ -87,7 +82,14 @@ final as (
                     || {{ rule_fmt_num('publicity_min_workdays') }} || '个），评审结束日期'
                     || {{ rule_fmt_date('evaluation_end') }} || '（公示须在评审结束后开始）'
             end
-        {%- endcall %},
+        {%- endset %}
+        {{ rule_columns(
+            'PUB-03',
+            'committee_code',
+            detail=detail,
+            submitter_code='committee_code',
+            committee_code='committee_code'
+        ) }},
         publicity_rows = 0 as voids_outcomes,
     from checked
     where not has_good_row

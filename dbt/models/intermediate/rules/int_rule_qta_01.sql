@@ -73,16 +73,18 @@ final as (
             'actual_value',
             'compliant'
         ) }},
-        {% call rule_columns(
+        {%- set detail -%}
+            '全市中小学教师正高级有效通过' || {{ rule_fmt_num('actual_value') }} || '人，超过限额'
+            || {{ rule_fmt_num('limit_value') }} || '人'
+        {%- endset %}
+        {{ rule_columns(
             'QTA-01',
             "'" ~ var('city_code') ~ "'",
+            detail=detail,
             submitter_code="'" ~ var('bureau_code') ~ "'",
             series="'中小学教师'",
             level="'正高级'"
-        ) -%}
-            '全市中小学教师正高级有效通过' || {{ rule_fmt_num('actual_value') }} || '人，超过限额'
-            || {{ rule_fmt_num('limit_value') }} || '人'
-        {%- endcall %},
+        ) }},
     from checked
 
 )

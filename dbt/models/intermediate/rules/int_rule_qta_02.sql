@@ -127,19 +127,21 @@ final as (
             'cast(over_post_applications as double)',
             'coalesce(over_post_applications <= exact_limit, false)'
         ) }},
-        {% call rule_columns(
-            'QTA-02',
-            'submitter_code',
-            submitter_code='submitter_code',
-            region_code=submitter_region()
-        ) -%}
+        {%- set detail -%}
             '事业单位高级职称超岗申报' || cast(over_post_applications as varchar) || '人，已设高级岗位'
             || cast(senior_posts_set as varchar) || '个，超岗申报上限为岗位数的'
             || {{ rule_fmt_num('cast(overpost_ratio as decimal(18, 6)) * 100') }}
             || '%即'
             || {{ rule_fmt_num('cast(exact_limit as double)') }}
             || '人'
-        {%- endcall %},
+        {%- endset %}
+        {{ rule_columns(
+            'QTA-02',
+            'submitter_code',
+            detail=detail,
+            submitter_code='submitter_code',
+            region_code=submitter_region()
+        ) }},
     from checked
 
 )

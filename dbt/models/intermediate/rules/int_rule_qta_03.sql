@@ -12,10 +12,12 @@ quotas as (
 final as (
 
     select
-        {% call directed_quota_columns('QTA-03', 'planned_applications') -%}
+        year,
+        {%- set detail -%}
             '定向评价岗位表“' || field || '”拟推荐申报' || cast(planned_applications as varchar) || '人，超过空岗数'
             || cast(vacant_posts as varchar) || '个'
-        {%- endcall %},
+        {%- endset %}
+        {{ directed_quota_columns('QTA-03', 'planned_applications', detail) }},
     from quotas
 
 )

@@ -12,10 +12,12 @@ quotas as (
 final as (
 
     select
-        {% call directed_quota_columns('QTA-04', 'directed_applications') -%}
+        year,
+        {%- set detail -%}
             '“' || field || '”定向评价申报' || cast(directed_applications as varchar) || '人，超过定向评价空岗数'
             || cast(vacant_posts as varchar) || '个'
-        {%- endcall %},
+        {%- endset %}
+        {{ directed_quota_columns('QTA-04', 'directed_applications', detail) }},
     from quotas
 
 )

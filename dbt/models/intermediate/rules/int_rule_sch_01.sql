@@ -42,9 +42,14 @@ final as (
             'application_date',
             'coalesce(in_window, false)'
         ) }},
-        {% call rule_columns(
+        {%- set detail -%}
+            '申报日期' || {{ rule_fmt_date('application_date') }} || '不在申报期（' || {{ rule_fmt_date('window_start') }}
+            || '至' || {{ rule_fmt_date('window_end') }} || '）内'
+        {%- endset %}
+        {{ rule_columns(
             'SCH-01',
             'application_no',
+            detail=detail,
             submitter_code='submitter_code',
             committee_code='committee_code',
             region_code='region_code',
@@ -52,10 +57,7 @@ final as (
             level='level',
             source_file='_source_file',
             source_row='_source_row'
-        ) -%}
-            '申报日期' || {{ rule_fmt_date('application_date') }} || '不在申报期（' || {{ rule_fmt_date('window_start') }}
-            || '至' || {{ rule_fmt_date('window_end') }} || '）内'
-        {%- endcall %},
+        ) }},
     from checked
 
 )

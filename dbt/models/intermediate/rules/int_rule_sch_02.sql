@@ -105,13 +105,7 @@ final as (
             'actual_date',
             'evaluation_ok and publicity_ok'
         ) }},
-        {% call rule_columns(
-            'SCH-02',
-            'committee_code',
-            submitter_code='committee_code',
-            committee_code='committee_code',
-            severity="case when first_delay_date is not null then '提示' else '违规' end"
-        ) -%}
+        {%- set detail -%}
             '评委会' || committee_code || '评审工作未按期完成：评审结束日期' || {{ rule_fmt_date('evaluation_end') }}
             || case
                 when judged_publicity_end is not null
@@ -124,7 +118,15 @@ final as (
                     then '（已于' || {{ rule_fmt_date('first_delay_date') }} || '报送延期申请）'
                 else ''
             end
-        {%- endcall %},
+        {%- endset %}
+        {{ rule_columns(
+            'SCH-02',
+            'committee_code',
+            detail=detail,
+            submitter_code='committee_code',
+            committee_code='committee_code',
+            severity="case when first_delay_date is not null then '提示' else '违规' end"
+        ) }},
     from checked
 
 )

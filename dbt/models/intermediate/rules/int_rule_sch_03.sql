@@ -48,12 +48,7 @@ final as (
             'coalesce(first_timely_date, last_date)',
             'first_timely_date is not null'
         ) }},
-        {% call rule_columns(
-            'SCH-03',
-            'committee_code',
-            submitter_code='committee_code',
-            committee_code='committee_code'
-        ) -%}
+        {%- set detail -%}
             case
                 when plan_rows = 0
                     then
@@ -64,7 +59,14 @@ final as (
                     || '，晚于最迟报送日' || {{ rule_fmt_date('plan_due_date') }} || '（评审开始'
                     || {{ rule_fmt_date('evaluation_start') }} || '）'
             end
-        {%- endcall %},
+        {%- endset %}
+        {{ rule_columns(
+            'SCH-03',
+            'committee_code',
+            detail=detail,
+            submitter_code='committee_code',
+            committee_code='committee_code'
+        ) }},
         plan_rows = 0 as voids_outcomes,
     from checked
 

@@ -67,12 +67,7 @@ final as (
             'coalesce(first_timely_date, last_date)',
             'first_timely_date is not null'
         ) }},
-        {% call rule_columns(
-            'SCH-04',
-            'committee_code',
-            submitter_code='committee_code',
-            committee_code='committee_code'
-        ) -%}
+        {%- set detail -%}
             case
                 when filing_rows = 0
                     then
@@ -87,7 +82,14 @@ final as (
                     || '，晚于最迟报送日' || {{ rule_fmt_date('result_filing_due_date') }} || '（评审工作结束'
                     || {{ rule_fmt_date('evaluation_work_end') }} || '后一个月内）'
             end
-        {%- endcall %},
+        {%- endset %}
+        {{ rule_columns(
+            'SCH-04',
+            'committee_code',
+            detail=detail,
+            submitter_code='committee_code',
+            committee_code='committee_code'
+        ) }},
     from checked
 
 )

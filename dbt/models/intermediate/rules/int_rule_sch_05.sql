@@ -79,7 +79,7 @@ final as (
             'last_date',
             'coalesce(field_rows > 0 and last_date <= deadline, false)'
         ) }},
-        {% call rule_columns('SCH-05', 'region_code', submitter_code='region_code', region_code='region_code') -%}
+        {%- set detail -%}
             case
                 when field_rows = 0
                     then submitter_name || '没有报送定向评价岗位表（截止日' || {{ rule_fmt_date('deadline') }} || '）'
@@ -87,7 +87,10 @@ final as (
                     submitter_name || '定向评价岗位表报送日期' || {{ rule_fmt_date('last_date') }} || '，晚于截止日'
                     || {{ rule_fmt_date('deadline') }}
             end
-        {%- endcall %},
+        {%- endset %}
+        {{ rule_columns(
+            'SCH-05', 'region_code', detail=detail, submitter_code='region_code', region_code='region_code'
+        ) }},
     from checked
 
 )
