@@ -41,7 +41,7 @@ demo: setup
 	$(BIN)/zhicheng run --inbox $(INBOX) --warehouse $(WAREHOUSE) --out $(OUT)
 
 test: setup
-	$(BIN)/sqlfluff lint dbt/models
+	$(BIN)/sqlfluff lint dbt dagster_project
 	$(BIN)/pytest
 
 ui: setup
@@ -62,7 +62,7 @@ bench: setup
 	$(BIN)/python benchmarks/ingest.py
 
 lint: setup
-	$(BIN)/sqlfluff lint dbt/models
+	$(BIN)/sqlfluff lint dbt dagster_project
 
 docs: setup
 	cd dbt && ZHICHENG_WAREHOUSE=$(abspath $(WAREHOUSE)) ../$(BIN)/dbt docs generate --profiles-dir .

@@ -7,10 +7,10 @@
 
 from dagster_project.quality.spec import Dataset, Rule, Suite
 
-FIL_01 = Rule("FIL-01", "六(二)")
-SCH_03 = Rule("SCH-03", "六(三)")
-SCH_04 = Rule("SCH-04", "六(六)")
-SCH_05 = Rule("SCH-05", "四(十)")
+FIL_01 = Rule("FIL-01")
+SCH_03 = Rule("SCH-03")
+SCH_04 = Rule("SCH-04")
+SCH_05 = Rule("SCH-05")
 
 SUBMITTER_FILING = Dataset(
     name="filing.submitters",

@@ -6,9 +6,9 @@
 
 from dagster_project.quality.spec import Dataset, Rule, Suite
 
-PUB_01 = Rule("PUB-01", "五(一)")
-PUB_02 = Rule("PUB-02", "五(二)")
-PUB_03 = Rule("PUB-03", "五(三), 七(二)2")
+PUB_01 = Rule("PUB-01")
+PUB_02 = Rule("PUB-02")
+PUB_03 = Rule("PUB-03")
 
 
 def adequate(rule: Rule, kind: str, label: str, counted: str = "") -> tuple:

@@ -25,9 +25,9 @@ select
     a.outcome = '通过' as is_passed,
     a.outcome = '通过' and coalesce(try_cast(a.outcome_valid as boolean), false) as is_passed_valid
 from marts.applications as a
-left join analyst.dim_submitters as s on s.submitter_code = a.submitter_code
+left join analyst.dim_submitters as s on a.submitter_code = s.submitter_code
 left join analyst.dim_regions as r on r.region_code = nullif(a.region_code, '')
-left join analyst.dim_committees as c on c.committee_code = a.committee_code;
+left join analyst.dim_committees as c on a.committee_code = c.committee_code;
 
 -- 违规与提示：一行一条，附名称；application_no 只在对象为申报时有值
 create or replace view analyst.findings as
@@ -63,8 +63,8 @@ select
     f.source_file,
     f.source_row
 from marts.findings as f
-left join analyst.dim_submitters as s on s.submitter_code = f.submitter_code
-left join analyst.dim_committees as c on c.committee_code = f.committee_code
+left join analyst.dim_submitters as s on f.submitter_code = s.submitter_code
+left join analyst.dim_committees as c on f.committee_code = c.committee_code
 left join analyst.dim_regions as r on r.region_code = nullif(f.region_code, '');
 
 -- 通过率：年度 × 评委会 × 层级 × 评审分组
@@ -81,7 +81,7 @@ select
     p.pass_rate,
     p.pass_rate_valid
 from marts.pass_rate_by_group as p
-left join analyst.dim_committees as c on c.committee_code = p.committee_code;
+left join analyst.dim_committees as c on p.committee_code = c.committee_code;
 
 -- 指标控制：限额与实际
 create or replace view analyst.quota_compliance as
@@ -93,7 +93,8 @@ select
     case q.scope_type
         when 'city' then '呼和浩特市'
         when 'submitter' then coalesce(s.submitter_name, q.scope_code)
-        when 'region_field' then coalesce(r.region_name, split_part(q.scope_code, '/', 1)) || '/' || split_part(q.scope_code, '/', 2)
+        when 'region_field'
+            then coalesce(r.region_name, split_part(q.scope_code, '/', 1)) || '/' || split_part(q.scope_code, '/', 2)
         else q.scope_code
     end as scope_name,
     coalesce(r.region_name, case when q.scope_type = 'city' then '全市' else '市直及其他' end) as region_name,
@@ -101,7 +102,7 @@ select
     q.actual_value,
     q.compliant
 from marts.quota_compliance as q
-left join analyst.dim_submitters as s on s.submitter_code = q.scope_code
+left join analyst.dim_submitters as s on q.scope_code = s.submitter_code
 left join analyst.dim_regions as r on r.region_code = split_part(q.scope_code, '/', 1);
 
 -- 时限执行：对象为评委会、地区或申报；region_name 取地区本身、评委会的主办地区或申报所在地区
@@ -119,10 +120,11 @@ select
     case when h.compliant then '按时' when h.actual_date is null then '缺失' else '逾期' end as status,
     h.actual_date - h.due_date as days_late
 from marts.schedule_adherence as h
-left join analyst.dim_committees as c on h.subject_type = 'committee' and c.committee_code = h.subject_code
-left join analyst.dim_regions as r on h.subject_type = 'region' and r.region_code = h.subject_code
-left join analyst.dim_regions as hr on hr.region_code = c.host_code
-left join marts.applications as a on h.subject_type = 'application' and a.application_no = h.subject_code and a.year = h.year
+left join analyst.dim_committees as c on h.subject_type = 'committee' and h.subject_code = c.committee_code
+left join analyst.dim_regions as r on h.subject_type = 'region' and h.subject_code = r.region_code
+left join analyst.dim_regions as hr on c.host_code = hr.region_code
+left join marts.applications as a
+    on h.subject_type = 'application' and h.subject_code = a.application_no and h.year = a.year
 left join analyst.dim_regions as ar on ar.region_code = nullif(a.region_code, '');
 
 -- 报送完整性：年度 × 报送单位
@@ -139,8 +141,8 @@ select
     f.publicity_report_ok,
     f.complete
 from marts.filing_completeness as f
-left join analyst.dim_submitters as s on s.submitter_code = f.submitter_code
-left join analyst.dim_regions as r on r.region_code = f.submitter_code;
+left join analyst.dim_submitters as s on f.submitter_code = s.submitter_code
+left join analyst.dim_regions as r on f.submitter_code = r.region_code;
 
 -- 年度总览：申报、参评、通过、有效通过、有效通过率、违规与提示条数
 create or replace view analyst.headline as
@@ -154,6 +156,7 @@ with apps as (
     from analyst.applications
     group by year
 ),
+
 breaches as (
     select
         year,
@@ -162,6 +165,7 @@ breaches as (
     from marts.findings
     group by year
 )
+
 select
     coalesce(apps.year, breaches.year) as year,
     coalesce(apps.applications, 0) as applications,
@@ -172,7 +176,7 @@ select
     coalesce(breaches.violations, 0) as violations,
     coalesce(breaches.advisories, 0) as advisories
 from apps
-full outer join breaches on breaches.year = apps.year;
+full outer join breaches on apps.year = breaches.year;
 
 -- 文件载入情况（不含行内容）
 create or replace view analyst.load_audit as
@@ -188,4 +192,4 @@ select
     l.rows_quarantined,
     l.superseded
 from marts.load_audit as l
-left join analyst.dim_submitters as s on s.submitter_code = l.submitter_code;
+left join analyst.dim_submitters as s on l.submitter_code = s.submitter_code;

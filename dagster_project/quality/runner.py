@@ -72,6 +72,7 @@ class ExpectationOutcome:
     success: bool
     unexpected_count: int
     note: str
+    subjects: set[str] = field(default_factory=set)  # every failing row as year:subject (one key per row)
 
 
 @dataclass
@@ -225,7 +226,10 @@ class QualityRun:
                     for index in (er.result or {}).get("unexpected_index_list") or []:
                         if isinstance(index, dict):  # compound expectations report the row as a dict
                             index = index.get("index", None)
-                        if index is None or index in seen:
+                        if index is None:
+                            continue
+                        item.subjects.add(_subject(batch, index, dataset.subject_columns, True))
+                        if index in seen:
                             continue
                         seen.add(index)
                         bad_rows.append(_subject(batch, index, dataset.subject_columns, len(batches) > 1))

@@ -2,7 +2,8 @@
 
 Every expectation carries in its ``meta`` the rule it enforces (``rule_id``) and the clause
 it comes from (``clause``), with a Chinese note; a suite names each rule once as a
-``Rule(rule_id, clause)`` and writes its expectations with that rule's methods. Policy
+``Rule(rule_id)`` (the clause of a registry rule is read from ``seeds/rules.csv``; the load-integrity
+checks, which are not registry rules, give theirs) and writes its expectations with that rule's methods. Policy
 numbers are never written in a suite: an expectation names a row of reference.policy_parameters with ``param(NAME)``,
 and the runner passes that year's value at validation time (GE expectation parameters).
 """
@@ -15,6 +16,8 @@ from dataclasses import dataclass, field
 os.environ["GX_ANALYTICS_ENABLED"] = "false"  # no analytics, ever
 
 import great_expectations as gx  # noqa: E402  (analytics must be off before the import)
+
+from dagster_project import rule_registry  # noqa: E402
 
 
 def param(name: str) -> dict:
@@ -45,7 +48,11 @@ class Rule:
     """
 
     rule_id: str
-    clause: str
+    clause: str = ""  # a registry rule's clause is read from seeds/rules.csv; LOAD-* name the contract instead
+
+    def __post_init__(self) -> None:
+        if not self.clause:
+            object.__setattr__(self, "clause", rule_registry.rules()[self.rule_id].clause)
 
     def expect(self, expectation_class: type, note: str, **kwargs) -> gx.expectations.Expectation:
         return expect(expectation_class, rule_id=self.rule_id, clause=self.clause, note=note, **kwargs)

@@ -9,22 +9,69 @@ where
     and applications.year in (select policy_years.year from {{ ref('int_policy_years') }} as policy_years)
 {%- endmacro %}
 
-{#- 申报类发现的公共列（来源 CTE 须有 F1 全部字段与 region_code、detail 列） -#}
-{% macro rule_application_columns(rule_id, severity, clause) -%}
-year,
+{#- 规则的登记项：reference.rules（seeds/rules.csv）中该规则一列的值（标量子查询，DuckDB 只算一次） -#}
+{% macro rule_registry(rule_id, column) -%}
+(select registry.{{ column }} from {{ ref('rules') }} as registry where registry.rule_id = '{{ rule_id }}')
+{%- endmacro %}
+
+{#- 规则模型的发现列（marts.findings 的列，year 除外）。参数是 SQL 表达式，缺省为空值；
+    severity、subject_type、clause 读登记表，只有同一规则有两种严重程度时才传 severity（SCH-02）。
+    调用它的模型带上标签 rule：marts.findings 按这个标签合并全部规则模型。 -#}
+{% macro rule_columns(
+    rule_id, subject_key, detail='detail', submitter_code=none, committee_code=none, region_code=none,
+    series=none, level=none, source_file=none, source_row=none, severity=none
+) -%}
+{{- config(tags=['rule']) -}}
 '{{ rule_id }}' as rule_id,
-'{{ severity }}' as severity,
-'application' as subject_type,
-application_no as subject_key,
-submitter_code,
-committee_code,
-region_code,
-series,
-level,
-'{{ clause }}' as clause,
-detail,
-_source_file as source_file,
-_source_row as source_row
+{{ severity or rule_registry(rule_id, 'severity') }} as severity,
+{{ rule_registry(rule_id, 'subject_type') }} as subject_type,
+{{ subject_key }} as subject_key,
+{{ submitter_code or 'cast(null as varchar)' }} as submitter_code,
+{{ committee_code or 'cast(null as varchar)' }} as committee_code,
+{{ region_code or 'cast(null as varchar)' }} as region_code,
+{{ series or 'cast(null as varchar)' }} as series,
+{{ level or 'cast(null as varchar)' }} as level,
+{{ rule_registry(rule_id, 'clause') }} as clause,
+{{ detail }} as detail,
+{{ source_file or 'cast(null as varchar)' }} as source_file,
+{{ source_row or 'cast(null as integer)' }} as source_row
+{%- endmacro %}
+
+{#- 申报类发现的公共列（来源 CTE 须有 F1 全部字段与 region_code、detail 列） -#}
+{% macro rule_application_columns(rule_id) -%}
+year,
+{{ rule_columns(
+    rule_id, 'application_no', submitter_code='submitter_code', committee_code='committee_code',
+    region_code='region_code', series='series', level='level', source_file='_source_file', source_row='_source_row'
+) }}
+{%- endmacro %}
+
+{#- 配额规则（QTA）的 marts.quota_compliance 列：quota_code 即规则编号，scope_type 即登记表的 subject_type；
+    调用它的模型带上标签 quota（其 compliant = false 的行才是发现） -#}
+{% macro quota_columns(rule_id, scope_code, limit_value, actual_value, compliant) -%}
+{{- config(tags=['quota']) -}}
+'{{ rule_id }}' as quota_code,
+{{ rule_registry(rule_id, 'subject_type') }} as scope_type,
+{{ scope_code }} as scope_code,
+{{ limit_value }} as limit_value,
+{{ actual_value }} as actual_value,
+{{ compliant }} as compliant
+{%- endmacro %}
+
+{#- 日程规则（SCH）的 marts.schedule_adherence 列（subject_type 由 rule_columns 读登记表）；
+    调用它的模型带上标签 schedule（其 compliant = false 的行才是发现） -#}
+{% macro schedule_columns(requirement_code, subject_code, due_date, actual_date, compliant) -%}
+{{- config(tags=['schedule']) -}}
+'{{ requirement_code }}' as requirement_code,
+{{ subject_code }} as subject_code,
+{{ due_date }} as due_date,
+{{ actual_date }} as actual_date,
+{{ compliant }} as compliant
+{%- endmacro %}
+
+{#- 报送方所在地区：报送方是地区时即其代码，否则为空 -#}
+{% macro submitter_region(kind='submitter_kind', code='submitter_code') -%}
+case when {{ kind }} = 'region' then {{ code }} end
 {%- endmacro %}
 
 {#- 日期写成 2022-09-29；空值写“未填” -#}
@@ -57,15 +104,90 @@ coalesce(
 )
 {%- endmacro %}
 
-{#- 把若干规则模型的同名列 union all 起来；where 为可选的过滤条件（如 not compliant） -#}
-{% macro rule_union(rule_models, columns, where=none) -%}
-{%- for rule in rule_models %}
+{#- 带某个标签的全部模型名（按名排序）。graph 只在执行时才有内容；依赖须由调用的模型用 depends_on 声明，
+    漏了 dbt 会报错并给出要加的那一行。 -#}
+{% macro tagged_models(tag) -%}
+{%- set names = [] -%}
+{%- if execute -%}
+    {%- for node in graph.nodes.values() if node.resource_type == 'model' and tag in node.tags -%}
+        {%- do names.append(node.name) -%}
+    {%- endfor -%}
+{%- endif -%}
+{{- return(names | sort) -}}
+{%- endmacro %}
+
+{#- 把带 tag 的规则模型的同名列 union all 起来；where 为可选的过滤条件，或 tag → 条件 的字典
+    （如 quota / schedule 类模型只取 not compliant）。执行前（解析、sqlfluff）没有模型时给出一个空查询。 -#}
+{% macro rule_union(tag, columns, where=none) -%}
+{%- set models = tagged_models(tag) -%}
+{%- for model_name in models %}
+{%- set node = graph.nodes.values() | selectattr('name', 'equalto', model_name) | first %}
+{%- set condition = where.get(node.tags | select('in', where.keys() | list) | first) if where is mapping else where %}
 select
     {{ columns | join(',\n    ') }}
-from {{ ref(rule) }}
-{%- if where %}
-where {{ where }}
+from {{ ref(model_name) }}
+{%- if condition %}
+where {{ condition }}
 {%- endif %}
 {% if not loop.last %}union all{% endif %}
+{%- else %}
+select
+    {% for column in columns %}null as {{ column }}{% if not loop.last %}, {% endif %}{% endfor %}
+where false
 {%- endfor %}
+{%- endmacro %}
+
+{#- rules.md「F4 中的事项判断」（SCH-02/03/04、PUB-03 共用）：subjects（year × committee_code 唯一的 CTE）的每一行，
+    在该评委会的 event_type 行中取满足 requirement（可引用 subjects.* 与 events.*）的最早一条的 date_column
+    （first_ok_date），没有一条满足时用最晚一条（last_date）；event_rows 为行数。latest 为 列名 → 表达式，
+    取最晚一条（date_column 最晚，同日取开始最晚）的值。 -#}
+{% macro f4_earliest_else_latest(subjects, event_type, date_column, requirement, latest={}) -%}
+select
+    year,
+    committee_code,
+    count(event_date) as event_rows,
+    min(case when meets_requirement then event_date end) as first_ok_date,
+    max(event_date) as last_date,
+    {%- for name in latest %}
+    arg_max({{ name }}, latest_key) as {{ name }},
+    {%- endfor %}
+from (
+    select
+        subjects.year,
+        subjects.committee_code,
+        events.{{ date_column }} as event_date,
+        {{ requirement }} as meets_requirement,
+        [events.{{ date_column }}, events.start_date] as latest_key,
+        {%- for name, expression in latest.items() %}
+        {{ expression }} as {{ name }},
+        {%- endfor %}
+    from {{ subjects }} as subjects
+    left join {{ ref('int_work_events') }} as events
+        on
+            subjects.year = events.year
+            and subjects.committee_code = events.committee_code
+            and events.event_type = '{{ event_type }}'
+) as judged
+group by year, committee_code
+{%- endmacro %}
+
+{#- 定向评价岗位配额（QTA-03、QTA-04）year 以外的全部输出列：来源为 int_directed_post_quotas，actual 为实际人数列，
+    上限为空岗数，detail 为说明的 SQL 表达式。 -#}
+{% macro directed_quota_columns(rule_id, actual, detail) -%}
+{{ quota_columns(
+    rule_id,
+    "region_code || '/' || field",
+    'cast(vacant_posts as double)',
+    'cast(' ~ actual ~ ' as double)',
+    'coalesce(' ~ actual ~ ' <= vacant_posts, false)',
+) }},
+{{ rule_columns(
+    rule_id,
+    "region_code || '/' || field",
+    detail=detail,
+    submitter_code='region_code',
+    region_code='region_code',
+    source_file='source_file',
+    source_row='source_row',
+) }}
 {%- endmacro %}

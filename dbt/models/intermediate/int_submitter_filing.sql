@@ -1,7 +1,8 @@
 -- 报送方的公示与报送情况（PUB-02、FIL-01、marts.filing_completeness 共用）：
 -- 每个政策年份 × 每个 市辖区/旗县 类地区一行，另加报送了 F1 的每个 年度 × 报送方。
 -- 依据报送方自己报送的当前 F4 行（按报送方代码匹配）：
--- roster_publicity_ok：有一条充分的花名册公示，且（没有材料报送行，或）其结束日期早于某条材料报送行的报送日期；
+-- roster_publicity_start / _end / _workdays：PUB-02 所认的那一条花名册公示（见 roster_publicity_ranked）；
+-- roster_publicity_ok：这一条充分且（没有材料报送行，或）在最后一条材料报送的报送日期之前结束；
 -- materials_ok：有签字盖章 = 是 的材料报送行；summary_report_ok / publicity_report_ok：有工作情况总结报告 / 公示结果报告行。
 
 with
@@ -97,6 +98,47 @@ roster_publicity as (
 
 ),
 
+-- PUB-02 所认的花名册公示（规则与质量检查共用这一行）：先取在材料报送之前结束的（没有材料报送行时都算），
+-- 再取充分的，再取工作日数最多的，再取结束最早、开始最早的。
+roster_publicity_ranked as (
+
+    select
+        events.year,
+        events.submitter_code,
+        events.start_date,
+        events.end_date,
+        events.publicity_workdays,
+        coalesce(events.publicity_adequate, false) as is_adequate,
+        coalesce(
+            materials.materials_last_date is null or events.end_date < materials.materials_last_date, false
+        ) as ends_before_materials,
+        row_number() over (
+            partition by events.year, events.submitter_code
+            order by
+                coalesce(
+                    materials.materials_last_date is null or events.end_date < materials.materials_last_date, false
+                ) desc,
+                coalesce(events.publicity_adequate, false) desc,
+                events.publicity_workdays desc nulls last,
+                events.end_date asc nulls last,
+                events.start_date asc nulls last
+        ) as pick_rank
+    from events
+    left join materials
+        on
+            events.year = materials.year
+            and events.submitter_code = materials.submitter_code
+    where events.event_type = '花名册公示'
+
+),
+
+roster_publicity_pick as (
+
+    select * from roster_publicity_ranked
+    where pick_rank = 1
+
+),
+
 reports as (
 
     select
@@ -122,13 +164,11 @@ final as (
         materials.materials_last_date,
         coalesce(roster_publicity.roster_publicity_adequate, false) as roster_publicity_adequate,
         roster_publicity.roster_publicity_first_adequate_end,
+        roster_publicity_pick.start_date as roster_publicity_start,
+        roster_publicity_pick.end_date as roster_publicity_end,
+        roster_publicity_pick.publicity_workdays as roster_publicity_workdays,
         coalesce(
-            roster_publicity.roster_publicity_adequate
-            and (
-                materials.materials_rows is null
-                or roster_publicity.roster_publicity_first_adequate_end < materials.materials_last_date
-            ),
-            false
+            roster_publicity_pick.is_adequate and roster_publicity_pick.ends_before_materials, false
         ) as roster_publicity_ok,
         coalesce(materials.materials_signed, false) as materials_ok,
         coalesce(reports.has_summary_report, false) as summary_report_ok,
@@ -148,6 +188,10 @@ final as (
         on
             subjects.year = roster_publicity.year
             and subjects.submitter_code = roster_publicity.submitter_code
+    left join roster_publicity_pick
+        on
+            subjects.year = roster_publicity_pick.year
+            and subjects.submitter_code = roster_publicity_pick.submitter_code
     left join reports
         on
             subjects.year = reports.year

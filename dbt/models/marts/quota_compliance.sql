@@ -1,13 +1,14 @@
 -- 配额执行情况：每个 年度 × 配额（QTA-01…04）× 范围 一行。compliant = false 的行在 marts.findings 中各有一条违规。
+-- depends_on: {{ ref("int_rule_qta_01") }} {{ ref("int_rule_qta_02") }} {{ ref("int_rule_qta_03") }}
+-- depends_on: {{ ref("int_rule_qta_04") }}
 
 with
 
 unioned as (
 
-    {{ rule_union(
-        ['int_rule_qta_01', 'int_rule_qta_02', 'int_rule_qta_03', 'int_rule_qta_04'],
-        ['year', 'quota_code', 'scope_type', 'scope_code', 'limit_value', 'actual_value', 'compliant'],
-    ) }}
+    {{ rule_union('quota', [
+        'year', 'quota_code', 'scope_type', 'scope_code', 'limit_value', 'actual_value', 'compliant',
+    ]) }}
 
 ),
 

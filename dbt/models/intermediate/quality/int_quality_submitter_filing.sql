@@ -1,7 +1,7 @@
 -- 质量检查（FIL-01 六(二)、PUB-02 五(二)）用：每个 年度 × 报送了 F1 的地区或市直主管部门一行。
 -- 各项报送的日期（没有则为空）：签字盖章的材料报送（最早一条）、工作情况总结报告、公示结果报告；
--- 花名册公示取「最有利」的一行：先取结束日期早于材料报送日期的行（没有材料报送行时所有行都算），
--- 再取工作日数最多的，再取结束最早的。只给出事实列，合格与否由 expectations/ 中的期望判断。
+-- 花名册公示取 PUB-02 所认的那一行（int_submitter_filing 的 roster_publicity_*，规则与质量检查共用）。
+-- 只给出事实列，合格与否由 expectations/ 中的期望判断。
 
 with
 
@@ -31,39 +31,6 @@ submitted as (
 
 ),
 
-roster_publicity_ranked as (
-
-    select
-        filing.year,
-        filing.submitter_code,
-        events.start_date,
-        events.end_date,
-        events.publicity_workdays,
-        row_number() over (
-            partition by filing.year, filing.submitter_code
-            order by
-                coalesce(
-                    filing.materials_last_date is null or events.end_date < filing.materials_last_date, false
-                ) desc,
-                events.publicity_workdays desc nulls last,
-                events.end_date asc nulls last
-        ) as pick_rank,
-    from filing
-    inner join events
-        on
-            filing.year = events.year
-            and filing.submitter_code = events.submitter_code
-            and events.event_type = '花名册公示'
-
-),
-
-roster_publicity as (
-
-    select * from roster_publicity_ranked
-    where pick_rank = 1
-
-),
-
 final as (
 
     select
@@ -74,18 +41,14 @@ final as (
         submitted.materials_signed_date,
         submitted.summary_report_date,
         submitted.publicity_report_date,
-        roster_publicity.start_date as roster_publicity_start,
-        roster_publicity.end_date as roster_publicity_end,
-        roster_publicity.publicity_workdays as roster_publicity_workdays,
+        filing.roster_publicity_start,
+        filing.roster_publicity_end,
+        filing.roster_publicity_workdays,
     from filing
     left join submitted
         on
             filing.year = submitted.year
             and filing.submitter_code = submitted.submitter_code
-    left join roster_publicity
-        on
-            filing.year = roster_publicity.year
-            and filing.submitter_code = roster_publicity.submitter_code
 
 )
 

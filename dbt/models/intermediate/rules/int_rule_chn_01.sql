@@ -40,7 +40,7 @@ breaches as (
 
 final as (
 
-    select {{ rule_application_columns('CHN-01', '提示', '三') }},
+    select {{ rule_application_columns('CHN-01') }},
     from breaches
 
 )

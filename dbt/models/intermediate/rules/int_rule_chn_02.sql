@@ -38,21 +38,22 @@ final as (
 
     select
         year,
-        'CHN-02' as rule_id,
-        '违规' as severity,
-        'unit' as subject_type,
-        unit_name_normalised as subject_key,
-        submitter_code,
-        cast(null as varchar) as committee_code,
-        region_code,
-        series,
-        level,
-        '三' as clause,
-        '单位“' || unit_name_normalised || '”的' || series || '系列' || level
-        || case when is_directed then '定向评价' else '' end || '申报分别送往' || cast(committee_count as varchar)
-        || '个评委会（' || committee_list || '），同一单位同一系列同一级别只能由一个评委会评审' as detail,
-        source_file,
-        source_row,
+        {%- set detail -%}
+            '单位“' || unit_name_normalised || '”的' || series || '系列' || level
+            || case when is_directed then '定向评价' else '' end || '申报分别送往' || cast(committee_count as varchar)
+            || '个评委会（' || committee_list || '），同一单位同一系列同一级别只能由一个评委会评审'
+        {%- endset %}
+        {{ rule_columns(
+            'CHN-02',
+            'unit_name_normalised',
+            detail=detail,
+            submitter_code='submitter_code',
+            region_code='region_code',
+            series='series',
+            level='level',
+            source_file='source_file',
+            source_row='source_row'
+        ) }},
     from grouped
 
 )

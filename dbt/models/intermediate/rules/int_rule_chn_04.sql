@@ -21,7 +21,7 @@ breaches as (
 
 final as (
 
-    select {{ rule_application_columns('CHN-04', '违规', '六(三)') }},
+    select {{ rule_application_columns('CHN-04') }},
     from breaches
 
 )

@@ -23,7 +23,7 @@ breaches as (
 final as (
 
     select
-        {{ rule_application_columns('CHN-05', '违规', '三(二)3') }},
+        {{ rule_application_columns('CHN-05') }},
         true as voids_outcomes,
     from breaches
 

@@ -58,21 +58,20 @@ final as (
 
     select
         current_members.year,
-        'COM-01' as rule_id,
-        '提示' as severity,
-        'evaluator' as subject_type,
-        current_members.evaluator_key as subject_key,
-        current_members.committee_code as submitter_code,
-        current_members.committee_code,
-        cast(null as varchar) as region_code,
-        cast(null as varchar) as series,
-        cast(null as varchar) as level,
-        '六(四)' as clause,
-        '评委' || current_members.evaluator_key || '在评委会' || current_members.committee_code || '的'
-        || cast(current_members.year as varchar) || '年度名单上，且此前连续' || {{ rule_fmt_num('history.required_years') }}
-        || '年都担任评委，应按规定轮换' as detail,
-        current_members.source_file,
-        current_members.source_row,
+        {%- set detail -%}
+            '评委' || current_members.evaluator_key || '在评委会' || current_members.committee_code || '的'
+            || cast(current_members.year as varchar) || '年度名单上，且此前连续' || {{ rule_fmt_num('history.required_years') }}
+            || '年都担任评委，应按规定轮换'
+        {%- endset %}
+        {{ rule_columns(
+            'COM-01',
+            'current_members.evaluator_key',
+            detail=detail,
+            submitter_code='current_members.committee_code',
+            committee_code='current_members.committee_code',
+            source_file='current_members.source_file',
+            source_row='current_members.source_row'
+        ) }},
     from current_members
     inner join history
         on

@@ -34,27 +34,24 @@ final as (
 
     select
         committee_years.year,
-        'COM-02' as rule_id,
-        '违规' as severity,
-        'committee' as subject_type,
-        committee_years.committee_code as subject_key,
-        committee_years.committee_code as submitter_code,
-        committee_years.committee_code,
-        cast(null as varchar) as region_code,
-        cast(null as varchar) as series,
-        cast(null as varchar) as level,
-        '六(四)' as clause,
-        case
-            when roster_summary.evaluators is null
-                then
-                    '自主评审评委会' || committee_years.committee_code || '没有报送' || cast(committee_years.year as varchar)
-                    || '年度评委名单'
-            else
-                '自主评审评委会' || committee_years.committee_code || cast(committee_years.year as varchar) || '年度评委名单'
-                || cast(roster_summary.evaluators as varchar) || '人中没有外单位评委'
-        end as detail,
-        cast(null as varchar) as source_file,
-        cast(null as integer) as source_row,
+        {%- set detail -%}
+            case
+                when roster_summary.evaluators is null
+                    then
+                        '自主评审评委会' || committee_years.committee_code || '没有报送' || cast(committee_years.year as varchar)
+                        || '年度评委名单'
+                else
+                    '自主评审评委会' || committee_years.committee_code || cast(committee_years.year as varchar) || '年度评委名单'
+                    || cast(roster_summary.evaluators as varchar) || '人中没有外单位评委'
+            end
+        {%- endset %}
+        {{ rule_columns(
+            'COM-02',
+            'committee_years.committee_code',
+            detail=detail,
+            submitter_code='committee_years.committee_code',
+            committee_code='committee_years.committee_code'
+        ) }},
     from committee_years
     left join roster_summary
         on

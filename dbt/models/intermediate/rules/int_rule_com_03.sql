@@ -77,7 +77,7 @@ breaches as (
 final as (
 
     select
-        {{ rule_application_columns('COM-03', '违规', '人社部令第40号') }},
+        {{ rule_application_columns('COM-03') }},
         true as voids_outcomes,
     from breaches
 

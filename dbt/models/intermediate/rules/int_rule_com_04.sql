@@ -41,20 +41,22 @@ final as (
 
     select
         deduplicated.year,
-        'COM-04' as rule_id,
-        '违规' as severity,
-        'application' as subject_type,
-        deduplicated.application_no as subject_key,
-        coalesce(deduplicated.application_submitter_code, deduplicated.outcome_submitter_code) as submitter_code,
-        deduplicated.committee_code,
-        case when submitters.submitter_kind = 'region' then submitters.submitter_code end as region_code,
-        deduplicated.series,
-        deduplicated.level,
-        '六(六)' as clause,
-        '评委会' || {{ rule_fmt_text('deduplicated.committee_code') }} || '报送的评审结果与花名册不一致：'
-        || deduplicated.mismatch_reason || '；该结果不予统计' as detail,
-        deduplicated.source_file,
-        deduplicated.source_row,
+        {%- set detail -%}
+            '评委会' || {{ rule_fmt_text('deduplicated.committee_code') }} || '报送的评审结果与花名册不一致：'
+            || deduplicated.mismatch_reason || '；该结果不予统计'
+        {%- endset %}
+        {{ rule_columns(
+            'COM-04',
+            'deduplicated.application_no',
+            detail=detail,
+            submitter_code='coalesce(deduplicated.application_submitter_code, deduplicated.outcome_submitter_code)',
+            committee_code='deduplicated.committee_code',
+            region_code=submitter_region('submitters.submitter_kind', 'submitters.submitter_code'),
+            series='deduplicated.series',
+            level='deduplicated.level',
+            source_file='deduplicated.source_file',
+            source_row='deduplicated.source_row'
+        ) }},
     from deduplicated
     left join submitters
         on

@@ -21,7 +21,7 @@ breaches as (
 final as (
 
     select
-        {{ rule_application_columns('ELG-01', '违规', '一(四)') }},
+        {{ rule_application_columns('ELG-01') }},
         true as voids_outcomes
     from breaches
 

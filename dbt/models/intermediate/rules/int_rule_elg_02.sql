@@ -25,7 +25,7 @@ breaches as (
 
 final as (
 
-    select {{ rule_application_columns('ELG-02', '违规', '四(二)1') }}
+    select {{ rule_application_columns('ELG-02') }}
     from breaches
 
 )

@@ -26,7 +26,7 @@ breaches as (
 
 final as (
 
-    select {{ rule_application_columns('ELG-03', '违规', '四(二)2') }}
+    select {{ rule_application_columns('ELG-03') }}
     from breaches
 
 )

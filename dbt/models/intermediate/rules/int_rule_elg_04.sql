@@ -36,7 +36,7 @@ breaches as (
 
 final as (
 
-    select {{ rule_application_columns('ELG-04', '提示', '四(五)4') }}
+    select {{ rule_application_columns('ELG-04') }}
     from breaches
 
 )

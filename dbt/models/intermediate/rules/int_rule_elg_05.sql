@@ -81,7 +81,7 @@ breaches as (
 final as (
 
     select
-        {{ rule_application_columns('ELG-05', '违规', '四(六), 四(九)3') }}
+        {{ rule_application_columns('ELG-05') }}
     from breaches
 
 )

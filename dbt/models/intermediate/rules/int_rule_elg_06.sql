@@ -51,7 +51,7 @@ breaches as (
 
 final as (
 
-    select {{ rule_application_columns('ELG-06', '违规', '四(十五), 四(五)3, 四(三)1') }}
+    select {{ rule_application_columns('ELG-06') }}
     from breaches
 
 )

@@ -84,7 +84,7 @@ breaches as (
 final as (
 
     select
-        {{ rule_application_columns('ELG-07', '提示', '四(四)末段') }},
+        {{ rule_application_columns('ELG-07') }},
     from breaches
 
 )

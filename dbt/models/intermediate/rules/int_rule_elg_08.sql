@@ -53,7 +53,7 @@ breaches as (
 final as (
 
     select
-        {{ rule_application_columns('ELG-08', '违规', '四(十四)') }},
+        {{ rule_application_columns('ELG-08') }},
     from breaches
 
 )

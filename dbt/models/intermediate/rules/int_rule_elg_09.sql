@@ -48,7 +48,7 @@ breaches as (
 
 final as (
 
-    select {{ rule_application_columns('ELG-09', '违规', '四(四)第一段, 四(十二)') }},
+    select {{ rule_application_columns('ELG-09') }},
     from breaches
 
 )

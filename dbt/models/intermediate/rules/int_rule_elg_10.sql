@@ -43,7 +43,7 @@ breaches as (
 
 final as (
 
-    select {{ rule_application_columns('ELG-10', '违规', '二(二)') }},
+    select {{ rule_application_columns('ELG-10') }},
     from breaches
 
 )

@@ -20,7 +20,7 @@ breaches as (
 
 final as (
 
-    select {{ rule_application_columns('ELG-11', '提示', '四(三)1') }},
+    select {{ rule_application_columns('ELG-11') }},
     from breaches
 
 )

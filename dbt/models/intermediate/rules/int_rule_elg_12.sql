@@ -40,7 +40,7 @@ breaches as (
 
 final as (
 
-    select {{ rule_application_columns('ELG-12', '违规', '四(十)') }},
+    select {{ rule_application_columns('ELG-12') }},
     from breaches
 
 )

@@ -117,7 +117,7 @@ breaches as (
 final as (
 
     select
-        {{ rule_application_columns('ELG-13', '违规', '四(四), 四(五)2–3') }},
+        {{ rule_application_columns('ELG-13') }},
     from breaches
 
 )

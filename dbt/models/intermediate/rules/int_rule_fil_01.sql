@@ -49,19 +49,16 @@ final as (
 
     select
         year,
-        'FIL-01' as rule_id,
-        '违规' as severity,
-        'submitter' as subject_type,
-        submitter_code as subject_key,
-        submitter_code,
-        cast(null as varchar) as committee_code,
-        case when submitter_kind = 'region' then submitter_code end as region_code,
-        cast(null as varchar) as series,
-        cast(null as varchar) as level,
-        '六(二)' as clause,
-        item || '（工作事项记录中没有相应记录）' as detail,
-        cast(null as varchar) as source_file,
-        cast(null as integer) as source_row,
+        {%- set detail -%}
+            item || '（工作事项记录中没有相应记录）'
+        {%- endset %}
+        {{ rule_columns(
+            'FIL-01',
+            'submitter_code',
+            detail=detail,
+            submitter_code='submitter_code',
+            region_code=submitter_region()
+        ) }},
     from missing
 
 )

@@ -20,7 +20,7 @@ breaches as (
 
 final as (
 
-    select {{ rule_application_columns('FIL-02', '违规', '七(三)') }},
+    select {{ rule_application_columns('FIL-02') }},
     from breaches
 
 )

@@ -35,20 +35,22 @@ final as (
 
     select
         year,
-        'FIL-03' as rule_id,
-        '违规' as severity,
-        'application' as subject_type,
-        application_no as subject_key,
-        submitter_code,
-        committee_code,
-        region_code,
-        series,
-        level,
-        '三(一)' as clause,
-        '网上申报编号' || application_no || '同时出现在' || cast(submitter_count as varchar) || '个报送方（'
-        || submitter_list || '）的花名册中，该编号不予统计和评审，请核实后由一个报送方报送' as detail,
-        source_file,
-        source_row,
+        {%- set detail -%}
+            '网上申报编号' || application_no || '同时出现在' || cast(submitter_count as varchar) || '个报送方（'
+            || submitter_list || '）的花名册中，该编号不予统计和评审，请核实后由一个报送方报送'
+        {%- endset %}
+        {{ rule_columns(
+            'FIL-03',
+            'application_no',
+            detail=detail,
+            submitter_code='submitter_code',
+            committee_code='committee_code',
+            region_code='region_code',
+            series='series',
+            level='level',
+            source_file='source_file',
+            source_row='source_row'
+        ) }},
     from numbers
 
 )

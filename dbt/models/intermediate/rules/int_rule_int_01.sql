@@ -64,7 +64,7 @@ breaches as (
 
 final as (
 
-    select {{ rule_application_columns('INT-01', '提示', '七(三)') }},
+    select {{ rule_application_columns('INT-01') }},
     from breaches
 
 )

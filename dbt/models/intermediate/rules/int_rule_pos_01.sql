@@ -20,7 +20,7 @@ breaches as (
 
 final as (
 
-    select {{ rule_application_columns('POS-01', '违规', '四(八)4') }},
+    select {{ rule_application_columns('POS-01') }},
     from breaches
 
 )

@@ -48,20 +48,19 @@ final as (
 
     select
         in_post.year,
-        'POS-02' as rule_id,
-        '违规' as severity,
-        'unit' as subject_type,
-        in_post.unit_name_normalised as subject_key,
-        in_post.submitter_code,
-        cast(null as varchar) as committee_code,
-        in_post.region_code,
-        cast(null as varchar) as series,
-        cast(null as varchar) as level,
-        '四(十一)1' as clause,
-        '单位“' || in_post.unit_name_normalised || '”高级职称岗位内申报' || cast(in_post.senior_applications as varchar)
-        || '人，超过岗位情况表高级空岗数' || cast(post_units.senior_posts_vacant as varchar) || '个' as detail,
-        post_units.source_file,
-        post_units.source_row,
+        {%- set detail -%}
+            '单位“' || in_post.unit_name_normalised || '”高级职称岗位内申报' || cast(in_post.senior_applications as varchar)
+            || '人，超过岗位情况表高级空岗数' || cast(post_units.senior_posts_vacant as varchar) || '个'
+        {%- endset %}
+        {{ rule_columns(
+            'POS-02',
+            'in_post.unit_name_normalised',
+            detail=detail,
+            submitter_code='in_post.submitter_code',
+            region_code='in_post.region_code',
+            source_file='post_units.source_file',
+            source_row='post_units.source_row'
+        ) }},
     from in_post
     inner join post_units
         on

@@ -81,19 +81,16 @@ final as (
 
     select
         year,
-        'POS-03' as rule_id,
-        '提示' as severity,
-        'unit' as subject_type,
-        subject_key,
-        submitter_code,
-        cast(null as varchar) as committee_code,
-        region_code,
-        series,
-        level,
-        '四(十一)1' as clause,
-        detail,
-        source_file,
-        source_row,
+        {{ rule_columns(
+            'POS-03',
+            'subject_key',
+            submitter_code='submitter_code',
+            region_code='region_code',
+            series='series',
+            level='level',
+            source_file='source_file',
+            source_row='source_row'
+        ) }},
     from unioned
 
 )

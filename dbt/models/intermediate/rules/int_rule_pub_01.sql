@@ -75,7 +75,7 @@ breaches as (
 final as (
 
     select
-        {{ rule_application_columns('PUB-01', '违规', '五(一)') }},
+        {{ rule_application_columns('PUB-01') }},
     from breaches
 
 )

@@ -17,24 +17,21 @@ final as (
 
     select
         year,
-        'PUB-02' as rule_id,
-        '违规' as severity,
-        'submitter' as subject_type,
-        submitter_code as subject_key,
-        submitter_code,
-        cast(null as varchar) as committee_code,
-        case when submitter_kind = 'region' then submitter_code end as region_code,
-        cast(null as varchar) as series,
-        cast(null as varchar) as level,
-        '五(二)' as clause,
-        case
-            when not roster_publicity_adequate then '没有充分的花名册公示（须不少于规定的工作日数）'
-            else
-                '花名册公示结束日期' || {{ rule_fmt_date('roster_publicity_first_adequate_end') }}
-                || '不早于材料报送日期' || {{ rule_fmt_date('materials_last_date') }} || '，应公示结束后再报送'
-        end as detail,
-        cast(null as varchar) as source_file,
-        cast(null as integer) as source_row,
+        {%- set detail -%}
+            case
+                when not roster_publicity_adequate then '没有充分的花名册公示（须不少于规定的工作日数）'
+                else
+                    '花名册公示结束日期' || {{ rule_fmt_date('roster_publicity_first_adequate_end') }}
+                    || '不早于材料报送日期' || {{ rule_fmt_date('materials_last_date') }} || '，应公示结束后再报送'
+            end
+        {%- endset %}
+        {{ rule_columns(
+            'PUB-02',
+            'submitter_code',
+            detail=detail,
+            submitter_code='submitter_code',
+            region_code=submitter_region()
+        ) }},
     from filing
     where not roster_publicity_ok
 

@@ -23,21 +23,21 @@ final as (
 
     select
         events.year,
-        'PUB-04' as rule_id,
-        '提示' as severity,
-        'submitter' as subject_type,
-        events.submitter_code as subject_key,
-        events.submitter_code,
-        events.committee_code,
-        case when submitters.submitter_kind = 'region' then events.submitter_code end as region_code,
-        cast(null as varchar) as series,
-        cast(null as varchar) as level,
-        '五(一), 七(二)3' as clause,
-        events.event_type || '（' || {{ rule_fmt_date('events.start_date') }} || '至'
-        || {{ rule_fmt_date('events.end_date') }} || '）收到异议' || cast(events.objections as varchar)
-        || '件，请核实是否已调查处理并报告结果' as detail,
-        events._source_file as source_file,
-        events._source_row as source_row,
+        {%- set detail -%}
+            events.event_type || '（' || {{ rule_fmt_date('events.start_date') }} || '至'
+            || {{ rule_fmt_date('events.end_date') }} || '）收到异议' || cast(events.objections as varchar)
+            || '件，请核实是否已调查处理并报告结果'
+        {%- endset %}
+        {{ rule_columns(
+            'PUB-04',
+            'events.submitter_code',
+            detail=detail,
+            submitter_code='events.submitter_code',
+            committee_code='events.committee_code',
+            region_code="case when submitters.submitter_kind = 'region' then events.submitter_code end",
+            source_file='events._source_file',
+            source_row='events._source_row'
+        ) }},
     from events
     left join submitters
         on events.submitter_code = submitters.submitter_code

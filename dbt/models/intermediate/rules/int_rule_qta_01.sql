@@ -66,26 +66,25 @@ final as (
 
     select
         year,
-        'QTA-01' as quota_code,
-        'city' as scope_type,
-        '{{ var("city_code") }}' as scope_code,
-        limit_value,
-        actual_value,
-        compliant,
-        'QTA-01' as rule_id,
-        '违规' as severity,
-        'city' as subject_type,
-        '{{ var("city_code") }}' as subject_key,
-        '{{ var("bureau_code") }}' as submitter_code,
-        cast(null as varchar) as committee_code,
-        cast(null as varchar) as region_code,
-        '中小学教师' as series,
-        '正高级' as level,
-        '四(八)5' as clause,
-        '全市中小学教师正高级有效通过' || {{ rule_fmt_num('actual_value') }} || '人，超过限额'
-        || {{ rule_fmt_num('limit_value') }} || '人' as detail,
-        cast(null as varchar) as source_file,
-        cast(null as integer) as source_row,
+        {{ quota_columns(
+            'QTA-01',
+            "'" ~ var('city_code') ~ "'",
+            'limit_value',
+            'actual_value',
+            'compliant'
+        ) }},
+        {%- set detail -%}
+            '全市中小学教师正高级有效通过' || {{ rule_fmt_num('actual_value') }} || '人，超过限额'
+            || {{ rule_fmt_num('limit_value') }} || '人'
+        {%- endset %}
+        {{ rule_columns(
+            'QTA-01',
+            "'" ~ var('city_code') ~ "'",
+            detail=detail,
+            submitter_code="'" ~ var('bureau_code') ~ "'",
+            series="'中小学教师'",
+            level="'正高级'"
+        ) }},
     from checked
 
 )

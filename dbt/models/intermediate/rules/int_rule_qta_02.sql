@@ -120,30 +120,28 @@ final as (
 
     select
         year,
-        'QTA-02' as quota_code,
-        'submitter' as scope_type,
-        submitter_code as scope_code,
-        cast(exact_limit as double) as limit_value,
-        cast(over_post_applications as double) as actual_value,
-        coalesce(over_post_applications <= exact_limit, false) as compliant,
-        'QTA-02' as rule_id,
-        '违规' as severity,
-        'submitter' as subject_type,
-        submitter_code as subject_key,
-        submitter_code,
-        cast(null as varchar) as committee_code,
-        case when submitter_kind = 'region' then submitter_code end as region_code,
-        cast(null as varchar) as series,
-        cast(null as varchar) as level,
-        '四(十一)1' as clause,
-        '事业单位高级职称超岗申报' || cast(over_post_applications as varchar) || '人，已设高级岗位'
-        || cast(senior_posts_set as varchar) || '个，超岗申报上限为岗位数的'
-        || {{ rule_fmt_num('cast(overpost_ratio as decimal(18, 6)) * 100') }}
-        || '%即'
-        || {{ rule_fmt_num('cast(exact_limit as double)') }}
-        || '人' as detail,
-        cast(null as varchar) as source_file,
-        cast(null as integer) as source_row,
+        {{ quota_columns(
+            'QTA-02',
+            'submitter_code',
+            'cast(exact_limit as double)',
+            'cast(over_post_applications as double)',
+            'coalesce(over_post_applications <= exact_limit, false)'
+        ) }},
+        {%- set detail -%}
+            '事业单位高级职称超岗申报' || cast(over_post_applications as varchar) || '人，已设高级岗位'
+            || cast(senior_posts_set as varchar) || '个，超岗申报上限为岗位数的'
+            || {{ rule_fmt_num('cast(overpost_ratio as decimal(18, 6)) * 100') }}
+            || '%即'
+            || {{ rule_fmt_num('cast(exact_limit as double)') }}
+            || '人'
+        {%- endset %}
+        {{ rule_columns(
+            'QTA-02',
+            'submitter_code',
+            detail=detail,
+            submitter_code='submitter_code',
+            region_code=submitter_region()
+        ) }},
     from checked
 
 )

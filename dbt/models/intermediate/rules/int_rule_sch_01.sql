@@ -35,25 +35,29 @@ final as (
 
     select
         year,
-        'APPLY-WINDOW' as requirement_code,
-        application_no as subject_code,
-        window_end as due_date,
-        application_date as actual_date,
-        coalesce(in_window, false) as compliant,
-        'SCH-01' as rule_id,
-        '违规' as severity,
-        'application' as subject_type,
-        application_no as subject_key,
-        submitter_code,
-        committee_code,
-        region_code,
-        series,
-        level,
-        '二(一)' as clause,
-        '申报日期' || {{ rule_fmt_date('application_date') }} || '不在申报期（' || {{ rule_fmt_date('window_start') }}
-        || '至' || {{ rule_fmt_date('window_end') }} || '）内' as detail,
-        _source_file as source_file,
-        _source_row as source_row,
+        {{ schedule_columns(
+            'APPLY-WINDOW',
+            'application_no',
+            'window_end',
+            'application_date',
+            'coalesce(in_window, false)'
+        ) }},
+        {%- set detail -%}
+            '申报日期' || {{ rule_fmt_date('application_date') }} || '不在申报期（' || {{ rule_fmt_date('window_start') }}
+            || '至' || {{ rule_fmt_date('window_end') }} || '）内'
+        {%- endset %}
+        {{ rule_columns(
+            'SCH-01',
+            'application_no',
+            detail=detail,
+            submitter_code='submitter_code',
+            committee_code='committee_code',
+            region_code='region_code',
+            series='series',
+            level='level',
+            source_file='_source_file',
+            source_row='_source_row'
+        ) }},
     from checked
 
 )

@@ -43,36 +43,24 @@ delays as (
 
 ),
 
-publicity_events as (
+committee_deadlines as (
 
-    select * from {{ ref('int_work_events') }}
-    where event_type = '评审结果公示'
+    select
+        committee_years.year,
+        committee_years.committee_code,
+        deadlines.finish_by,
+    from committee_years
+    inner join deadlines
+        on committee_years.year = deadlines.year
 
 ),
 
 publicity as (
 
-    select
-        committee_years.year,
-        committee_years.committee_code,
-        count(publicity_events.end_date) as publicity_rows,
-        min(
-            case
-                when
-                    publicity_events.end_date <= deadlines.finish_by
-                    and year(publicity_events.end_date) = year(deadlines.finish_by)
-                    then publicity_events.end_date
-            end
-        ) as first_ok_end,
-        max(publicity_events.end_date) as last_end,
-    from committee_years
-    inner join deadlines
-        on committee_years.year = deadlines.year
-    inner join publicity_events
-        on
-            committee_years.year = publicity_events.year
-            and committee_years.committee_code = publicity_events.committee_code
-    group by committee_years.year, committee_years.committee_code
+    {{ f4_earliest_else_latest(
+        'committee_deadlines', '评审结果公示', 'end_date',
+        'events.end_date <= subjects.finish_by and year(events.end_date) = year(subjects.finish_by)',
+    ) }}
 
 ),
 
@@ -82,16 +70,16 @@ checked as (
         committee_years.*,
         deadlines.finish_by,
         delays.first_delay_date,
-        coalesce(publicity.first_ok_end, publicity.last_end) as judged_publicity_end,
+        coalesce(publicity.first_ok_date, publicity.last_date) as judged_publicity_end,
         greatest(
-            committee_years.evaluation_end, coalesce(publicity.first_ok_end, publicity.last_end)
+            committee_years.evaluation_end, coalesce(publicity.first_ok_date, publicity.last_date)
         ) as actual_date,
         coalesce(
             committee_years.evaluation_end <= deadlines.finish_by
             and year(committee_years.evaluation_end) = year(deadlines.finish_by),
             false
         ) as evaluation_ok,
-        coalesce(publicity.publicity_rows, 0) = 0 or publicity.first_ok_end is not null as publicity_ok,
+        coalesce(publicity.event_rows, 0) = 0 or publicity.first_ok_date is not null as publicity_ok,
     from committee_years
     left join deadlines
         on committee_years.year = deadlines.year
@@ -110,35 +98,35 @@ final as (
 
     select
         year,
-        'FINISH-BY' as requirement_code,
-        committee_code as subject_code,
-        finish_by as due_date,
-        actual_date,
-        evaluation_ok and publicity_ok as compliant,
-        'SCH-02' as rule_id,
-        case when first_delay_date is not null then '提示' else '违规' end as severity,
-        'committee' as subject_type,
-        committee_code as subject_key,
-        committee_code as submitter_code,
-        committee_code,
-        cast(null as varchar) as region_code,
-        cast(null as varchar) as series,
-        cast(null as varchar) as level,
-        '二(一)' as clause,
-        '评委会' || committee_code || '评审工作未按期完成：评审结束日期' || {{ rule_fmt_date('evaluation_end') }}
-        || case
-            when judged_publicity_end is not null
-                then '，评审结果公示结束日期' || {{ rule_fmt_date('judged_publicity_end') }}
-            else ''
-        end
-        || '，应不晚于' || {{ rule_fmt_date('finish_by') }}
-        || case
-            when first_delay_date is not null
-                then '（已于' || {{ rule_fmt_date('first_delay_date') }} || '报送延期申请）'
-            else ''
-        end as detail,
-        cast(null as varchar) as source_file,
-        cast(null as integer) as source_row,
+        {{ schedule_columns(
+            'FINISH-BY',
+            'committee_code',
+            'finish_by',
+            'actual_date',
+            'evaluation_ok and publicity_ok'
+        ) }},
+        {%- set detail -%}
+            '评委会' || committee_code || '评审工作未按期完成：评审结束日期' || {{ rule_fmt_date('evaluation_end') }}
+            || case
+                when judged_publicity_end is not null
+                    then '，评审结果公示结束日期' || {{ rule_fmt_date('judged_publicity_end') }}
+                else ''
+            end
+            || '，应不晚于' || {{ rule_fmt_date('finish_by') }}
+            || case
+                when first_delay_date is not null
+                    then '（已于' || {{ rule_fmt_date('first_delay_date') }} || '报送延期申请）'
+                else ''
+            end
+        {%- endset %}
+        {{ rule_columns(
+            'SCH-02',
+            'committee_code',
+            detail=detail,
+            submitter_code='committee_code',
+            committee_code='committee_code',
+            severity="case when first_delay_date is not null then '提示' else '违规' end"
+        ) }},
     from checked
 
 )

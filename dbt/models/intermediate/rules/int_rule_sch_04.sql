@@ -19,13 +19,6 @@ parameters as (
 
 ),
 
-events as (
-
-    select * from {{ ref('int_work_events') }}
-    where event_type = '核准备案报告'
-
-),
-
 due as (
 
     select
@@ -40,28 +33,11 @@ due as (
 
 filings as (
 
-    select
-        due.year,
-        due.committee_code,
-        count(events.event_type) as filing_rows,
-        min(
-            case
-                when
-                    events.submitted_date <= due.result_filing_due_date
-                    and (
-                        due.results_publicity_end is null
-                        or events.submitted_date > due.results_publicity_end
-                    )
-                    then events.submitted_date
-            end
-        ) as first_timely_date,
-        max(events.submitted_date) as last_date,
-    from due
-    left join events
-        on
-            due.year = events.year
-            and due.committee_code = events.committee_code
-    group by due.year, due.committee_code
+    {{ f4_earliest_else_latest(
+        'due', '核准备案报告', 'submitted_date',
+        'events.submitted_date <= subjects.result_filing_due_date
+        and (subjects.results_publicity_end is null or events.submitted_date > subjects.results_publicity_end)',
+    ) }}
 
 ),
 
@@ -69,8 +45,8 @@ checked as (
 
     select
         due.*,
-        filings.filing_rows,
-        filings.first_timely_date,
+        filings.event_rows as filing_rows,
+        filings.first_ok_date as first_timely_date,
         filings.last_date,
     from due
     inner join filings
@@ -84,37 +60,36 @@ final as (
 
     select
         year,
-        'RESULT-FILED' as requirement_code,
-        committee_code as subject_code,
-        result_filing_due_date as due_date,
-        coalesce(first_timely_date, last_date) as actual_date,
-        first_timely_date is not null as compliant,
-        'SCH-04' as rule_id,
-        '违规' as severity,
-        'committee' as subject_type,
-        committee_code as subject_key,
-        committee_code as submitter_code,
-        committee_code,
-        cast(null as varchar) as region_code,
-        cast(null as varchar) as series,
-        cast(null as varchar) as level,
-        '六(六)' as clause,
-        case
-            when filing_rows = 0
-                then
-                    '评委会' || committee_code || '没有报送核准备案报告（应在' || {{ rule_fmt_date('result_filing_due_date') }}
-                    || '前报送）'
-            when last_date <= results_publicity_end
-                then
+        {{ schedule_columns(
+            'RESULT-FILED',
+            'committee_code',
+            'result_filing_due_date',
+            'coalesce(first_timely_date, last_date)',
+            'first_timely_date is not null'
+        ) }},
+        {%- set detail -%}
+            case
+                when filing_rows = 0
+                    then
+                        '评委会' || committee_code || '没有报送核准备案报告（应在' || {{ rule_fmt_date('result_filing_due_date') }}
+                        || '前报送）'
+                when last_date <= results_publicity_end
+                    then
+                        '评委会' || committee_code || '核准备案报告报送日期' || {{ rule_fmt_date('last_date') }}
+                        || '，早于评审结果公示结束（' || {{ rule_fmt_date('results_publicity_end') }} || '）'
+                else
                     '评委会' || committee_code || '核准备案报告报送日期' || {{ rule_fmt_date('last_date') }}
-                    || '，早于评审结果公示结束（' || {{ rule_fmt_date('results_publicity_end') }} || '）'
-            else
-                '评委会' || committee_code || '核准备案报告报送日期' || {{ rule_fmt_date('last_date') }}
-                || '，晚于最迟报送日' || {{ rule_fmt_date('result_filing_due_date') }} || '（评审工作结束'
-                || {{ rule_fmt_date('evaluation_work_end') }} || '后一个月内）'
-        end as detail,
-        cast(null as varchar) as source_file,
-        cast(null as integer) as source_row,
+                    || '，晚于最迟报送日' || {{ rule_fmt_date('result_filing_due_date') }} || '（评审工作结束'
+                    || {{ rule_fmt_date('evaluation_work_end') }} || '后一个月内）'
+            end
+        {%- endset %}
+        {{ rule_columns(
+            'SCH-04',
+            'committee_code',
+            detail=detail,
+            submitter_code='committee_code',
+            committee_code='committee_code'
+        ) }},
     from checked
 
 )

@@ -72,30 +72,25 @@ final as (
 
     select
         year,
-        'DIRECTED-POSTS' as requirement_code,
-        region_code as subject_code,
-        deadline as due_date,
-        last_date as actual_date,
-        coalesce(field_rows > 0 and last_date <= deadline, false) as compliant,
-        'SCH-05' as rule_id,
-        '违规' as severity,
-        'region' as subject_type,
-        region_code as subject_key,
-        region_code as submitter_code,
-        cast(null as varchar) as committee_code,
-        region_code,
-        cast(null as varchar) as series,
-        cast(null as varchar) as level,
-        '四(十)' as clause,
-        case
-            when field_rows = 0
-                then submitter_name || '没有报送定向评价岗位表（截止日' || {{ rule_fmt_date('deadline') }} || '）'
-            else
-                submitter_name || '定向评价岗位表报送日期' || {{ rule_fmt_date('last_date') }} || '，晚于截止日'
-                || {{ rule_fmt_date('deadline') }}
-        end as detail,
-        cast(null as varchar) as source_file,
-        cast(null as integer) as source_row,
+        {{ schedule_columns(
+            'DIRECTED-POSTS',
+            'region_code',
+            'deadline',
+            'last_date',
+            'coalesce(field_rows > 0 and last_date <= deadline, false)'
+        ) }},
+        {%- set detail -%}
+            case
+                when field_rows = 0
+                    then submitter_name || '没有报送定向评价岗位表（截止日' || {{ rule_fmt_date('deadline') }} || '）'
+                else
+                    submitter_name || '定向评价岗位表报送日期' || {{ rule_fmt_date('last_date') }} || '，晚于截止日'
+                    || {{ rule_fmt_date('deadline') }}
+            end
+        {%- endset %}
+        {{ rule_columns(
+            'SCH-05', 'region_code', detail=detail, submitter_code='region_code', region_code='region_code'
+        ) }},
     from checked
 
 )
