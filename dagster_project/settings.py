@@ -8,6 +8,7 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SEEDS_DIR = PROJECT_ROOT / "seeds"
+SEEDS_ENV = "ZHICHENG_SEEDS"
 DBT_DIR = PROJECT_ROOT / "dbt"
 EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
 LOCAL_KEY_FILE = PROJECT_ROOT / ".local" / "pii_key"
@@ -33,6 +34,15 @@ class Settings:
             out=Path(os.environ.get("ZHICHENG_OUT", PROJECT_ROOT / "output")),
             year=int(year) if year else None,
         )
+
+
+def seeds_dir() -> Path:
+    """The reference-data directory a run uses: ZHICHENG_SEEDS (dbt's seed-paths reads the same variable), else seeds/.
+
+    Tests point it at a merged copy that adds a test-only policy year; seeds/ itself holds the real 2022 rows only.
+    """
+    value = os.environ.get(SEEDS_ENV)
+    return Path(value).resolve() if value else SEEDS_DIR
 
 
 class MissingKeyError(RuntimeError):
