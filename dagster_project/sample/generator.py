@@ -712,7 +712,7 @@ class Generator:
                 matched[-1]["evaluation_date"] = last
         # CHN-03: C-YS-NMG evaluated one application before its filed_date
         rows = [r for r in by["C-YS-NMG"] if not r.get("_unmatched")]
-        filed = D.fromisoformat(self.ref.committees["C-YS-NMG"]["filed_date"])
+        filed = self.ref.filings["C-YS-NMG"]
         rows[0]["evaluation_date"] = filed - DAY
         return by
 
