@@ -154,6 +154,7 @@ def templates(out: Path = typer.Option(..., "--out", help="写入报送模板的
 
 
 from dagster_project.analyst.commands import sql  # noqa: E402
+from dagster_project.policy.commands import policy_import, policy_workbook  # noqa: E402
 from dagster_project.quality.commands import quality  # noqa: E402
 from dagster_project.report.commands import notices_command, report_command  # noqa: E402
 
@@ -161,6 +162,8 @@ app.command(name="quality")(quality)
 app.command(name="sql")(sql)
 app.command(name="report")(report_command)
 app.command(name="notices")(notices_command)
+app.command(name="policy-workbook")(policy_workbook)
+app.command(name="policy-import")(policy_import)
 
 
 def main() -> None:  # pragma: no cover - console entry
