@@ -266,7 +266,8 @@ _HEADER_TAIL = re.compile(r"(?:\*+|\([^()]*\)|\[[^\[\]]*\]|【[^【】]*】|〔[
 
 def header_key(cell: object) -> str:
     """A header cell as the reader compares it: NFKC, no white space anywhere, no leading or trailing
-    ``*``, no trailing note in brackets (repeatedly: ``身份证号(必填)*``), alternative names mapped to the column's name."""
+    ``*``, no trailing note in brackets (repeatedly: ``身份证号(必填)*``); an alternative name becomes
+    the column's name."""
     if cell is None:
         return ""
     text = _HEADER_SPACE.sub("", unicodedata.normalize("NFKC", str(cell))).replace("\u200b", "").replace("\ufeff", "")

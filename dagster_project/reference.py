@@ -20,7 +20,7 @@ COMMITTEE = "committee"
 BUREAU = "bureau"
 
 
-@lru_cache(maxsize=None)
+@lru_cache
 def _cached_rows(path: Path) -> tuple[dict[str, str], ...]:
     with path.open(encoding="utf-8-sig", newline="") as fh:
         return tuple(csv.DictReader(fh))

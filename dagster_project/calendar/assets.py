@@ -5,8 +5,8 @@ from dagster import AssetExecutionContext, AssetKey, MaterializeResult, asset
 from dagster_duckdb import DuckDBResource
 
 from dagster_project.calendar.workdays import build_calendar, calendar_years, write_calendar
-from dagster_project.progress import say
 from dagster_project.policy.assets import REFERENCE_CHECK_KEY
+from dagster_project.progress import say
 from dagster_project.settings import WAREHOUSE_POOL, seeds_dir
 
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 import csv
 import functools
 import io
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 

@@ -4,7 +4,7 @@ from dagster import AssetExecutionContext, MaterializeResult, asset
 
 from dagster_project.policy.check import check_reference, requirements
 from dagster_project.progress import say
-from dagster_project.settings import seeds_dir
+from dagster_project.settings import export_dbt_seed_path, seeds_dir
 
 REFERENCE_CHECK_KEY = ["reference", "reference_check"]
 
@@ -20,11 +20,13 @@ REFERENCE_CHECK_KEY = ["reference", "reference_check"]
 def reference_check(context: AssetExecutionContext) -> MaterializeResult:
     folder = seeds_dir()
     years = check_reference(folder)  # raises ReferenceDataError with the Chinese list of problems
+    dbt_path = export_dbt_seed_path()  # dbt, run after this asset in the same process, reads the checked rows
     req = requirements()
     say(f"参考数据检查通过：政策年度 {'、'.join(map(str, years))}（{folder}）")
     return MaterializeResult(
         metadata={
             "seeds_dir": str(folder),
+            "dbt_seed_path": dbt_path,
             "policy_years": ",".join(map(str, years)),
             "parameters_read": len(req.parameters),
             "requirements_read": ",".join(sorted(req.deadlines | req.windows)),

@@ -79,7 +79,7 @@ def _sql_text(dbt_dir: Path) -> str:
     return "\n".join(parts)
 
 
-@lru_cache(maxsize=None)
+@lru_cache
 def requirements(dbt_dir: Path = DBT_DIR) -> Requirements:
     """The parameters and requirement codes the dbt models read, found in their SQL."""
     sql = _sql_text(dbt_dir)
@@ -89,7 +89,7 @@ def requirements(dbt_dir: Path = DBT_DIR) -> Requirements:
     return Requirements(frozenset(params), frozenset(deadlines), frozenset(windows))
 
 
-@lru_cache(maxsize=None)
+@lru_cache
 def seed_columns(dbt_dir: Path = DBT_DIR) -> dict[str, dict[str, str]]:
     """file name → {column: dbt type} from the seeds' column_types in dbt_project.yml."""
     text = (dbt_dir / "dbt_project.yml").read_text(encoding="utf-8")
@@ -144,10 +144,15 @@ def read_seed(path: Path, columns: dict[str, str], problems: list[Problem]) -> l
                 try:
                     row[col] = _parse(kind, text)
                 except ValueError:
-                    problems.append(Problem(
-                        name, int(year) if year.isdigit() else None, text,
-                        f"列 {col} 的值“{text}”不是{TYPE_WORDS.get(kind, kind)}", line,
-                    ))
+                    problems.append(
+                        Problem(
+                            name,
+                            int(year) if year.isdigit() else None,
+                            text,
+                            f"列 {col} 的值“{text}”不是{TYPE_WORDS.get(kind, kind)}",
+                            line,
+                        )
+                    )
                     row[col] = None
             rows.append(row)
     return rows
@@ -177,44 +182,65 @@ def _in_years(day: dt.date | None, years: tuple[int, ...]) -> bool:
     return day is None or day.year in years
 
 
+def _check_scope(r: dict, codes: dict[str, set[str]], problems: list[Problem]) -> None:
+    year, line, code = r["year"], r["_row"], r["requirement_code"]
+    scope_type, scope_code = r["scope_type"], r["scope_code"] or ""
+    bad = None
+    if scope_type not in SCOPE_TYPES:
+        scope_code, bad = str(scope_type), f"范围类型“{scope_type}”未知（应为 {'、'.join(SCOPE_TYPES)}）"
+    elif scope_type == "submitter" and scope_code not in codes["submitter"]:
+        bad = f"报送单位代码“{scope_code}”不在地区、市直部门或自主评审单位名单中"
+    elif scope_type == "submitter_kind" and scope_code not in SUBMITTER_KINDS:
+        bad = f"报送单位类别“{scope_code}”未知（应为 {'、'.join(SUBMITTER_KINDS)}）"
+    elif scope_type == "committee_scope" and scope_code not in codes["committee_scope"]:
+        bad = f"评委会范围“{scope_code}”不在 committees.csv 中"
+    if bad:
+        problems.append(Problem(POLICY_CALENDAR, year, scope_code, f"{code} 的{bad}", line))
+    for level in filter(None, (r["levels"] or "").split("|")):
+        if level not in LEVELS:
+            problems.append(Problem(POLICY_CALENDAR, year, level, f"{code} 的级别“{level}”未知", line))
+
+
+def _check_dates(r: dict, problems: list[Problem]) -> None:
+    year, line, code = r["year"], r["_row"], r["requirement_code"]
+    start, end = r["start_date"], r["end_date"]
+    if start is not None:
+        # a window lies in its policy year or the next
+        for label, day in (("开始日期", start), ("结束日期", end)):
+            if not _in_years(day, (year, year + 1)):
+                problems.append(
+                    Problem(
+                        POLICY_CALENDAR,
+                        year,
+                        str(day),
+                        f"{code} 的{label} {day} 不在 {year} 年或 {year + 1} 年内",
+                        line,
+                    )
+                )
+        if end is None or end < start:
+            problems.append(
+                Problem(
+                    POLICY_CALENDAR,
+                    year,
+                    str(end or ""),
+                    f"{code} 的结束日期 {end or '（空）'} 早于开始日期 {start}",
+                    line,
+                )
+            )
+    elif end is None:
+        problems.append(Problem(POLICY_CALENDAR, year, code, f"{code} 没有截止日期（end_date）", line))
+    elif not _in_years(end, (year - 1, year, year + 1)):
+        # deadlines: the seniority cutoff is the end of the year before
+        problems.append(
+            Problem(POLICY_CALENDAR, year, str(end), f"{code} 的截止日期 {end} 不在 {year - 1}–{year + 1} 年内", line)
+        )
+
+
 def _check_calendar(rows: list[dict], codes: dict[str, set[str]], problems: list[Problem]) -> None:
-    scopes = codes["committee_scope"]
     for r in rows:
-        year, line, code = r["year"], r["_row"], r["requirement_code"]
-        if year is None:
-            continue
-        scope_type, scope_code = r["scope_type"], r["scope_code"] or ""
-        if scope_type not in SCOPE_TYPES:
-            problems.append(Problem(POLICY_CALENDAR, year, str(scope_type),
-                                    f"{code} 的范围类型“{scope_type}”未知（应为 {'、'.join(SCOPE_TYPES)}）", line))
-        elif scope_type == "submitter" and scope_code not in codes["submitter"]:
-            problems.append(Problem(POLICY_CALENDAR, year, scope_code,
-                                    f"{code} 的报送单位代码“{scope_code}”不在地区、市直部门或自主评审单位名单中", line))
-        elif scope_type == "submitter_kind" and scope_code not in SUBMITTER_KINDS:
-            problems.append(Problem(POLICY_CALENDAR, year, scope_code,
-                                    f"{code} 的报送单位类别“{scope_code}”未知（应为 {'、'.join(SUBMITTER_KINDS)}）", line))
-        elif scope_type == "committee_scope" and scope_code not in scopes:
-            problems.append(Problem(POLICY_CALENDAR, year, scope_code,
-                                    f"{code} 的评委会范围“{scope_code}”不在 committees.csv 中", line))
-        for level in filter(None, (r["levels"] or "").split("|")):
-            if level not in LEVELS:
-                problems.append(Problem(POLICY_CALENDAR, year, level, f"{code} 的级别“{level}”未知", line))
-        start, end = r["start_date"], r["end_date"]
-        if start is not None:
-            # a window lies in its policy year or the next
-            for label, day in (("开始日期", start), ("结束日期", end)):
-                if not _in_years(day, (year, year + 1)):
-                    problems.append(Problem(POLICY_CALENDAR, year, str(day),
-                                            f"{code} 的{label} {day} 不在 {year} 年或 {year + 1} 年内", line))
-            if end is None or end < start:
-                problems.append(Problem(POLICY_CALENDAR, year, str(end or ""),
-                                        f"{code} 的结束日期 {end or '（空）'} 早于开始日期 {start}", line))
-        elif end is None:
-            problems.append(Problem(POLICY_CALENDAR, year, code, f"{code} 没有截止日期（end_date）", line))
-        elif not _in_years(end, (year - 1, year, year + 1)):
-            # deadlines: the seniority cutoff is the end of the year before
-            problems.append(Problem(POLICY_CALENDAR, year, str(end),
-                                    f"{code} 的截止日期 {end} 不在 {year - 1}–{year + 1} 年内", line))
+        if r["year"] is not None:
+            _check_scope(r, codes, problems)
+            _check_dates(r, problems)
 
 
 def _check_years(tables: dict[str, list[dict]], req: Requirements, problems: list[Problem]) -> list[int]:
@@ -224,7 +250,8 @@ def _check_years(tables: dict[str, list[dict]], req: Requirements, problems: lis
         problems.append(Problem(POLICY_CALENDAR, None, "year", "没有任何政策年度的行"))
     for name in (POLICY_PARAMETERS, COMMITTEE_FILINGS):
         for y in sorted({r["year"] for r in tables[name] if r["year"] is not None} - set(years)):
-            problems.append(Problem(name, y, str(y), f"有 {y} 年度的行，但 {POLICY_CALENDAR} 没有该年度（先补申报时间）"))
+            message = f"有 {y} 年度的行，但 {POLICY_CALENDAR} 没有该年度（先补申报时间）"
+            problems.append(Problem(name, y, str(y), message))
     for year in years:
         given = {r["parameter"] for r in parameters if r["year"] == year}
         for p in sorted(req.parameters - given):
@@ -243,37 +270,56 @@ def _check_years(tables: dict[str, list[dict]], req: Requirements, problems: lis
     return years
 
 
-def _check_values(tables: dict[str, list[dict]], codes: dict[str, set[str]], problems: list[Problem]) -> None:
-    for r in tables[POLICY_PARAMETERS]:
+def _check_parameters(rows: list[dict], problems: list[Problem]) -> None:
+    for r in rows:
+        name = r["parameter"] or ""
         if r["value"] is None:
-            problems.append(Problem(POLICY_PARAMETERS, r["year"], r["parameter"] or "",
-                                    f"参数 {r['parameter']} 没有值", r["_row"]))
+            problems.append(Problem(POLICY_PARAMETERS, r["year"], name, f"参数 {name} 没有值", r["_row"]))
         elif r["value"] < 0:
-            problems.append(Problem(POLICY_PARAMETERS, r["year"], str(r["value"]),
-                                    f"参数 {r['parameter']} 的值 {r['value']:g} 不能为负数", r["_row"]))
-    for r in tables[COMMITTEE_FILINGS]:
-        year, code, filed = r["year"], r["committee_code"], r["filed_date"]
+            problems.append(
+                Problem(
+                    POLICY_PARAMETERS,
+                    r["year"],
+                    str(r["value"]),
+                    f"参数 {name} 的值 {r['value']:g} 不能为负数",
+                    r["_row"],
+                )
+            )
+
+
+def _check_filings(rows: list[dict], codes: dict[str, set[str]], problems: list[Problem]) -> None:
+    for r in rows:
+        year, code, filed, line = r["year"], r["committee_code"], r["filed_date"], r["_row"]
         if code not in codes["committee"]:
-            problems.append(Problem(COMMITTEE_FILINGS, year, str(code), f"评委会代码“{code}”不在 committees.csv 中",
-                                    r["_row"]))
+            message = f"评委会代码“{code}”不在 committees.csv 中"
+            problems.append(Problem(COMMITTEE_FILINGS, year, str(code), message, line))
         if filed is None:
-            problems.append(Problem(COMMITTEE_FILINGS, year, str(code), f"评委会 {code} 没有备案日期", r["_row"]))
+            problems.append(Problem(COMMITTEE_FILINGS, year, str(code), f"评委会 {code} 没有备案日期", line))
         elif year is not None and filed.year not in (year - 1, year):
-            problems.append(Problem(COMMITTEE_FILINGS, year, str(filed),
-                                    f"评委会 {code} 的备案日期 {filed} 不在 {year - 1} 年或 {year} 年内", r["_row"]))
-    for r in tables["committees.csv"]:
+            problems.append(
+                Problem(
+                    COMMITTEE_FILINGS,
+                    year,
+                    str(filed),
+                    f"评委会 {code} 的备案日期 {filed} 不在 {year - 1} 年或 {year} 年内",
+                    line,
+                )
+            )
+
+
+def _check_committees(rows: list[dict], codes: dict[str, set[str]], problems: list[Problem]) -> None:
+    name = "committees.csv"
+    for r in rows:
+        code, line = r["committee_code"], r["_row"]
         for s in filter(None, (r["series"] or "").split("|")):
             if s not in codes["series"]:
-                problems.append(Problem("committees.csv", None, s, f"评委会 {r['committee_code']} 的系列“{s}”不在 series.csv 中",
-                                        r["_row"]))
+                problems.append(Problem(name, None, s, f"评委会 {code} 的系列“{s}”不在 series.csv 中", line))
         for level in filter(None, (r["levels"] or "").split("|")):
             if level not in LEVELS:
-                problems.append(Problem("committees.csv", None, level,
-                                        f"评委会 {r['committee_code']} 的级别“{level}”未知", r["_row"]))
+                problems.append(Problem(name, None, level, f"评委会 {code} 的级别“{level}”未知", line))
         host = r["host_code"]
         if host and host not in codes["submitter"] | {BUREAU_CODE}:
-            problems.append(Problem("committees.csv", None, host,
-                                    f"评委会 {r['committee_code']} 的主办单位代码“{host}”不在参考数据中", r["_row"]))
+            problems.append(Problem(name, None, host, f"评委会 {code} 的主办单位代码“{host}”不在参考数据中", line))
 
 
 def check_reference(seeds_dir: Path, dbt_dir: Path = DBT_DIR) -> list[int]:
@@ -292,7 +338,9 @@ def check_reference(seeds_dir: Path, dbt_dir: Path = DBT_DIR) -> list[int]:
     }
     _check_calendar(tables[POLICY_CALENDAR], codes, problems)
     years = _check_years(tables, requirements(dbt_dir), problems)
-    _check_values(tables, codes, problems)
+    _check_parameters(tables[POLICY_PARAMETERS], problems)
+    _check_filings(tables[COMMITTEE_FILINGS], codes, problems)
+    _check_committees(tables["committees.csv"], codes, problems)
     if problems:
         raise ReferenceDataError(sorted(set(problems), key=lambda p: (p.file, p.year or 0, p.row or 0, p.value)))
     return years

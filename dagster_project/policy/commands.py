@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
 from dagster_project.settings import seeds_dir
 
+SEEDS_HELP = "参考数据目录（默认 seeds/，或环境变量 ZHICHENG_SEEDS）"
+
 
 def policy_workbook(
     year: int = typer.Option(..., "--year", help="新年度，例如 2024"),
     out: Path = typer.Option(..., "--out", help="写入的 Excel 工作簿，例如 2024年度政策.xlsx"),
-    seeds: Optional[Path] = typer.Option(None, "--seeds", help="参考数据目录（默认 seeds/，或环境变量 ZHICHENG_SEEDS）"),
+    seeds: Path | None = typer.Option(None, "--seeds", help=SEEDS_HELP),
 ) -> None:
     """生成新年度的政策工作簿（申报时间、参数、评委会核准备案三张表，按最近一个年度预填，含下拉选项与说明）。"""
     from dagster_project.policy.workbook import latest_year, write_workbook
@@ -28,7 +29,7 @@ def policy_workbook(
 
 def policy_import(
     workbook: Path = typer.Argument(..., help="填好的政策工作簿（.xlsx）"),
-    seeds: Optional[Path] = typer.Option(None, "--seeds", help="参考数据目录（默认 seeds/，或环境变量 ZHICHENG_SEEDS）"),
+    seeds: Path | None = typer.Option(None, "--seeds", help=SEEDS_HELP),
 ) -> None:
     """导入填好的政策工作簿：先做参考数据检查，全部通过才写入 policy_calendar、policy_parameters、committee_filings。"""
     from dagster_project.policy.workbook import WorkbookError, import_workbook

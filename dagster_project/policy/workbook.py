@@ -36,7 +36,11 @@ from dagster_project.policy.check import (
 )
 
 CALENDAR_SHEET, PARAMETER_SHEET, FILING_SHEET, README_SHEET, LISTS_SHEET = (
-    "申报时间", "参数", "评委会核准备案", "说明", "代码表",
+    "申报时间",
+    "参数",
+    "评委会核准备案",
+    "说明",
+    "代码表",
 )
 
 
@@ -49,27 +53,36 @@ class SheetColumn:
 
 
 SHEETS: dict[str, tuple[str, tuple[SheetColumn, ...]]] = {
-    CALENDAR_SHEET: (POLICY_CALENDAR, (
-        SheetColumn("年度", "year", "year", True),
-        SheetColumn("要求代码", "requirement_code", required=True),
-        SheetColumn("范围类型", "scope_type", required=True),
-        SheetColumn("范围代码", "scope_code"),
-        SheetColumn("级别", "levels"),
-        SheetColumn("开始日期", "start_date", "date"),
-        SheetColumn("结束日期", "end_date", "date", True),
-    )),
-    PARAMETER_SHEET: (POLICY_PARAMETERS, (
-        SheetColumn("年度", "year", "year", True),
-        SheetColumn("参数", "parameter", required=True),
-        SheetColumn("数值", "value", "number", True),
-        SheetColumn("上一年度数值", None, "number"),
-    )),
-    FILING_SHEET: (COMMITTEE_FILINGS, (
-        SheetColumn("年度", "year", "year", True),
-        SheetColumn("评委会代码", "committee_code", required=True),
-        SheetColumn("评委会名称", None),
-        SheetColumn("备案日期", "filed_date", "date", True),
-    )),
+    CALENDAR_SHEET: (
+        POLICY_CALENDAR,
+        (
+            SheetColumn("年度", "year", "year", True),
+            SheetColumn("要求代码", "requirement_code", required=True),
+            SheetColumn("范围类型", "scope_type", required=True),
+            SheetColumn("范围代码", "scope_code"),
+            SheetColumn("级别", "levels"),
+            SheetColumn("开始日期", "start_date", "date"),
+            SheetColumn("结束日期", "end_date", "date", True),
+        ),
+    ),
+    PARAMETER_SHEET: (
+        POLICY_PARAMETERS,
+        (
+            SheetColumn("年度", "year", "year", True),
+            SheetColumn("参数", "parameter", required=True),
+            SheetColumn("数值", "value", "number", True),
+            SheetColumn("上一年度数值", None, "number"),
+        ),
+    ),
+    FILING_SHEET: (
+        COMMITTEE_FILINGS,
+        (
+            SheetColumn("年度", "year", "year", True),
+            SheetColumn("评委会代码", "committee_code", required=True),
+            SheetColumn("评委会名称", None),
+            SheetColumn("备案日期", "filed_date", "date", True),
+        ),
+    ),
 }
 
 REQUIREMENT_NAMES = {
@@ -128,8 +141,11 @@ def _lists(seeds_dir: Path) -> dict[str, list[str]]:
     return {
         "要求代码": sorted(req.windows | req.deadlines),
         "范围类型": list(SCOPE_TYPES),
-        "范围代码": [r["region_code"] for r in regions] + [r["department_code"] for r in departments]
-        + [r["unit_code"] for r in units] + list(SUBMITTER_KINDS) + scopes,
+        "范围代码": [r["region_code"] for r in regions]
+        + [r["department_code"] for r in departments]
+        + [r["unit_code"] for r in units]
+        + list(SUBMITTER_KINDS)
+        + scopes,
         "级别": level_sets,
         "参数": sorted(req.parameters),
         "评委会代码": [c["committee_code"] for c in committees],
@@ -140,8 +156,8 @@ def _readme(year: int, source: int) -> list[str]:
     return [
         f"{year} 年度政策工作簿（由 {source} 年度的参考数据预填）",
         "",
-        "用途：新的年度通知印发后，职称办按通知填写本工作簿，再用 zhicheng policy-import 导入；导入前会自动做参考数据检查，"
-        "有问题时不会改动任何文件，并指出工作表、行和列。",
+        "用途：新的年度通知印发后，职称办按通知填写本工作簿，再用 zhicheng policy-import 导入；"
+        "导入前会自动做参考数据检查，有问题时不会改动任何文件，并指出工作表、行和列。",
         "",
         "填写步骤：",
         f"1. 申报时间：每行一个时间要求。预填的是 {source} 年度的行，日期已顺延到 {year} 年，请逐行对照新通知改正；"
@@ -162,82 +178,118 @@ def _readme(year: int, source: int) -> list[str]:
     ]
 
 
-def write_workbook(year: int, out: Path, seeds_dir: Path) -> Path:
-    """Write the policy workbook for ``year`` pre-filled from the latest policy year; returns its path."""
+def _prefilled_rows(year: int, seeds_dir: Path) -> dict[str, list[list]]:
     source = latest_year(seeds_dir)
     shift = year - source
-    lists = _lists(seeds_dir)
     _, calendar = _read_csv(seeds_dir / POLICY_CALENDAR)
     _, parameters = _read_csv(seeds_dir / POLICY_PARAMETERS)
     _, filings = _read_csv(seeds_dir / COMMITTEE_FILINGS)
     _, committees = _read_csv(seeds_dir / "committees.csv")
     names = {c["committee_code"]: c["committee_name"] for c in committees}
-    rows = {
+    return {
         CALENDAR_SHEET: [
-            [year, r["requirement_code"], r["scope_type"], r["scope_code"], r["levels"],
-             _move_year(r["start_date"], shift), _move_year(r["end_date"], shift)]
-            for r in calendar if int(r["year"]) == source
+            [
+                year,
+                r["requirement_code"],
+                r["scope_type"],
+                r["scope_code"],
+                r["levels"],
+                _move_year(r["start_date"], shift),
+                _move_year(r["end_date"], shift),
+            ]
+            for r in calendar
+            if int(r["year"]) == source
         ],
         PARAMETER_SHEET: [
-            [year, r["parameter"], float(r["value"]), float(r["value"])]
-            for r in parameters if int(r["year"]) == source
+            [year, r["parameter"], float(r["value"]), float(r["value"])] for r in parameters if int(r["year"]) == source
         ],
         FILING_SHEET: [
             [year, r["committee_code"], names.get(r["committee_code"], ""), _move_year(r["filed_date"], shift)]
-            for r in filings if int(r["year"]) == source
+            for r in filings
+            if int(r["year"]) == source
         ],
     }
+
+
+def _write_lists(wb, lists: dict[str, list[str]], head) -> dict[str, str]:
+    """The hidden 代码表 sheet; returns the drop-down source range of each list."""
+    sheet = wb.add_worksheet(LISTS_SHEET)
+    ranges = {}
+    for c, (title, values) in enumerate(lists.items()):
+        sheet.write_string(0, c, title, head)
+        for r, v in enumerate(values, start=1):
+            sheet.write_string(r, c, v)
+        col = xlsxwriter.utility.xl_col_to_name(c)
+        ranges[title] = f"={LISTS_SHEET}!${col}$2:${col}${len(values) + 1}"
+    sheet.hide()
+    return ranges
+
+
+def _validation(col: SheetColumn, year: int, ranges: dict[str, str]) -> dict | None:
+    if col.header in ranges:
+        return {
+            "validate": "list",
+            "source": ranges[col.header],
+            "error_title": "请从下拉列表选择",
+            "error_message": f"{col.header}须为代码表中的值",
+        }
+    if col.kind == "date":
+        first, last = dt.date(year - 1, 1, 1), dt.date(year + 1, 12, 31)
+        return {
+            "validate": "date",
+            "criteria": "between",
+            "minimum": first,
+            "maximum": last,
+            "error_message": f"日期须在 {first.year}–{last.year} 年之间",
+        }
+    if col.kind == "year":
+        return {"validate": "integer", "criteria": "==", "value": year, "error_message": f"本工作簿只填 {year} 年度"}
+    return None
+
+
+def _write_sheet(wb, name: str, columns: tuple[SheetColumn, ...], rows: list[list], validations, formats) -> None:
+    head, date_fmt, plain = formats
+    ws = wb.add_worksheet(name)
+    for c, col in enumerate(columns):
+        ws.write_string(0, c, col.header + ("*" if col.required else ""), head)
+        ws.set_column(c, c, 48 if col.header == "评委会名称" else 16)
+        if validations[c]:
+            ws.data_validation(1, c, 1000, c, validations[c])
+    ws.freeze_panes(1, 0)
+    for r, row in enumerate(rows, start=1):
+        for c, value in enumerate(row):
+            if value is None or value == "":
+                continue
+            if isinstance(value, dt.date):
+                ws.write_datetime(r, c, dt.datetime(value.year, value.month, value.day), date_fmt)
+            elif isinstance(value, (int, float)):
+                ws.write_number(r, c, value, plain)
+            else:
+                ws.write_string(r, c, value, plain)
+
+
+def write_workbook(year: int, out: Path, seeds_dir: Path) -> Path:
+    """Write the policy workbook for ``year`` pre-filled from the latest policy year; returns its path."""
+    rows = _prefilled_rows(year, seeds_dir)
     out.parent.mkdir(parents=True, exist_ok=True)
     wb = xlsxwriter.Workbook(str(out), {"strings_to_numbers": False, "strings_to_formulas": False})
     head = wb.add_format({"bold": True, "border": 1, "bg_color": "#DDEBF7", "text_wrap": True})
-    date_fmt = wb.add_format({"num_format": "yyyy-mm-dd", "border": 1})
-    plain = wb.add_format({"border": 1})
+    formats = (head, wb.add_format({"num_format": "yyyy-mm-dd", "border": 1}), wb.add_format({"border": 1}))
     readme = wb.add_worksheet(README_SHEET)
     readme.set_column(0, 0, 120)
-    for i, line in enumerate(_readme(year, source)):
+    for i, line in enumerate(_readme(year, latest_year(seeds_dir))):
         readme.write_string(i, 0, line)
-    code_sheet = wb.add_worksheet(LISTS_SHEET)
-    ranges = {}
-    for c, (title, values) in enumerate(lists.items()):
-        code_sheet.write_string(0, c, title, head)
-        for r, v in enumerate(values, start=1):
-            code_sheet.write_string(r, c, v)
-        col = xlsxwriter.utility.xl_col_to_name(c)
-        ranges[title] = f"={LISTS_SHEET}!${col}$2:${col}${len(values) + 1}"
-    code_sheet.hide()
-    first, last = dt.date(year - 1, 1, 1), dt.date(year + 1, 12, 31)
+    ranges = _write_lists(wb, _lists(seeds_dir), head)
     for sheet_name, (_, columns) in SHEETS.items():
-        ws = wb.add_worksheet(sheet_name)
-        for c, col in enumerate(columns):
-            ws.write_string(0, c, col.header + ("*" if col.required else ""), head)
-            ws.set_column(c, c, 16 if col.kind != "text" or col.header != "评委会名称" else 48)
-            span = (1, c, 1000, c)
-            if col.header in ranges:
-                ws.data_validation(*span, {"validate": "list", "source": ranges[col.header],
-                                           "error_title": "请从下拉列表选择", "error_message": f"{col.header}须为代码表中的值"})
-            elif col.kind == "date":
-                ws.data_validation(*span, {"validate": "date", "criteria": "between", "minimum": first, "maximum": last,
-                                           "error_message": f"日期须在 {first.year}–{last.year} 年之间"})
-            elif col.kind == "year":
-                ws.data_validation(*span, {"validate": "integer", "criteria": "==", "value": year,
-                                           "error_message": f"本工作簿只填 {year} 年度"})
-        ws.freeze_panes(1, 0)
-        for r, row in enumerate(rows[sheet_name], start=1):
-            for c, value in enumerate(row):
-                if value is None or value == "":
-                    continue
-                if isinstance(value, dt.date):
-                    ws.write_datetime(r, c, dt.datetime(value.year, value.month, value.day), date_fmt)
-                elif isinstance(value, (int, float)):
-                    ws.write_number(r, c, value, plain)
-                else:
-                    ws.write_string(r, c, value, plain)
+        validations = [_validation(col, year, ranges) for col in columns]
+        _write_sheet(wb, sheet_name, columns, rows[sheet_name], validations, formats)
     readme.activate()
     wb.close()
     return out
 
 
 # ----------------------------------------------------------------------------------------------------- import
+
 
 def _text(value) -> str:
     if value is None:
@@ -247,40 +299,67 @@ def _text(value) -> str:
     return str(value).strip()
 
 
+def _date_text(value) -> str:
+    """ISO text of an Excel date or a typed date (2023-06-12, 2023/6/12, 2023.06.12, 2023年6月12日, 20230612)."""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    text = unicodedata.normalize("NFKC", _text(value))
+    match = re.fullmatch(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?|(\d{4})(\d{2})(\d{2})", text)
+    if match is None:
+        raise ValueError(text)
+    y, m, d = (int(g) for g in match.groups() if g is not None)
+    return dt.date(y, m, d).isoformat()
+
+
+def _number_text(value, kind: str) -> str:
+    text = _text(value)
+    number = float(text.rstrip("%")) / (100 if text.endswith("%") else 1)
+    if kind == "year":
+        if not number.is_integer():
+            raise ValueError(text)
+        return str(int(number))
+    return str(int(number)) if number.is_integer() else repr(number)
+
+
 def _cell(col: SheetColumn, value, where: str, problems: list[str]) -> str:
     """The seed text of one cell, or "" (and a problem) when it is bad."""
     if value is None or (isinstance(value, str) and not value.strip()):
         if col.required:
             problems.append(f"{where}：{col.header}为必填项")
         return ""
-    if col.kind == "date":
-        if isinstance(value, dt.datetime):
-            return value.date().isoformat()
-        if isinstance(value, dt.date):
-            return value.isoformat()
-        text = unicodedata.normalize("NFKC", _text(value))
-        match = re.fullmatch(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?|(\d{4})(\d{2})(\d{2})", text)
-        try:
-            if match is None:
-                raise ValueError(text)
-            y, m, d = (int(g) for g in match.groups() if g is not None)
-            return dt.date(y, m, d).isoformat()
-        except ValueError:
-            problems.append(f"{where}：“{_text(value)}”不是日期（如 2023-06-12）")
-            return ""
-    if col.kind in ("number", "year"):
-        try:
-            number = float(_text(value).rstrip("%")) / (100 if _text(value).endswith("%") else 1)
-        except ValueError:
-            problems.append(f"{where}：“{_text(value)}”不是数字")
-            return ""
-        if col.kind == "year":
-            if not number.is_integer():
-                problems.append(f"{where}：“{_text(value)}”不是年份")
-                return ""
-            return str(int(number))
-        return str(int(number)) if number.is_integer() else repr(number)
+    try:
+        if col.kind == "date":
+            return _date_text(value)
+        if col.kind in ("number", "year"):
+            return _number_text(value, col.kind)
+    except ValueError:
+        word = {"date": "日期（如 2023-06-12）", "year": "年份"}.get(col.kind, "数字")
+        problems.append(f"{where}：“{_text(value)}”不是{word}")
+        return ""
     return _text(value)
+
+
+def _read_sheet(ws, sheet_name: str, columns: tuple[SheetColumn, ...], problems: list[str]) -> list[dict[str, str]]:
+    grid = list(ws.iter_rows(values_only=True))
+    header = [_text(h).rstrip("*") for h in (grid[0] if grid else ())]
+    index = {col.header: header.index(col.header) for col in columns if col.header in header}
+    problems += [
+        f"工作表“{sheet_name}”缺少列“{col.header}”" for col in columns if col.seed_column and col.header not in index
+    ]
+    rows = []
+    for r, values in enumerate(grid[1:], start=2):
+        if all(_text(v) == "" for v in values):
+            continue
+        row = {"_where": f"工作表“{sheet_name}”第 {r} 行"}
+        for col in columns:
+            if col.seed_column and col.header in index:
+                i = index[col.header]
+                value = values[i] if i < len(values) else None
+                row[col.seed_column] = _cell(col, value, f"工作表“{sheet_name}”第 {r} 行“{col.header}”列", problems)
+        rows.append(row)
+    return rows
 
 
 def read_workbook(path: Path) -> tuple[int, dict[str, list[dict[str, str]]]]:
@@ -291,36 +370,13 @@ def read_workbook(path: Path) -> tuple[int, dict[str, list[dict[str, str]]]]:
         raise WorkbookError([f"无法打开政策工作簿 {path.name}（{type(exc).__name__}）"]) from exc
     problems: list[str] = []
     out: dict[str, list[dict[str, str]]] = {}
-    years: set[str] = set()
     for sheet_name, (seed, columns) in SHEETS.items():
-        if sheet_name not in wb.sheetnames:
+        if sheet_name in wb.sheetnames:
+            out[seed] = _read_sheet(wb[sheet_name], sheet_name, columns, problems)
+        else:
             problems.append(f"缺少工作表“{sheet_name}”")
-            continue
-        grid = list(wb[sheet_name].iter_rows(values_only=True))
-        header = [_text(h).rstrip("*") for h in (grid[0] if grid else ())]
-        index = {}
-        for col in columns:
-            if col.header in header:
-                index[col.header] = header.index(col.header)
-            elif col.seed_column:
-                problems.append(f"工作表“{sheet_name}”缺少列“{col.header}”")
-        rows = []
-        for r, values in enumerate(grid[1:], start=2):
-            if all(v is None or _text(v) == "" for v in values):
-                continue
-            row = {}
-            for col in columns:
-                if col.seed_column is None or col.header not in index:
-                    continue
-                i = index[col.header]
-                value = values[i] if i < len(values) else None
-                row[col.seed_column] = _cell(col, value, f"工作表“{sheet_name}”第 {r} 行“{col.header}”列", problems)
-            if row.get("year"):
-                years.add(row["year"])
-            row["_where"] = f"工作表“{sheet_name}”第 {r} 行"
-            rows.append(row)
-        out[seed] = rows
     wb.close()
+    years = {r["year"] for rows in out.values() for r in rows if r.get("year")}
     if len(years) > 1:
         problems.append(f"“年度”列有多个年度：{'、'.join(sorted(years))}（一个工作簿只填一个年度）")
     if not years and not problems:

@@ -129,11 +129,11 @@ def load_ground_truth(path: Path, pii_key: bytes | None = None) -> Counter:
 
 
 class Generator:
-    def __init__(self, seed: int, applications: int, year: int):
+    def __init__(self, seed: int, applications: int, year: int, seeds_dir: Path | None = None):
         self.rng = random.Random(seed)
         self.n = applications
         self.year = year
-        self.ref: Reference = load_reference(year)
+        self.ref: Reference = load_reference(year) if seeds_dir is None else load_reference(year, Path(seeds_dir))
         self.truth: list[tuple[str, str, str, str]] = []
         self.apps: list[dict] = []  # applications of the year (F1 rows)
         self.files: list[W.FileSpec] = []

@@ -48,10 +48,21 @@ def test_tolerant_headers_and_the_leftmost_duplicate(wh):
     wb.close()
     wh.load()
     assert wh.one("select form, rows_read, rows_loaded, rows_quarantined from raw.load_audit") == ("F1", 2, 2, 0)
-    loaded = wh.q("select application_no, name, id_number, unit_name, series, level, professional_years, "
-                  "committee_code, extra_columns from raw.application_roster order by application_no")
+    loaded = wh.q(
+        "select application_no, name, id_number, unit_name, series, level, professional_years, "
+        "committee_code, extra_columns from raw.application_roster order by application_no"
+    )
     first = f1_row(1)
-    assert loaded[0][:8] == ("NM-0001", "张1", first["身份证号"], "土左旗第一中学", "中小学教师", "副高级", 18.0, "C-ZXXGJ-M")
+    assert loaded[0][:8] == (
+        "NM-0001",
+        "张1",
+        first["身份证号"],
+        "土左旗第一中学",
+        "中小学教师",
+        "副高级",
+        18.0,
+        "C-ZXXGJ-M",
+    )
     # the second 姓名 (right of the first) is kept as an unknown extra column, like 备注（其他）
     assert json.loads(loaded[0][8]) == {"姓名_2": "重复1", "备注": "无"}  # a repeated label gets a suffix
 
@@ -71,8 +82,9 @@ def test_formula_cells_count_as_their_stored_values(wh):
     ws.write_formula(2, present, "=4*2", None, 8)
     wb.close()
     wh.load()
-    assert wh.q("select application_no, members_present, votes_for from raw.evaluation_outcomes "
-                "order by application_no") == [("NM-0001", 8, 7), ("NM-0002", 8, 7)]
+    assert wh.q(
+        "select application_no, members_present, votes_for from raw.evaluation_outcomes order by application_no"
+    ) == [("NM-0001", 8, 7), ("NM-0002", 8, 7)]
 
 
 def test_formula_without_a_stored_value_is_an_empty_cell(wh):

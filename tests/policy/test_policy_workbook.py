@@ -42,14 +42,28 @@ def test_workbook_is_prefilled_from_the_latest_year_with_drop_downs(seeds, tmp_p
     assert "2024 年度政策工作簿（由 2022 年度的参考数据预填）" == wb["说明"]["A1"].value
     calendar = _rows(wb["申报时间"])
     assert len(calendar) == 20
-    assert calendar[0] == [2024, "APPLY-WINDOW", "committee_scope", "自治区", "副高级|正高级",
-                           dt.datetime(2024, 6, 13), dt.datetime(2024, 6, 24)]
+    assert calendar[0] == [
+        2024,
+        "APPLY-WINDOW",
+        "committee_scope",
+        "自治区",
+        "副高级|正高级",
+        dt.datetime(2024, 6, 13),
+        dt.datetime(2024, 6, 24),
+    ]
     assert {r[1] for r in _rows(wb["参数"])} == requirements().parameters
     filings = _rows(wb["评委会核准备案"])
     assert filings[0] == [2024, "C-GC-NMG", "内蒙古自治区工程系列高级职称评审委员会", dt.datetime(2024, 4, 20)]
     validated = {str(dv.sqref).split(":")[0]: dv.type for dv in wb["申报时间"].data_validations.dataValidation}
-    assert validated == {"A2": "whole", "B2": "list", "C2": "list", "D2": "list", "E2": "list", "F2": "date",
-                         "G2": "date"}
+    assert validated == {
+        "A2": "whole",
+        "B2": "list",
+        "C2": "list",
+        "D2": "list",
+        "E2": "list",
+        "F2": "date",
+        "G2": "date",
+    }
     assert {dv.type for dv in wb["评委会核准备案"].data_validations.dataValidation} == {"whole", "list", "date"}
 
 
@@ -67,8 +81,10 @@ def test_filled_workbook_round_trip(seeds, tmp_path):
     ws.delete_rows(next(c.row for c in ws["B"] if c.value == "C-ZH-150105"))  # not filed in 2024
     wb.save(path)
     year, counts = import_workbook(path, seeds)
-    assert (year, counts) == (2024, {"policy_calendar.csv": 20, "policy_parameters.csv": 23,
-                                     "committee_filings.csv": 17})
+    assert (year, counts) == (
+        2024,
+        {"policy_calendar.csv": 20, "policy_parameters.csv": 23, "committee_filings.csv": 17},
+    )
     assert check_reference(seeds) == [2022, 2024]
     for name in FILES:  # 2022's rows stay as they were, the new year's follow
         after = (seeds / name).read_text(encoding="utf-8")
@@ -76,7 +92,8 @@ def test_filled_workbook_round_trip(seeds, tmp_path):
     text = (seeds / "policy_parameters.csv").read_text(encoding="utf-8")
     assert "2024,PLAN_LEAD_DAYS,21\n" in text and "2024,OVERPOST_RATIO,0.06\n" in text
     assert "2024,APPLY-WINDOW,committee_scope,自治区,副高级|正高级,2024-06-11,2024-06-24\n" in (
-        seeds / "policy_calendar.csv").read_text(encoding="utf-8")
+        seeds / "policy_calendar.csv"
+    ).read_text(encoding="utf-8")
     assert "2024,C-ZH-150105" not in (seeds / "committee_filings.csv").read_text(encoding="utf-8")
     # importing again replaces the year's rows instead of adding them twice
     assert import_workbook(path, seeds)[1]["policy_parameters.csv"] == 23
@@ -114,7 +131,8 @@ def test_reference_check_problems_point_at_the_workbook(seeds, tmp_path):
         import_workbook(path, seeds)
     assert caught.value.problems == [
         "工作表“评委会核准备案”第 2 行（committee_filings.csv，2024 年度）：评委会代码“C-GC-XX”不在 committees.csv 中",
-        "工作表“申报时间”第 3 行（policy_calendar.csv，2024 年度）：APPLY-WINDOW 的结束日期 2026-06-24 不在 2024 年或 2025 年内",
+        "工作表“申报时间”第 3 行（policy_calendar.csv，2024 年度）："
+        "APPLY-WINDOW 的结束日期 2026-06-24 不在 2024 年或 2025 年内",
         "工作表“参数”（policy_parameters.csv，2024 年度）：缺少参数 BLACKLIST_YEARS（规则读取它）",
     ]
     assert _digest(seeds) == untouched

@@ -66,22 +66,38 @@ def test_a_new_year_missing_a_parameter_and_a_deadline(seeds):
         return rows + extra
 
     edit(seeds, "policy_parameters.csv", add_year)
-    edit(seeds, "policy_calendar.csv", lambda rows: rows + [
-        dict(r, year="2023", start_date=r["start_date"].replace("2022", "2023"),
-             end_date=r["end_date"].replace("2022", "2023"))
-        for r in rows if r["requirement_code"] != "FINISH-BY"
-    ])
+    edit(
+        seeds,
+        "policy_calendar.csv",
+        lambda rows: (
+            rows
+            + [
+                dict(
+                    r,
+                    year="2023",
+                    start_date=r["start_date"].replace("2022", "2023"),
+                    end_date=r["end_date"].replace("2022", "2023"),
+                )
+                for r in rows
+                if r["requirement_code"] != "FINISH-BY"
+            ]
+        ),
+    )
     found = problems(seeds)
     assert "policy_parameters.csv（2023 年度）：缺少参数 OVERPOST_RATIO（规则读取它）" in found
     assert "policy_calendar.csv（2023 年度）：缺少要求 FINISH-BY（范围 all，须有截止日期）" in found
     # the seniority cutoff copied unchanged (2021-12-31) is too far from 2023: caught as well
-    assert "policy_calendar.csv 第 40 行（2023 年度）：CUTOFF-SENIORITY 的截止日期 2021-12-31 不在 2022–2024 年内" in found
+    cutoff = "policy_calendar.csv 第 40 行（2023 年度）：CUTOFF-SENIORITY 的截止日期 2021-12-31 不在 2022–2024 年内"
+    assert cutoff in found
     assert len(found) == 3
 
 
 def test_misspelt_parameter_is_named(seeds):
-    edit(seeds, "policy_parameters.csv",
-         lambda rows: [dict(r, parameter="PLAN_LEAD_DAY") if r["parameter"] == "PLAN_LEAD_DAYS" else r for r in rows])
+    edit(
+        seeds,
+        "policy_parameters.csv",
+        lambda rows: [dict(r, parameter="PLAN_LEAD_DAY") if r["parameter"] == "PLAN_LEAD_DAYS" else r for r in rows],
+    )
     found = problems(seeds)
     assert "policy_parameters.csv（2022 年度）：参数 PLAN_LEAD_DAY 没有任何规则读取（名称写错了？）" in found
     assert "policy_parameters.csv（2022 年度）：缺少参数 PLAN_LEAD_DAYS（规则读取它）" in found
@@ -101,9 +117,14 @@ def test_window_outside_the_year_or_the_next_and_reversed(seeds):
 
 
 def test_deadline_far_from_the_year(seeds):
-    edit(seeds, "policy_calendar.csv",
-         lambda rows: [dict(r, end_date="2020-09-30") if r["requirement_code"] == "FINISH-BY" else r for r in rows])
-    assert problems(seeds) == ["policy_calendar.csv 第 19 行（2022 年度）：FINISH-BY 的截止日期 2020-09-30 不在 2021–2023 年内"]
+    edit(
+        seeds,
+        "policy_calendar.csv",
+        lambda rows: [dict(r, end_date="2020-09-30") if r["requirement_code"] == "FINISH-BY" else r for r in rows],
+    )
+    assert problems(seeds) == [
+        "policy_calendar.csv 第 19 行（2022 年度）：FINISH-BY 的截止日期 2020-09-30 不在 2021–2023 年内",
+    ]
 
 
 def test_unknown_codes_are_named(seeds):
@@ -115,13 +136,18 @@ def test_unknown_codes_are_named(seeds):
 
     edit(seeds, "policy_calendar.csv", calendar)
     edit(seeds, "committee_filings.csv", lambda rows: rows + [dict(rows[0], committee_code="C-XX-NMG")])
-    edit(seeds, "committees.csv", lambda rows: [dict(r, series="工程|电力") if r["committee_code"] == "C-GC-M" else r
-                                                for r in rows])
+    edit(
+        seeds,
+        "committees.csv",
+        lambda rows: [dict(r, series="工程|电力") if r["committee_code"] == "C-GC-M" else r for r in rows],
+    )
     assert problems(seeds) == [
         "committee_filings.csv 第 20 行（2022 年度）：评委会代码“C-XX-NMG”不在 committees.csv 中",
         "committees.csv 第 10 行：评委会 C-GC-M 的系列“电力”不在 series.csv 中",
-        "policy_calendar.csv 第 3 行（2022 年度）：APPLY-WINDOW 的报送单位类别“county”未知（应为 region、department、unit）",
-        "policy_calendar.csv 第 5 行（2022 年度）：APPLY-WINDOW 的报送单位代码“150199”不在地区、市直部门或自主评审单位名单中",
+        "policy_calendar.csv 第 3 行（2022 年度）："
+        "APPLY-WINDOW 的报送单位类别“county”未知（应为 region、department、unit）",
+        "policy_calendar.csv 第 5 行（2022 年度）："
+        "APPLY-WINDOW 的报送单位代码“150199”不在地区、市直部门或自主评审单位名单中",
         "policy_calendar.csv 第 7 行（2022 年度）：APPLY-WINDOW 的级别“高级”未知",
     ]
 
@@ -139,9 +165,14 @@ def test_duplicate_keys(seeds):
 
 
 def test_bad_values_and_orphan_years(seeds):
-    edit(seeds, "policy_parameters.csv", lambda rows: [
-        dict(r, value="百分之五") if r["parameter"] == "OVERPOST_RATIO" else r for r in rows
-    ] + [{"year": "2024", "parameter": "PLAN_LEAD_DAYS", "value": "14"}])
+    edit(
+        seeds,
+        "policy_parameters.csv",
+        lambda rows: (
+            [dict(r, value="百分之五") if r["parameter"] == "OVERPOST_RATIO" else r for r in rows]
+            + [{"year": "2024", "parameter": "PLAN_LEAD_DAYS", "value": "14"}]
+        ),
+    )
     edit(seeds, "committee_filings.csv", lambda rows: [dict(rows[0], filed_date="2022-4-20")] + rows[1:])
     assert problems(seeds) == [
         "committee_filings.csv 第 2 行（2022 年度）：列 filed_date 的值“2022-4-20”不是日期（如 2022-06-13）",
