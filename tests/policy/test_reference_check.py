@@ -190,3 +190,21 @@ def test_missing_file_and_column(seeds):
     found = problems(seeds)
     assert "committee_filings.csv：缺少参考数据文件 committee_filings.csv" in found
     assert "units.csv：缺少列：unit_name" in found
+
+
+def test_the_check_is_upstream_of_the_calendar_and_so_of_the_dbt_step():
+    from dagster import AssetKey
+
+    from dagster_project.definitions import defs
+
+    graph = defs.resolve_asset_graph()
+    check, calendar = AssetKey(["reference", "reference_check"]), AssetKey(["reference", "workday_calendar"])
+    assert graph.get(calendar).parent_keys == {check}
+    # dbt builds every seed and model in one step, which waits for the calendar it reads
+    dbt_keys = {k for k in graph.get_all_asset_keys() if k.path[0] in ("reference", "staging", "marts")} - {
+        check,
+        calendar,
+    }
+    steps = {graph.get(k).assets_def.node_def.name for k in dbt_keys}
+    assert len(steps) == 1
+    assert AssetKey(["intermediate", "int_workdays"]) in graph.get(calendar).child_keys
