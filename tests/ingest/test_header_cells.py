@@ -100,3 +100,14 @@ def test_formula_without_a_stored_value_is_an_empty_cell(wh):
     wh.load()
     assert wh.one("select rows_read, rows_loaded, rows_quarantined from raw.load_audit") == (1, 0, 1)
     assert wh.q("select column_name, reason from raw.quarantine") == [("应到评委数", "应到评委数为必填项，不能为空")]
+
+
+def test_templates_keep_the_canonical_names(tmp_path):
+    from dagster_project.sample.templates import write_templates
+
+    for path in write_templates(tmp_path):
+        wb = openpyxl.load_workbook(path)
+        form = next(f for f in FORMS.values() if f.name in path.name or f.code in path.name)
+        header = [c.value for c in wb[wb.sheetnames[0]][1] if c.value]
+        # the header as forms.py names the columns (required ones with a trailing *), never another name
+        assert header == [c.header + ("*" if c.required else "") for c in form.columns], path.name
