@@ -208,3 +208,19 @@ def test_the_check_is_upstream_of_the_calendar_and_so_of_the_dbt_step():
     steps = {graph.get(k).assets_def.node_def.name for k in dbt_keys}
     assert len(steps) == 1
     assert AssetKey(["intermediate", "int_workdays"]) in graph.get(calendar).child_keys
+
+
+def test_another_seeds_directory_reaches_dbt_as_a_staged_copy_inside_target(seeds, monkeypatch):
+    from dagster_project.settings import DBT_DIR, SEEDS_ENV, dbt_seed_path
+
+    monkeypatch.delenv(SEEDS_ENV, raising=False)
+    assert dbt_seed_path() == "../seeds"
+    monkeypatch.setenv(SEEDS_ENV, str(seeds))
+    staged = (DBT_DIR / dbt_seed_path()).resolve()
+    # dbt writes a seed's load statement under target/run/<project>/<seed path>: it must stay inside target/
+    written = (DBT_DIR / "target" / "run" / "zhicheng" / dbt_seed_path() / "units.csv").resolve()
+    assert written.is_relative_to((DBT_DIR / "target").resolve())
+    assert staged.is_relative_to((DBT_DIR / "target" / "reference_seeds").resolve())
+    assert {p.name: p.read_bytes() for p in staged.glob("*.csv")} == {
+        p.name: p.read_bytes() for p in seeds.glob("*.csv")
+    }
