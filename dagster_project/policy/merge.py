@@ -33,3 +33,11 @@ def merge_reference(extra: Path, out: Path, base: Path = SEEDS_DIR) -> Path:
                 fh.write("\n")
             csv.DictWriter(fh, header, lineterminator="\n").writerows(rows)
     return out
+
+
+if __name__ == "__main__":  # python -m dagster_project.policy.merge <extra rows> <out>
+    import sys
+
+    if len(sys.argv) != 3:
+        sys.exit("用法：python -m dagster_project.policy.merge <追加行的目录> <输出目录>")
+    print(f"合并后的参考数据目录：{merge_reference(Path(sys.argv[1]), Path(sys.argv[2]))}")
