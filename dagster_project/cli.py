@@ -66,6 +66,9 @@ def _prepare_environment(inbox: Path | None, warehouse: Path | None, out: Path |
         os.environ["ZHICHENG_OUT"] = str(out.resolve())
     if year is not None:
         os.environ["ZHICHENG_YEAR"] = str(year)
+    from dagster_project.settings import export_dbt_seed_path
+
+    export_dbt_seed_path()  # ZHICHENG_SEEDS (a reference directory with more years) reaches dbt as a staged copy
     os.environ.setdefault("DAGSTER_HOME", str(DAGSTER_HOME))
     os.environ.setdefault("DO_NOT_TRACK", "1")
     Path(os.environ["DAGSTER_HOME"]).mkdir(parents=True, exist_ok=True)
@@ -135,13 +138,19 @@ def sample(
     out: Path = typer.Option(..., "--out", help="写入示例收件箱的目录"),
     seed: int = typer.Option(2022, "--seed", help="随机种子（相同种子生成完全相同的文件）"),
     applications: int = typer.Option(400, "--applications", help="申报人数（背景数据规模）"),
+    reference: Optional[Path] = typer.Option(
+        None, "--reference", help="含第二个政策年度的参考数据目录：另生成该年度的文件（两个年度的收件箱）"
+    ),
 ) -> None:
     """生成 2022 年的示例收件箱（含各种不规范情形、违规注入与标准答案 ground_truth.csv）。"""
     from dagster_project.sample.generator import generate_inbox
+    from dagster_project.sample.second_year import generate_two_year_inbox
 
-    truth = generate_inbox(out, seed=seed, applications=applications)
+    truths = [generate_inbox(out, seed=seed, applications=applications)] if reference is None else \
+        generate_two_year_inbox(out, reference, seed=seed, applications=applications)
     typer.echo(f"示例收件箱已写入：{out}")
-    typer.echo(f"注入违规的标准答案：{truth}")
+    for truth in truths:
+        typer.echo(f"注入违规的标准答案：{truth}")
 
 
 @app.command()
@@ -154,6 +163,7 @@ def templates(out: Path = typer.Option(..., "--out", help="写入报送模板的
 
 
 from dagster_project.analyst.commands import sql  # noqa: E402
+from dagster_project.policy.commands import policy_import, policy_workbook  # noqa: E402
 from dagster_project.quality.commands import quality  # noqa: E402
 from dagster_project.report.commands import notices_command, report_command  # noqa: E402
 
@@ -161,6 +171,8 @@ app.command(name="quality")(quality)
 app.command(name="sql")(sql)
 app.command(name="report")(report_command)
 app.command(name="notices")(notices_command)
+app.command(name="policy-workbook")(policy_workbook)
+app.command(name="policy-import")(policy_import)
 
 
 def main() -> None:  # pragma: no cover - console entry

@@ -6,6 +6,7 @@ from dagster_project.calendar.assets import workday_calendar
 from dagster_project.ingest.assets import raw_inbox
 from dagster_project.ingest.sensors import build_inbox_sensor
 from dagster_project.notices.assets import ASSETS as NOTICE_ASSETS
+from dagster_project.policy.assets import reference_check
 from dagster_project.publish.assets import ASSETS as PUBLISH_ASSETS
 from dagster_project.quality.checks import CHECKS as QUALITY_CHECKS
 from dagster_project.report.assets import ASSETS as REPORT_ASSETS
@@ -22,7 +23,7 @@ main_job = define_asset_job(
 )
 
 defs = Definitions(
-    assets=[raw_inbox, workday_calendar, warehouse_dbt_assets, *PUBLISH_ASSETS, *REPORT_ASSETS, *NOTICE_ASSETS],
+    assets=[raw_inbox, reference_check, workday_calendar, warehouse_dbt_assets, *PUBLISH_ASSETS, *REPORT_ASSETS, *NOTICE_ASSETS],
     asset_checks=[*QUALITY_CHECKS],
     jobs=[main_job],
     sensors=[build_inbox_sensor(MAIN_JOB_NAME)],

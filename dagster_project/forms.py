@@ -7,6 +7,8 @@ submitter templates all read it.  Raw tables use the English ``field`` names.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass, field
 
 # Column kinds understood by the validator.
@@ -240,6 +242,42 @@ F7 = Form(
 )
 
 FORMS: dict[str, Form] = {f.code: f for f in (F1, F2, F3, F4, F5, F6, F7)}
+
+# Header cells as people type them (contract §1): other names a column goes by.
+ALTERNATIVE_NAMES: dict[str, tuple[str, ...]] = {
+    "网上申报编号": ("申报编号", "网上申报号", "人才库申报编号"),
+    "身份证号": ("身份证号码", "公民身份号码", "证件号码"),
+    "证件类型": ("证件种类",),
+    "工作单位": ("工作单位名称", "所在单位"),
+    "申报系列": ("申报职称系列",),
+    "申报级别": ("申报职称级别", "申报层级"),
+    "专业技术工作年限": ("从事专业技术工作年限",),
+    "评委会代码": ("评审委员会代码", "评委会编码"),
+    "应到评委数": ("应到人数",),
+    "实到评委数": ("实到人数",),
+    "赞成票数": ("同意票数", "赞成票"),
+    "评审结果": ("评审结论",),
+}
+_CANONICAL = {alt: name for name, alts in ALTERNATIVE_NAMES.items() for alt in alts}
+_HEADER_SPACE = re.compile(r"\s+")  # after NFKC: U+3000 and no-break spaces are spaces; line breaks too
+# a trailing template mark or note: 身份证号*, 申报日期（年月日）, 评委会代码(必填), 网上申报编号【人才库】
+_HEADER_TAIL = re.compile(r"(?:\*+|\([^()]*\)|\[[^\[\]]*\]|【[^【】]*】|〔[^〔〕]*〕)$")
+
+
+def header_key(cell: object) -> str:
+    """A header cell as the reader compares it: NFKC, no white space anywhere, no leading or trailing
+    ``*``, no trailing note in brackets (repeatedly: ``身份证号(必填)*``); an alternative name becomes
+    the column's name."""
+    if cell is None:
+        return ""
+    text = _HEADER_SPACE.sub("", unicodedata.normalize("NFKC", str(cell))).replace("\u200b", "").replace("\ufeff", "")
+    text = text.lstrip("*")
+    while True:
+        stripped = _HEADER_TAIL.sub("", text)
+        if stripped == text or not stripped:
+            break
+        text = stripped
+    return _CANONICAL.get(text, text)
 UNRECOGNISED = "未识别"
 
 # Who may send which form (contract section 1).  F5 and F6 are also accepted from

@@ -1,6 +1,7 @@
 """Python access to the reference seeds (seeds/*.csv): known codes and series.
 
-The seeds are small; they are read once per process and cached.
+The seeds are small; they are read once per directory and cached. The directory is the one the run
+uses (settings.seeds_dir(): seeds/, or ZHICHENG_SEEDS).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from dagster_project.forms import BUREAU_CODE
-from dagster_project.settings import SEEDS_DIR
+from dagster_project.settings import seeds_dir as current_seeds_dir
 
 REGION = "region"
 DEPARTMENT = "department"
@@ -19,43 +20,40 @@ COMMITTEE = "committee"
 BUREAU = "bureau"
 
 
-def _rows(name: str, seeds_dir: Path | None = None) -> list[dict[str, str]]:
-    path = (seeds_dir or SEEDS_DIR) / name
+@lru_cache
+def _cached_rows(path: Path) -> tuple[dict[str, str], ...]:
     with path.open(encoding="utf-8-sig", newline="") as fh:
-        return list(csv.DictReader(fh))
+        return tuple(csv.DictReader(fh))
 
 
-@lru_cache(maxsize=None)
+def _rows(name: str, seeds_dir: Path | None = None) -> tuple[dict[str, str], ...]:
+    return _cached_rows((seeds_dir or current_seeds_dir()) / name)
+
+
 def region_codes() -> frozenset[str]:
     return frozenset(r["region_code"] for r in _rows("regions.csv"))
 
 
-@lru_cache(maxsize=None)
 def regions() -> tuple[dict[str, str], ...]:
-    return tuple(_rows("regions.csv"))
+    return _rows("regions.csv")
 
 
-@lru_cache(maxsize=None)
 def department_codes() -> frozenset[str]:
     return frozenset(r["department_code"] for r in _rows("departments.csv"))
 
 
-@lru_cache(maxsize=None)
 def unit_codes() -> frozenset[str]:
     return frozenset(r["unit_code"] for r in _rows("units.csv"))
 
 
-@lru_cache(maxsize=None)
 def committee_codes() -> frozenset[str]:
     return frozenset(r["committee_code"] for r in _rows("committees.csv"))
 
 
-@lru_cache(maxsize=None)
 def committees() -> tuple[dict[str, str], ...]:
-    return tuple(_rows("committees.csv"))
+    return _rows("committees.csv")
 
 
-@lru_cache(maxsize=None)
 def series_names() -> tuple[str, ...]:
     return tuple(r["series"] for r in _rows("series.csv"))
 

@@ -8,6 +8,8 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SEEDS_DIR = PROJECT_ROOT / "seeds"
+SEEDS_ENV = "ZHICHENG_SEEDS"
+DBT_SEEDS_ENV = "ZHICHENG_DBT_SEEDS"  # what dbt_project.yml's seed-paths reads: a path relative to dbt/
 DBT_DIR = PROJECT_ROOT / "dbt"
 EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
 LOCAL_KEY_FILE = PROJECT_ROOT / ".local" / "pii_key"
@@ -33,6 +35,51 @@ class Settings:
             out=Path(os.environ.get("ZHICHENG_OUT", PROJECT_ROOT / "output")),
             year=int(year) if year else None,
         )
+
+
+def seeds_dir() -> Path:
+    """The reference-data directory a run uses: ZHICHENG_SEEDS (dbt's seed-paths reads the same variable), else seeds/.
+
+    Tests point it at a merged copy that adds a test-only policy year; seeds/ itself holds the real 2022 rows only.
+    """
+    value = os.environ.get(SEEDS_ENV)
+    return Path(value).resolve() if value else SEEDS_DIR
+
+
+def dbt_seed_path() -> str:
+    """The seed directory for dbt, relative to dbt/: ``../seeds``, or a staged copy of ZHICHENG_SEEDS.
+
+    dbt writes each seed's load statement to ``target/run/<project>/<seed path>``: with a path outside the
+    project (an absolute one) that would be the seed file itself. So another directory is copied, by content
+    hash, under dbt/target/reference_seeds/ and dbt reads the copy.
+    """
+    import hashlib
+    import shutil
+    import tempfile
+
+    folder = seeds_dir()
+    if folder == SEEDS_DIR:
+        return "../seeds"
+    digest = hashlib.sha256()
+    for path in sorted(folder.glob("*.csv")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    staged = DBT_DIR / "target" / "reference_seeds" / digest.hexdigest()[:16]
+    if not staged.exists():
+        staged.parent.mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(dir=staged.parent))
+        for path in sorted(folder.glob("*.csv")):
+            shutil.copy2(path, work / path.name)
+        try:
+            work.rename(staged)
+        except OSError:  # staged meanwhile by another process: same content
+            shutil.rmtree(work, ignore_errors=True)
+    return os.path.relpath(staged, DBT_DIR)
+
+
+def export_dbt_seed_path() -> str:
+    """Tell dbt (a child process) which seed directory this run uses; returns it."""
+    os.environ[DBT_SEEDS_ENV] = dbt_seed_path()
+    return os.environ[DBT_SEEDS_ENV]
 
 
 class MissingKeyError(RuntimeError):

@@ -13,7 +13,7 @@ def test_every_command_has_chinese_help():
     runner = CliRunner()
     top = runner.invoke(app, ["--help"], env={"COLUMNS": "160"})
     assert top.exit_code == 0 and "命令" in top.output and "用法" in top.output
-    commands = ["run", "sample", "templates", "quality", "sql", "report", "notices"]
+    commands = ["run", "sample", "templates", "quality", "sql", "report", "notices", "policy-workbook", "policy-import"]
     for command in commands:
         assert command in top.output
         result = runner.invoke(app, [command, "--help"], env={"COLUMNS": "160"})

@@ -14,15 +14,13 @@ from __future__ import annotations
 import csv
 import functools
 import io
-import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from dagster_project.forms import FORMS, Form
+from dagster_project.forms import FORMS, Form, header_key
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 CSV_SUFFIXES = {".csv"}
@@ -32,7 +30,6 @@ FOOTER_PREFIXES = ("合计", "总计", "填表人", "填报人", "审核人", "�
 _FOOTER_RE = "^(" + "|".join(r"\s*".join(word) for word in FOOTER_PREFIXES) + ")"
 # leading / trailing white space after NFKC (RE2 syntax); also BOM and zero-width space
 _TRIM_RE = r"^[\s\p{Z}\x{FEFF}\x{200B}]+|[\s\p{Z}\x{FEFF}\x{200B}]+$"
-_WS_RE = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
 # An ID number cell that reads like a number may have been a number cell (fastexcel
 # prints such a cell's exact double value, e.g. 150121198503070016, indistinguishable
 # from text): when any value looks numeric, a second one-column pass asks calamine.
@@ -40,12 +37,8 @@ _NUMERIC_ID_CANDIDATE = r"^[0-9][0-9.]*(?:[eE][+-]?[0-9]+)?$"
 
 
 def normalise_header(cell: object) -> str:
-    """NFKC, drop every white space (newlines too), drop template marks * / ＊."""
-    if cell is None:
-        return ""
-    text = unicodedata.normalize("NFKC", str(cell))
-    text = _WS_RE.sub("", text)
-    return text.strip("*")
+    """The column name a header cell gives (forms.header_key: white space, ``*``, bracketed notes, other names)."""
+    return header_key(cell)
 
 
 @dataclass

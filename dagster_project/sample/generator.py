@@ -94,6 +94,20 @@ UNIT_SERIES = {"U-HHVC": "高校教师", "U-HLSC": "工程", "U-SYY": "卫生"}
 EXAM_SENIOR = {"经济": SENIOR, "会计": SENIOR, "审计": ("副高级",), "统计": ("副高级",)}
 EXAM_ONLY_MID = ("经济", "会计", "统计", "审计", "翻译", "出版", "通信")
 
+# Header cells as people type them (contract v3 §1): line breaks, spaces, notes in brackets, other names
+TYPED_F1_HEADERS = {
+    "150125": {
+        "application_no": "网上申报\n编号", "id_number": "公民身份号码", "level": "申报职称级别（必填）",
+        "unit_name": "工作单位名称", "professional_years": "从事专业技术工作年限\n（年）", "committee_code": "评委会 编码",
+        "name": "姓\u3000名*",
+    },
+    "150124": {"id_number": "身份证号码", "series": "申报职称系列", "application_date": "申报日期(年月日)"},
+}
+TYPED_F5_HEADERS = {
+    "members_expected": "应到人数", "members_present": "实到人数", "votes_for": "赞成票", "outcome": "评审结论",
+    "application_no": "人才库申报编号",
+}
+
 
 def normalise_unit(name: str) -> str:
     return "".join(unicodedata.normalize("NFKC", name).split())
@@ -115,11 +129,11 @@ def load_ground_truth(path: Path, pii_key: bytes | None = None) -> Counter:
 
 
 class Generator:
-    def __init__(self, seed: int, applications: int, year: int):
+    def __init__(self, seed: int, applications: int, year: int, seeds_dir: Path | None = None):
         self.rng = random.Random(seed)
         self.n = applications
         self.year = year
-        self.ref: Reference = load_reference(year)
+        self.ref: Reference = load_reference(year) if seeds_dir is None else load_reference(year, Path(seeds_dir))
         self.truth: list[tuple[str, str, str, str]] = []
         self.apps: list[dict] = []  # applications of the year (F1 rows)
         self.files: list[W.FileSpec] = []
@@ -712,7 +726,7 @@ class Generator:
                 matched[-1]["evaluation_date"] = last
         # CHN-03: C-YS-NMG evaluated one application before its filed_date
         rows = [r for r in by["C-YS-NMG"] if not r.get("_unmatched")]
-        filed = D.fromisoformat(self.ref.committees["C-YS-NMG"]["filed_date"])
+        filed = self.ref.filings["C-YS-NMG"]
         rows[0]["evaluation_date"] = filed - DAY
         return by
 
@@ -1045,6 +1059,8 @@ class Generator:
                 base.app_no_as_number = True  # its numbers are digits only, typed as numbers
             if code == "150121":
                 base.columns = tuple(c.field for c in forms.F1.columns if c.field not in ("birth_date", "major", "current_title_appointed_date"))
+            if code in TYPED_F1_HEADERS:
+                base.typed_headers = TYPED_F1_HEADERS[code]
             rows = [a for a in apps]
             if len(rows) > 4:
                 base.blank_after = (len(rows) // 2,)
@@ -1103,7 +1119,7 @@ class Generator:
                     r["__raw__"] = {"unit_name": r["unit_name"][:3] + "\u3000" + r["unit_name"][3:]}
             kind = {"150124": "csv", "D-SWJ": "csv", "D-LCJ": "xls"}.get(code, "xlsx")
             sheet = W.SheetSpec("岗位情况表", forms.F2, rows, title=title("F2", code) if kind != "csv" else (),
-                                footer=kind != "csv")
+                                footer=kind != "csv", formulas=("senior_posts_vacant",) if kind == "xlsx" else ())
             self.files.append(W.FileSpec(f"{y}/{code}/岗位情况表.{kind}", [sheet], kind=kind,
                                          encoding="utf-8-sig", mtime=at(self.materials[code], 11)))
         # F3 files (regions); a department sending F3 is a forbidden sender
@@ -1144,7 +1160,9 @@ class Generator:
             kind = "csv" if c in ("C-WS-NMG", "C-JJ-NMG") else "xlsx"
             sheet = W.SheetSpec("评审结果", forms.F5, rows, columns=cols,
                                 title=title("F5", c) if kind == "xlsx" else (), footer=kind == "xlsx",
-                                date_style="date" if kind == "xlsx" else "iso")
+                                date_style="date" if kind == "xlsx" else "iso",
+                                typed_headers=TYPED_F5_HEADERS if c in ("C-GC-M", "C-WS-NMG") else {},
+                                formulas=("members_present", "votes_for") if c == "C-GC-M" else ())
             last = max(r["evaluation_date"] for r in rows)
             self.files.append(W.FileSpec(f"{y}/{sender}/评审结果.{kind}", [sheet], kind=kind,
                                          encoding="utf-8", mtime=at(last + 2 * DAY, 9)))

@@ -14,7 +14,7 @@ from dagster_project.settings import SEEDS_DIR
 
 
 def _rows(name: str, seeds_dir: Path = SEEDS_DIR) -> list[dict[str, str]]:
-    with (seeds_dir / name).open(encoding="utf-8-sig", newline="") as fh:
+    with (Path(seeds_dir) / name).open(encoding="utf-8-sig", newline="") as fh:
         return list(csv.DictReader(fh))
 
 
@@ -37,6 +37,7 @@ class Reference:
     departments: dict[str, dict]
     units: dict[str, dict]
     committees: dict[str, dict]
+    filings: dict[str, dt.date]  # committee_code → filed_date of this year (committee_filings.csv)
     series: dict[str, dict]
     windows: tuple[Window, ...]
     deadlines: dict[str, dt.date]  # FINISH-BY, DIRECTED-POSTS, CUTOFF-SENIORITY
@@ -87,9 +88,10 @@ class Reference:
 
 
 @lru_cache(maxsize=None)
-def load_reference(year: int = 2022) -> Reference:
+def load_reference(year: int = 2022, seeds_dir: Path = SEEDS_DIR) -> Reference:
+    """The reference rows of ``year`` from ``seeds_dir`` (seeds/, or a merged copy with a test-only year)."""
     windows, deadlines = [], {}
-    for r in _rows("policy_calendar.csv"):
+    for r in _rows("policy_calendar.csv", seeds_dir):
         if int(r["year"]) != year:
             continue
         if r["requirement_code"] == "APPLY-WINDOW":
@@ -99,15 +101,22 @@ def load_reference(year: int = 2022) -> Reference:
             )
         else:
             deadlines[r["requirement_code"]] = _date(r["end_date"])
-    params = {r["parameter"]: float(r["value"]) for r in _rows("policy_parameters.csv") if int(r["year"]) == year}
+    params = {
+        r["parameter"]: float(r["value"]) for r in _rows("policy_parameters.csv", seeds_dir) if int(r["year"]) == year
+    }
     if not windows:
         raise ValueError(f"policy_calendar.csv 中没有 {year} 年的申报时间窗口，无法生成样例数据")
     return Reference(
-        regions={r["region_code"]: r for r in _rows("regions.csv")},
-        departments={r["department_code"]: r for r in _rows("departments.csv")},
-        units={r["unit_code"]: r for r in _rows("units.csv")},
-        committees={r["committee_code"]: r for r in _rows("committees.csv")},
-        series={r["series"]: r for r in _rows("series.csv")},
+        regions={r["region_code"]: r for r in _rows("regions.csv", seeds_dir)},
+        departments={r["department_code"]: r for r in _rows("departments.csv", seeds_dir)},
+        units={r["unit_code"]: r for r in _rows("units.csv", seeds_dir)},
+        committees={r["committee_code"]: r for r in _rows("committees.csv", seeds_dir)},
+        filings={
+            r["committee_code"]: _date(r["filed_date"])
+            for r in _rows("committee_filings.csv", seeds_dir)
+            if int(r["year"]) == year
+        },
+        series={r["series"]: r for r in _rows("series.csv", seeds_dir)},
         windows=tuple(windows),
         deadlines=deadlines,
         params=params,

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import xlsxwriter
+from xlsxwriter.utility import xl_rowcol_to_cell
 
 from dagster_project import forms
 
@@ -79,6 +80,8 @@ class SheetSpec:
     columns: tuple[str, ...] | None = None  # field names in order (default: every column)
     extra: tuple[str, ...] = ()  # unknown extra headers; values from row["__extra__"][header]
     star: bool = False  # required headers marked with a trailing *
+    typed_headers: dict[str, str] = field(default_factory=dict)  # field → header as a person typed it
+    formulas: tuple[str, ...] = ()  # number fields written as formula cells with their stored value
     text_lines: tuple[str, ...] = ()  # an instruction sheet (no form)
 
 
@@ -135,7 +138,19 @@ def _cell(col: forms.Column, value, sheet: SheetSpec, r: int, c: int):
 
 
 def _header(col: forms.Column, sheet: SheetSpec) -> str:
+    if col.field in sheet.typed_headers:
+        return sheet.typed_headers[col.field]
     return col.header + ("*" if sheet.star and col.required else "")
+
+
+def _formula(cols: list[forms.Column], row: dict, r: int, c: int, value) -> str:
+    """A formula whose result is ``value``: 高级空岗数 as 已设 − 已聘 where that holds, else the value itself."""
+    fields = [col.field for col in cols]
+    if cols[c].field == "senior_posts_vacant" and {"senior_posts_set", "senior_posts_filled"} <= set(fields):
+        if row.get("senior_posts_set", 0) - row.get("senior_posts_filled", 0) == value:
+            set_cell = xl_rowcol_to_cell(r, fields.index("senior_posts_set"))
+            return f"={set_cell}-{xl_rowcol_to_cell(r, fields.index('senior_posts_filled'))}"
+    return f"=ROUND({value},0)"
 
 
 def _rows_for(sheet: SheetSpec):
@@ -193,6 +208,9 @@ def write_xlsx(path: Path, spec: FileSpec, created: dt.datetime) -> list[Written
                     continue
                 if isinstance(value, dt.date):
                     ws.write_datetime(r, c, dt.datetime(value.year, value.month, value.day), date_fmt)
+                elif col.field in sheet.formulas and isinstance(value, int) and not isinstance(value, bool):
+                    # saved as Excel or WPS would: the formula and the value it showed (openpyxl stores none)
+                    ws.write_formula(r, c, _formula(cols, row, r, c, value), plain, value)
                 elif isinstance(value, (int, float)) and not isinstance(value, bool):
                     ws.write_number(r, c, value, plain)
                 elif col.kind in (forms.ID_NUMBER, forms.APP_NO):

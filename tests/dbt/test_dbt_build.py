@@ -131,8 +131,10 @@ def test_seeds_typed(empty_warehouse):
         con.close()
     assert types["regions.region_code"] == "VARCHAR"
     assert types["regions.is_banner_county"] == "BOOLEAN"
-    assert types["committees.filed_date"] == "DATE"
-    assert types["committees.filed"] == "BOOLEAN"
+    # contract v3 §3: committees.csv says who a committee is; the filing of each year is committee_filings.csv
+    assert "committees.filed" not in types and "committees.filed_date" not in types
+    assert types["committee_filings.year"] == "INTEGER"
+    assert types["committee_filings.filed_date"] == "DATE"
     assert types["policy_calendar.end_date"] == "DATE"
     assert types["policy_parameters.value"] == "DOUBLE"
 

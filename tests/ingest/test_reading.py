@@ -135,7 +135,7 @@ def test_f1_headers_come_from_forms():
 def test_missing_required_header_named(wh):
     headers, grid = rows_to_grid([f1_row(1)])
     i = headers.index("身份证号")
-    headers[i] = "证件号码"
+    headers[i] = "身份证"  # not one of its alternative names (证件号码 is one since contract v3)
     write_xlsx(wh.inbox / "2022/150121/x.xlsx", {"s": [headers] + grid})
     s = wh.load()
     assert wh.one("select form, rows_read from raw.load_audit") == ("未识别", 0)

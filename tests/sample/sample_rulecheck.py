@@ -193,8 +193,8 @@ def findings(g: Generator) -> Counter:
     used = {a["committee_code"] for a in U} | {r["committee_code"] for r in f5}
     for c in sorted(used):
         info = ref.committees.get(c)
-        bad = info is None or info["filed"] != "true" or \
-            (c in start and info["filed_date"] and start[c] < dt.date.fromisoformat(info["filed_date"]))
+        filed = ref.filings.get(c)
+        bad = info is None or filed is None or (c in start and start[c] < filed)
         if bad:
             f("CHN-03", V, "committee", c)
             void_committees.add(c)

@@ -22,6 +22,12 @@ committees as (
 
 ),
 
+filings as (
+
+    select * from {{ ref('int_committee_filings') }}
+
+),
+
 coverage as (
 
     select * from {{ ref('int_committee_coverage') }}
@@ -71,8 +77,8 @@ joined as (
         submitters_per_number.submitter_count > 1 as is_ambiguous,
         committees.committee_code is not null as committee_known,
         committees.scope as committee_scope,
-        committees.filed as committee_filed,
-        committees.filed_date as committee_filed_date,
+        case when committees.committee_code is not null then filings.committee_code is not null end as committee_filed,
+        filings.filed_date as committee_filed_date,
         committees.is_self_evaluation as committee_is_self_evaluation,
         coverage.committee_code is not null as committee_covers,
         series.series is not null as series_known,
@@ -93,6 +99,10 @@ joined as (
             and applications.application_no = submitters_per_number.application_no
     left join committees
         on applications.committee_code = committees.committee_code
+    left join filings
+        on
+            applications.year = filings.year
+            and applications.committee_code = filings.committee_code
     left join coverage
         on
             applications.committee_code = coverage.committee_code

@@ -1,5 +1,5 @@
 -- 有（计入统计的）评审结果的 评委会 × 年度，一行一个：
--- 评审开始/结束（计入的 F5 行的最早/最晚评审日期）、评委会参考数据、
+-- 评审开始/结束（计入的 F5 行的最早/最晚评审日期）、评委会参考数据、该年度的核准备案（有无、日期）、
 -- 评审结果公示（F4 评审结果公示，按评委会代码匹配，不论谁报送）：有无、是否有充分的公示、
 -- 所取公示行的起止（最早的充分公示行；没有充分的则取最晚的一行）、
 -- 评审工作结束日（评审结束与充分公示结束中较晚者）、
@@ -17,6 +17,12 @@ outcomes as (
 committees as (
 
     select * from {{ ref('int_committees') }}
+
+),
+
+filings as (
+
+    select * from {{ ref('int_committee_filings') }}
 
 ),
 
@@ -93,8 +99,8 @@ joined as (
         committees.scope,
         committees.host_code,
         committees.is_self_evaluation,
-        committees.filed,
-        committees.filed_date,
+        filings.committee_code is not null as filed,
+        filings.filed_date,
         coalesce(publicity.publicity_rows, 0) as results_publicity_rows,
         publicity.committee_code is not null as has_results_publicity,
         coalesce(publicity.publicity_adequate, false) as results_publicity_adequate,
@@ -105,6 +111,10 @@ joined as (
     from committee_years
     left join committees
         on committee_years.committee_code = committees.committee_code
+    left join filings
+        on
+            committee_years.year = filings.year
+            and committee_years.committee_code = filings.committee_code
     left join publicity
         on
             committee_years.year = publicity.year

@@ -1,4 +1,4 @@
--- 评委会参考数据，系列与级别拆成列表。
+-- 评委会参考数据（评委会是谁），系列与级别拆成列表。各年度的核准备案见 int_committee_filings。
 
 with
 
@@ -18,8 +18,6 @@ final as (
         scope,
         host_code,
         coalesce(is_self_evaluation, false) as is_self_evaluation,
-        coalesce(filed, false) as filed,
-        filed_date
     from committees
 
 )

@@ -1,6 +1,6 @@
 {{ config(tags=['rule']) }}
--- CHN-03 六(一)：F1 或 F5 中使用的评委会须在评委会名单（committees.csv）中、已备案，
--- 且评审开始不早于备案日期（违规；该评委会的评审结果全部无效）。每个 年度 × 评委会 一条。
+-- CHN-03 六(一)：F1 或 F5 中使用的评委会须在评委会名单（committees.csv）中、该年度已核准备案
+-- （committee_filings.csv 有该年度的行），且该年度评审开始不早于备案日期（违规；该评委会的评审结果全部无效）。每个 年度 × 评委会 一条。
 
 with
 
@@ -23,6 +23,12 @@ outcomes as (
 committees as (
 
     select * from {{ ref('int_committees') }}
+
+),
+
+filings as (
+
+    select * from {{ ref('int_committee_filings') }}
 
 ),
 
@@ -72,23 +78,29 @@ checked as (
     select
         used.*,
         committees.committee_code is not null as is_known,
-        committees.filed,
-        committees.filed_date,
+        filings.committee_code is not null as filed,
+        filings.filed_date,
         committee_years.evaluation_start,
         case
             when committees.committee_code is null
                 then '评委会代码“' || used.committee_code || '”不在核准备案的评委会名单中'
-            when not committees.filed
-                then '评委会“' || committees.committee_name || '”（' || used.committee_code || '）未经核准备案'
-            when committee_years.evaluation_start < committees.filed_date
+            when filings.committee_code is null
+                then
+                    '评委会“' || committees.committee_name || '”（' || used.committee_code || '）'
+                    || cast(used.year as varchar) || '年度未经核准备案'
+            when committee_years.evaluation_start < filings.filed_date
                 then
                     '评委会“' || committees.committee_name || '”（' || used.committee_code || '）评审开始日期'
                     || {{ rule_fmt_date('committee_years.evaluation_start') }} || '早于核准备案日期'
-                    || {{ rule_fmt_date('committees.filed_date') }}
+                    || {{ rule_fmt_date('filings.filed_date') }}
         end as reason,
     from used
     left join committees
         on used.committee_code = committees.committee_code
+    left join filings
+        on
+            used.year = filings.year
+            and used.committee_code = filings.committee_code
     left join committee_years
         on
             used.year = committee_years.year
