@@ -174,7 +174,7 @@ def build_snapshot(con: duckdb.DuckDBPyConnection, out_dir: Path, *, published_a
     source_catalog = _current_catalog(con)
     alias = "zhicheng_serving_new"
     try:
-        con.execute(f"attach '{temp.as_posix()}' as {alias}")
+        con.execute(f"attach ? as {alias}", [temp.as_posix()])  # the path is bound, never spliced into SQL
         try:
             counts = _copy_into(con, source_catalog, alias)
         finally:
