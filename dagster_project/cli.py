@@ -107,12 +107,17 @@ class _Stopped(Exception):
 
 @contextmanager
 def _stop_on_signals(say):
-    """Ctrl-C and SIGTERM stop the run: an interrupt first, and after a grace period the process
-    ends its children and itself at once (a run killed at any point is recovered by the next)."""
+    """Ctrl-C and SIGTERM stop the run: Dagster interrupts the running step (it handles both
+    signals while it executes), and if the process has not ended after a grace period, or at a
+    second signal, it ends its children and itself at once — a run killed at any point is
+    recovered by the next one. Yields a dict whose "signals" counts the stop signals received."""
     import signal
+    import socket
     import threading
 
     from dagster_project.ingest.writer_lock import descendants
+
+    state = {"signals": 0}
 
     def hard_stop() -> None:
         for pid in reversed(descendants(os.getpid())):
@@ -123,24 +128,49 @@ def _stop_on_signals(say):
         say("运行已强制停止：上次发布的结果保持不变，下次运行会自动恢复")
         os._exit(EXIT_STOPPED)
 
-    def on_signal(signum, frame) -> None:
-        if getattr(on_signal, "seen", False):
+    def stop_seen() -> None:
+        state["signals"] += 1
+        if state["signals"] > 1:
             hard_stop()
-        on_signal.seen = True
         say("收到停止信号，正在停止本次运行（上次发布的结果保持不变）……")
         timer = threading.Timer(STOP_GRACE_SECONDS, hard_stop)
         timer.daemon = True
         timer.start()
+
+    # Whoever's Python handler runs (ours or Dagster's), the signal number reaches this socket.
+    receiver, sender = socket.socketpair()
+    sender.setblocking(False)
+
+    def watch() -> None:
+        while True:
+            try:
+                data = receiver.recv(64)
+            except OSError:
+                return
+            if not data:
+                return
+            for number in data:
+                if number in (signal.SIGINT, signal.SIGTERM):
+                    stop_seen()
+
+    def on_signal(signum, frame) -> None:
         raise KeyboardInterrupt
 
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    previous_fd = signal.set_wakeup_fd(sender.fileno(), warn_on_full_buffer=False)
+    threading.Thread(target=watch, daemon=True, name="zhicheng-stop").start()
     try:
-        yield
+        yield state
+        if state["signals"]:
+            raise _Stopped()
     except KeyboardInterrupt:
         raise _Stopped() from None
     finally:
+        signal.set_wakeup_fd(previous_fd)
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+        sender.close()
+        receiver.close()
 
 
 def _take_warehouse(settings, wait: bool, say) -> None:

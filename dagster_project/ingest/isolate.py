@@ -30,8 +30,21 @@ from pathlib import Path
 from dagster_project.ingest.reader import FileRead
 
 MB = 1024 * 1024
-MEMORY_LIMIT_MB = int(os.environ.get("ZHICHENG_READER_MEMORY_MB", "3072"))
-TIME_LIMIT_SECONDS = float(os.environ.get("ZHICHENG_READER_TIMEOUT", "300"))
+MEMORY_LIMIT_MB = 3072  # per reading process (RLIMIT_AS); ZHICHENG_READER_MEMORY_MB overrides
+TIME_LIMIT_SECONDS = 300.0  # per file; ZHICHENG_READER_TIMEOUT overrides
+
+
+def memory_limit_mb() -> int:
+    return int(os.environ.get("ZHICHENG_READER_MEMORY_MB", MEMORY_LIMIT_MB))
+
+
+def time_limit_seconds() -> float:
+    return float(os.environ.get("ZHICHENG_READER_TIMEOUT", TIME_LIMIT_SECONDS))
+
+
+def _signature() -> tuple:
+    """What a worker was started with (its limits come from its environment)."""
+    return (memory_limit_mb(), os.environ.get("ZHICHENG_READER_MAX_CELLS"))
 
 
 def default_workers() -> int:
@@ -56,7 +69,7 @@ def read_checked(path: Path) -> FileRead:
             return FileRead([], error=problem, unreadable=True)
         return read_file(path)
     except MemoryError:
-        return FileRead([], error=f"读取该文件所需内存超过 {MEMORY_LIMIT_MB} MB 的上限，文件可能异常，未读取",
+        return FileRead([], error=f"读取该文件所需内存超过 {memory_limit_mb()} MB 的上限，文件可能异常，未读取",
                         unreadable=True)
     except Exception as exc:  # noqa: BLE001 - any unreadable file is reported, not raised
         return FileRead([], error=f"无法读取该文件（错误类型 {type(exc).__name__}）", unreadable=True)
@@ -117,7 +130,7 @@ def _death_reason(exitcode: int | None) -> str:
         how = f"被信号 {name} 终止"
     else:
         how = f"以状态 {exitcode} 退出"
-    return (f"读取程序在读取该文件时异常终止（{how}；内存上限 {MEMORY_LIMIT_MB} MB），"
+    return (f"读取程序在读取该文件时异常终止（{how}；内存上限 {memory_limit_mb()} MB），"
             "文件可能损坏或尺寸异常（例如单元格分布范围过大），未读取")
 
 
@@ -125,6 +138,7 @@ class _Worker:
     """One reading process (``python -m dagster_project.ingest.isolate``)."""
 
     def __init__(self, memory_mb: int):
+        self.signature, self.memory_mb = _signature(), memory_mb
         self.process = subprocess.Popen(
             [sys.executable, "-m", "dagster_project.ingest.isolate", str(memory_mb)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
@@ -170,10 +184,10 @@ def _end_idle() -> None:
 class ReaderPool:
     """A few reading processes (0 workers: read in this process, without isolation)."""
 
-    def __init__(self, workers: int | None = None, *, memory_mb: int = MEMORY_LIMIT_MB,
-                 seconds: float = TIME_LIMIT_SECONDS):
+    def __init__(self, workers: int | None = None, *, memory_mb: int | None = None, seconds: float | None = None):
         self.size = default_workers() if workers is None else workers
-        self.memory_mb, self.seconds = memory_mb, seconds
+        self.memory_mb = memory_limit_mb() if memory_mb is None else memory_mb
+        self.seconds = time_limit_seconds() if seconds is None else seconds
         self.workers: list[_Worker] = []
 
     def __enter__(self) -> "ReaderPool":
@@ -181,19 +195,23 @@ class ReaderPool:
 
     def __exit__(self, *exc) -> None:
         for worker in self.workers:
-            if worker.task is None and worker.process.poll() is None and len(_IDLE) < 8:
+            if worker.task is None and worker.process.poll() is None and len(_IDLE) < 8 \
+                    and worker.signature == _signature() and worker.memory_mb == memory_limit_mb():
                 _IDLE.append(worker)
             else:
                 worker.stop()
         self.workers = []
 
     def _spawn(self) -> _Worker:
-        while _IDLE:
-            worker = _IDLE.pop()
-            if worker.process.poll() is None:
-                break
-            worker.stop()
-        else:
+        worker = None
+        while _IDLE and worker is None:
+            candidate = _IDLE.pop()
+            if candidate.process.poll() is None and candidate.signature == _signature() \
+                    and candidate.memory_mb == self.memory_mb:
+                worker = candidate
+            else:
+                candidate.stop()
+        if worker is None:
             worker = _Worker(self.memory_mb)
         self.workers.append(worker)
         return worker
@@ -249,4 +267,4 @@ class ReaderPool:
 
 
 if __name__ == "__main__":
-    serve(int(sys.argv[1]) if len(sys.argv) > 1 else MEMORY_LIMIT_MB)
+    serve(int(sys.argv[1]) if len(sys.argv) > 1 else memory_limit_mb())

@@ -20,7 +20,7 @@ MAX_UNCOMPRESSED_BYTES = 100 * MB
 MAX_ROWS = 1_048_576
 MAX_COLUMNS = 16_384
 # the reader expands a sheet to the rectangle of its stored cells; past this many it is refused
-MAX_EXPANDED_CELLS = int(os.environ.get("ZHICHENG_READER_MAX_CELLS", str(25_000_000)))
+MAX_EXPANDED_CELLS = int(os.environ.get("ZHICHENG_READER_MAX_CELLS", str(25_000_000)))  # read by each worker
 
 ZIP_SUFFIXES = {".xlsx", ".xlsm", ".xlsb", ".ods"}
 _SHEET_XML = re.compile(r"^xl/worksheets/[^/]+\.xml$", re.I)

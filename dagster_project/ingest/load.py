@@ -258,7 +258,7 @@ class _FileLoader:
         validated: list[Validated] = []
         for sheet in result.sheets:
             if sheet.form is None:
-                self.audit(sheet.name, UNRECOGNISED, 0, 0, 0, sheet.note)
+                self.audit(sheet.name, UNRECOGNISED, 0, 0, 0, sheet.note, sheet.unreadable)
                 summary.messages.append(f"{self.rel} 工作表「{sheet.name}」：{sheet.note}，已记为“未识别”")
                 continue
             validated.append(validate_sheet(con, sheet, self.year, self.code, self.kind))

@@ -59,6 +59,7 @@ class SheetRead:
     headers: dict[str, str] = field(default_factory=dict)  # field -> header as written (normalised)
     extras: list[tuple[str, str]] = field(default_factory=list)  # (column in table, header label)
     note: str = ""  # why a sheet was not recognised (Chinese)
+    unreadable: bool = False  # the sheet could not be read (not merely: no form header)
 
     @property
     def rows(self) -> int:
@@ -194,7 +195,8 @@ def read_spreadsheet(path: Path) -> FileRead:
             width = sheet.width
             batch = sheet.to_arrow() if width else None
         except Exception as exc:  # noqa: BLE001
-            sheets.append(SheetRead(name=name, note=f"无法读取该工作表（错误类型 {type(exc).__name__}）"))
+            sheets.append(SheetRead(name=name, note=f"无法读取该工作表（错误类型 {type(exc).__name__}）",
+                                    unreadable=True))
             continue
         if batch is None or batch.num_rows == 0:
             continue

@@ -163,6 +163,9 @@ def analyst_view_statements() -> list[tuple[str, str]]:
 
 def build_snapshot(con: duckdb.DuckDBPyConnection, out_dir: Path, *, published_at: datetime | None = None) -> SnapshotResult:
     """Build the snapshot from the warehouse open on `con` and rename it over <out_dir>/serving.duckdb."""
+    from dagster_project.progress import say
+
+    say("发布服务快照……")
     started = time.monotonic()
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
