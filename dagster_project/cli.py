@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Optional
 
@@ -51,6 +52,14 @@ app = typer.Typer(
 DAGSTER_HOME = PROJECT_ROOT / "dagster_home"
 
 
+# Exit status of `zhicheng run` (README, 输出).
+EXIT_FAILED = 1  # a step failed (details printed); the previous snapshot stays
+EXIT_UNREADABLE = 3  # the run completed, but some inbox files could not be read (recorded as 未识别)
+EXIT_BUSY = 4  # another run holds the warehouse: nothing was done
+EXIT_STOPPED = 130  # stopped by Ctrl-C / SIGTERM; the previous snapshot stays
+STOP_GRACE_SECONDS = 10.0
+
+
 def _fail(message: str, code: int = 1) -> None:
     typer.secho(f"错误：{message}", fg=typer.colors.RED, err=True)
     raise typer.Exit(code)
@@ -86,51 +95,167 @@ def _failure_messages(result) -> list[str]:
     return messages
 
 
+def _unreadable_files(result) -> int:
+    """How many inbox files could not be read (the ingestion asset's count; 0 when it did not run)."""
+    for materialization in result.asset_materializations_for_node("raw_inbox"):
+        if materialization.asset_key.path == ["raw", "load_audit"]:
+            entry = materialization.metadata.get("files_unreadable")
+            return int(entry.value) if entry is not None else 0
+    return 0
+
+
+class _Stopped(Exception):
+    pass
+
+
+@contextmanager
+def _stop_on_signals(say):
+    """Ctrl-C and SIGTERM stop the run: Dagster interrupts the running step (it handles both
+    signals while it executes), and if the process has not ended after a grace period, or at a
+    second signal, it ends its children and itself at once — a run killed at any point is
+    recovered by the next one. Yields a dict whose "signals" counts the stop signals received."""
+    import signal
+    import socket
+    import threading
+
+    from dagster_project.ingest.writer_lock import descendants
+
+    state = {"signals": 0}
+
+    def hard_stop() -> None:
+        for pid in reversed(descendants(os.getpid())):
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        say("运行已强制停止：上次发布的结果保持不变，下次运行会自动恢复")
+        os._exit(EXIT_STOPPED)
+
+    def stop_seen() -> None:
+        state["signals"] += 1
+        if state["signals"] > 1:
+            hard_stop()
+        say("收到停止信号，正在停止本次运行（上次发布的结果保持不变）……")
+        timer = threading.Timer(STOP_GRACE_SECONDS, hard_stop)
+        timer.daemon = True
+        timer.start()
+
+    # Whoever's Python handler runs (ours or Dagster's), the signal number reaches this socket.
+    receiver, sender = socket.socketpair()
+    sender.setblocking(False)
+
+    def watch() -> None:
+        while True:
+            try:
+                data = receiver.recv(64)
+            except OSError:
+                return
+            if not data:
+                return
+            for number in data:
+                if number in (signal.SIGINT, signal.SIGTERM):
+                    stop_seen()
+
+    def on_signal(signum, frame) -> None:
+        raise KeyboardInterrupt
+
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    previous_fd = signal.set_wakeup_fd(sender.fileno(), warn_on_full_buffer=False)
+    threading.Thread(target=watch, daemon=True, name="zhicheng-stop").start()
+    try:
+        yield state
+        if state["signals"]:
+            raise _Stopped()
+    except KeyboardInterrupt:
+        raise _Stopped() from None
+    finally:
+        signal.set_wakeup_fd(previous_fd)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        sender.close()
+        receiver.close()
+
+
+def _take_warehouse(settings, wait: bool, say) -> None:
+    from dagster_project.ingest import writer_lock
+
+    def waiting(holder) -> None:
+        say(f"数据仓库正被另一次运行使用（{holder.describe() if holder else '另一进程'}），等待它结束……")
+
+    try:
+        writer_lock.acquire(settings.warehouse, wait=wait, on_wait=waiting)
+    except writer_lock.WarehouseBusy as busy:
+        _fail(f"{busy}。本次运行已拒绝，没有做任何改动；请等它结束后再运行，或加 --wait 排队等待", EXIT_BUSY)
+    writer_lock.end_leftover_writers(settings.warehouse, say)
+
+
 @app.command()
 def run(
     inbox: Optional[Path] = typer.Option(None, "--inbox", help="收件箱目录（<年度>/<报送单位代码>/文件），也可用环境变量 ZHICHENG_INBOX"),
     warehouse: Optional[Path] = typer.Option(None, "--warehouse", help="DuckDB 数据仓库文件，也可用环境变量 ZHICHENG_WAREHOUSE"),
     out: Optional[Path] = typer.Option(None, "--out", help="输出目录（默认 output/），也可用环境变量 ZHICHENG_OUT"),
     year: Optional[int] = typer.Option(None, "--year", help="报告与告知书的年度（默认：有政策数据的最近年度）"),
+    wait: bool = typer.Option(False, "--wait", help="数据仓库正被另一次运行使用时排队等待（默认：立即拒绝）"),
 ) -> None:
     """运行完整流程：载入收件箱、计算全部规则与指标、检查数据质量、发布结果。"""
     _prepare_environment(inbox, warehouse, out, year)
+    from dagster_project.progress import say
     from dagster_project.settings import Settings, ensure_local_key
 
     settings = Settings.from_env()
     if not settings.inbox.is_dir():
         _fail(f"收件箱目录不存在：{settings.inbox}")
+    settings.warehouse.parent.mkdir(parents=True, exist_ok=True)
+    _take_warehouse(settings, wait, say)  # before anything else: a second run is refused at once
     _, created = ensure_local_key()
     if created:
         typer.echo("未设置 ZHICHENG_PII_KEY：已生成随机本地密钥文件 .local/pii_key（未纳入版本库，请妥善保管）")
     settings.out.mkdir(parents=True, exist_ok=True)
-    settings.warehouse.parent.mkdir(parents=True, exist_ok=True)
 
     from dagster import DagsterInstance
 
     from dagster_project.definitions import MAIN_JOB_NAME, defs
-    from dagster_project.progress import say
+    from dagster_project.ingest.writer_lock import recover_stale_runs, run_tags
+    from dagster_project.publish.swap import recover_outputs
 
+    recover_outputs(settings.out, say)
     say(f"开始运行：收件箱 {settings.inbox}，数据仓库 {settings.warehouse}，输出 {settings.out}")
     job = defs.resolve_job_def(MAIN_JOB_NAME)
-    with DagsterInstance.get() as instance:
-        result = job.execute_in_process(
-            instance=instance,
-            raise_on_error=False,
-            # Dagster's own event log stays in the instance (make ui); the terminal shows Chinese progress.
-            run_config={"loggers": {"console": {"config": {"log_level": "ERROR"}}}},
-        )
+    try:
+        with DagsterInstance.get() as instance, _stop_on_signals(say):
+            recover_stale_runs(instance, say)
+            result = job.execute_in_process(
+                instance=instance,
+                raise_on_error=False,
+                tags=run_tags(),
+                # Dagster's own event log stays in the instance (make ui); the terminal shows Chinese progress.
+                run_config={"loggers": {"console": {"config": {"log_level": "ERROR"}}}},
+            )
+    except _Stopped:
+        typer.secho("运行已停止：上次发布的结果保持不变，下次运行会自动恢复", fg=typer.colors.RED, err=True)
+        raise typer.Exit(EXIT_STOPPED) from None
+    _report(result, settings)
+
+
+def _report(result, settings) -> None:
+    from dagster_project.progress import say
     from dagster_project.quality.commands import print_check_summary
 
     print_check_summary(result)
     if not result.success:
         for message in _failure_messages(result) or ["运行失败（详见 Dagster 日志）"]:
             typer.secho(message, fg=typer.colors.RED, err=True)
-        raise typer.Exit(1)
+        raise typer.Exit(EXIT_FAILED)
     say("运行完成。输出位置：")
     typer.echo(f"  数据仓库（DuckDB）：{settings.warehouse}")
     for path in sorted(settings.out.iterdir()):
-        typer.echo(f"  {path}")
+        if not path.name.startswith("."):
+            typer.echo(f"  {path}")
+    unreadable = _unreadable_files(result)
+    if unreadable:
+        typer.secho(f"注意：收件箱中有 {unreadable} 个文件无法读取，已记为“未识别”（原因见 raw.load_audit 的 reason 列）；"
+                    f"退出状态 {EXIT_UNREADABLE}", fg=typer.colors.YELLOW, err=True)
+        raise typer.Exit(EXIT_UNREADABLE)
 
 
 @app.command()

@@ -107,3 +107,15 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = False
 WTF_CSRF_ENABLED = True
 PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+
+
+# ---- DuckDB 连接：服务快照只读、不能访问其他文件、SQL Lab 里不能用 SET 改内存上限或线程数 ----
+def DB_CONNECTION_MUTATOR(uri, params, username, security_manager, source):  # noqa: N802 - Superset's name
+    """Every DuckDB connection Superset opens gets lock_configuration (and stays read-only, no file access)."""
+    if str(getattr(uri, "drivername", uri)).startswith("duckdb"):
+        connect_args = dict(params.get("connect_args") or {})
+        config = dict(connect_args.get("config") or {})
+        config.update({"enable_external_access": False, "lock_configuration": True})
+        connect_args.update({"read_only": True, "config": config})
+        params = {**params, "connect_args": connect_args}
+    return uri, params

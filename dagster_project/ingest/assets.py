@@ -28,6 +28,7 @@ def raw_inbox(context: AssetExecutionContext, warehouse: DuckDBResource):
     settings = Settings.from_env()
     if not settings.inbox.is_dir():
         raise FileNotFoundError(f"收件箱目录不存在：{settings.inbox}（请用 --inbox 或 ZHICHENG_INBOX 指定）")
+    _hold_warehouse(context, settings)
     say(f"读取收件箱：{settings.inbox}")
     with warehouse.get_connection() as con:
         summary = load_inbox(settings.inbox, con, pii_key(), log=say)
@@ -43,4 +44,19 @@ def raw_inbox(context: AssetExecutionContext, warehouse: DuckDBResource):
         + (f"；{unreconciled} 个文件×工作表未对账" if unreconciled else "；每个文件×工作表均已对账")
     )
     for table, count in counts.items():
-        yield MaterializeResult(asset_key=["raw", table], metadata={"rows": count})
+        metadata = {"rows": count}
+        if table == "load_audit":
+            metadata |= {"files_seen": summary.files_seen, "files_unreadable": summary.files_unreadable}
+        yield MaterializeResult(asset_key=["raw", table], metadata=metadata)
+
+
+def _hold_warehouse(context: AssetExecutionContext, settings: Settings) -> None:
+    """A run not started by `zhicheng run` (the sensor's, the UI's) takes the warehouse lock here and
+    keeps it until its process ends; its run is tagged so that a later run can recover it if it dies."""
+    from dagster_project.ingest import writer_lock
+
+    if writer_lock.acquire(settings.warehouse):  # raises WarehouseBusy (Chinese) when another run holds it
+        writer_lock.end_leftover_writers(settings.warehouse, say)
+    run = context.run
+    if writer_lock.PID_TAG not in run.tags:
+        context.instance.add_run_tags(run.run_id, writer_lock.run_tags())

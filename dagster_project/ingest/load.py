@@ -12,8 +12,8 @@ import hashlib
 import hmac
 import os
 import re
+import stat
 import time
-from concurrent.futures import ThreadPoolExecutor
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,13 +26,12 @@ from dagster_project import reference
 from dagster_project.forms import (
     ALLOWED_FORMS, FORMS, FORMS_WITH_COMMITTEE_CODE, UNIT_NAME, UNRECOGNISED, Form,
 )
-from dagster_project.ingest.reader import FileRead, read_file
+from dagster_project.ingest.isolate import ReaderPool
+from dagster_project.ingest.reader import FileRead
 from dagster_project.ingest.validate import SQL_TYPES, Validated, lit, q, validate_sheet
 
 RAW_SCHEMA = "raw"
 RAW_TABLES: dict[str, str] = {code: form.table for code, form in FORMS.items()}
-# Files read ahead in a second thread while the current one is validated (0: read inline).
-LOOKAHEAD = int(os.environ.get("ZHICHENG_INGEST_READAHEAD", "1"))
 YEAR_DIR = re.compile(r"^[0-9]{4}$")
 KIND_NAMES = {
     reference.REGION: "旗县区", reference.DEPARTMENT: "市直主管部门", reference.UNIT: "自主评审单位",
@@ -49,8 +48,12 @@ LOAD_AUDIT_DDL = f"""
 CREATE TABLE IF NOT EXISTS {RAW_SCHEMA}.load_audit (
     file VARCHAR, sheet VARCHAR, sha256 VARCHAR, submitter_code VARCHAR, year INTEGER, form VARCHAR,
     rows_read INTEGER, rows_loaded INTEGER, rows_quarantined INTEGER, superseded BOOLEAN,
-    file_mtime TIMESTAMP, loaded_at TIMESTAMP
+    file_mtime TIMESTAMP, loaded_at TIMESTAMP, reason VARCHAR, unreadable BOOLEAN
 )"""
+# columns added after the first release: a warehouse made before gains them
+LOAD_AUDIT_ADDED = (("reason", "VARCHAR"), ("unreadable", "BOOLEAN DEFAULT FALSE"))
+AUDIT_COLUMNS = ("file, sheet, sha256, submitter_code, year, form, rows_read, rows_loaded, rows_quarantined, "
+                 "superseded, file_mtime, loaded_at, reason, unreadable")
 
 
 @dataclass
@@ -58,6 +61,8 @@ class LoadSummary:
     files_seen: int = 0
     files_loaded: int = 0
     files_skipped: int = 0  # already loaded (same content)
+    files_unreadable: int = 0  # entries of this scan recorded as 未识别 because they could not be read
+    entries_listed: int = 0  # hidden files, office lock files, links, special files: listed, not read
     rows_loaded: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     rows_quarantined: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     messages: list[str] = field(default_factory=list)
@@ -98,6 +103,8 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"CREATE TABLE IF NOT EXISTS {RAW_SCHEMA}.{form.table} ({cols})")
     con.execute(QUARANTINE_DDL)
     con.execute(LOAD_AUDIT_DDL)
+    for name, sql_type in LOAD_AUDIT_ADDED:
+        con.execute(f"ALTER TABLE {RAW_SCHEMA}.load_audit ADD COLUMN IF NOT EXISTS {name} {sql_type}")
 
 
 def keyed(value: str, key: bytes) -> str:
@@ -119,29 +126,99 @@ def _natural_key(form: Form) -> list[tuple[str, str, bool]]:
     return out
 
 
-def scan_inbox(inbox: Path, messages: list[str]) -> list[tuple[int, str, Path]]:
-    """(year, submitter_code, path) of every file under <inbox>/<year>/<code>/."""
-    found = []
+@dataclass
+class Entry:
+    """One entry of a submitter folder."""
+
+    year: int
+    code: str  # the submitter folder's name (undecodable bytes replaced)
+    path: Path
+    rel: str  # relative path as recorded (undecodable bytes replaced)
+    kind: str = "file"  # file | hidden | symlink | special
+    reason: str = ""  # why an entry that is not read is listed (Chinese)
+    sha: str = ""
+
+
+def shown(name: str) -> str:
+    """A file name as text: bytes that are not UTF-8 become U+FFFD (contract v3 §1)."""
+    return os.fsencode(name).decode("utf-8", errors="replace")
+
+
+_SPECIAL_KINDS = ((stat.S_ISFIFO, "命名管道"), (stat.S_ISSOCK, "套接字"), (stat.S_ISCHR, "字符设备"),
+                  (stat.S_ISBLK, "块设备"))
+
+
+def _classify(path: Path, info: os.stat_result) -> tuple[str, str]:
+    """(kind, reason) of a submitter folder entry from its lstat."""
+    name = path.name
+    if stat.S_ISLNK(info.st_mode):
+        try:
+            target = shown(os.readlink(path))
+        except OSError:
+            target = "？"
+        return "symlink", f"是符号链接（指向 {target}），为安全起见不跟随、不读取；请直接放入文件本身"
+    if not stat.S_ISREG(info.st_mode):
+        what = next((label for test, label in _SPECIAL_KINDS if test(info.st_mode)), "特殊文件")
+        return "special", f"不是普通文件（{what}），未打开"
+    if name.startswith("~$"):
+        return "hidden", "是办公软件打开文件时留下的临时锁文件（~$ 开头），未读取"
+    if name.startswith("."):
+        return "hidden", "是隐藏文件（. 开头），未读取；如为报送表请去掉文件名开头的点后重新报送"
+    return "file", ""
+
+
+def _listed_sha(entry: Entry, info: os.stat_result) -> str:
+    """An identity for an entry that is never opened: its kind, name, size and time."""
+    text = f"{entry.kind}\0{entry.rel}\0{entry.reason}\0{info.st_size}\0{info.st_mtime_ns}"
+    return "listed:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def scan_inbox(inbox: Path, messages: list[str]) -> list[Entry]:
+    """Every entry under <inbox>/<year>/<code>/ (links are listed, never followed)."""
+    found: list[Entry] = []
     if not inbox.is_dir():
         messages.append(f"收件箱目录不存在：{inbox}")
         return found
     for year_dir in sorted(inbox.iterdir()):
-        if not (year_dir.is_dir() and YEAR_DIR.match(year_dir.name)):
+        if year_dir.is_symlink() or not (year_dir.is_dir() and YEAR_DIR.match(year_dir.name)):
             continue
         for sub in sorted(year_dir.iterdir()):
-            if sub.name.startswith("."):
-                continue
-            if not sub.is_dir():
-                messages.append(f"{year_dir.name}/{sub.name} 直接放在年度目录下，没有报送单位目录，已忽略")
-                continue
-            for path in sorted(sub.iterdir()):
-                if path.name.startswith((".", "~$")):
-                    continue
-                if path.is_dir():
-                    messages.append(f"{year_dir.name}/{sub.name}/{path.name} 是子目录，只读取报送单位目录下的文件，已忽略")
-                    continue
-                found.append((int(year_dir.name), sub.name, path))
+            label = f"{year_dir.name}/{shown(sub.name)}"
+            if sub.is_symlink():
+                messages.append(f"{label} 是符号链接，不跟随，已忽略")
+            elif not sub.is_dir():
+                messages.append(f"{label} 直接放在年度目录下，没有报送单位目录，已忽略")
+            elif sub.name.startswith("."):
+                messages.append(f"{label} 是隐藏目录（. 开头），不是报送单位目录，已忽略")
+            else:
+                found.extend(_scan_submitter(int(year_dir.name), sub, inbox, messages))
     return found
+
+
+def _scan_submitter(year: int, sub: Path, inbox: Path, messages: list[str]) -> list[Entry]:
+    found = []
+    for path in sorted(sub.iterdir()):
+        rel = shown(path.relative_to(inbox).as_posix())
+        try:
+            info = path.lstat()
+        except OSError:
+            continue  # gone since the listing
+        if stat.S_ISDIR(info.st_mode):
+            messages.append(f"{rel} 是子目录，只读取报送单位目录下的文件，已忽略")
+            continue
+        kind, reason = _classify(path, info)
+        entry = Entry(year, shown(sub.name), path, rel, kind, reason)
+        entry.sha = _listed_sha(entry, info) if kind != "file" else ""
+        found.append(entry)
+    return found
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def _delete_path(con: duckdb.DuckDBPyConnection, rel: str) -> None:
@@ -149,6 +226,11 @@ def _delete_path(con: duckdb.DuckDBPyConnection, rel: str) -> None:
         con.execute(f"DELETE FROM {RAW_SCHEMA}.{table} WHERE _source_file = ?", [rel])
     con.execute(f"DELETE FROM {RAW_SCHEMA}.quarantine WHERE _source_file = ?", [rel])
     con.execute(f"DELETE FROM {RAW_SCHEMA}.load_audit WHERE file = ?", [rel])
+
+
+def insert_audit(con: duckdb.DuckDBPyConnection, values: list) -> None:
+    con.execute(f"INSERT INTO {RAW_SCHEMA}.load_audit ({AUDIT_COLUMNS}) VALUES ({', '.join('?' * len(values))})",
+                values)
 
 
 class _FileLoader:
@@ -160,24 +242,23 @@ class _FileLoader:
         self.sha, self.mtime, self.loaded_at, self.key, self.summary = sha, mtime, loaded_at, pii_key, summary
         self.kind = reference.submitter_kind(code)
 
-    def audit(self, sheet: str, form: str, read: int, loaded: int, quarantined: int) -> None:
-        self.con.execute(
-            f"INSERT INTO {RAW_SCHEMA}.load_audit VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, FALSE, ?, ?)",
-            [self.rel, sheet, self.sha, self.code, self.year, form, read, loaded, quarantined,
-             self.mtime, self.loaded_at],
-        )
+    def audit(self, sheet: str, form: str, read: int, loaded: int, quarantined: int,
+              reason: str | None = None, unreadable: bool = False) -> None:
+        insert_audit(self.con, [self.rel, sheet, self.sha, self.code, self.year, form, read, loaded, quarantined,
+                                False, self.mtime, self.loaded_at, reason, unreadable])
 
     def run(self, result: FileRead) -> None:
         con, summary = self.con, self.summary
         if result.error or not result.sheets:
-            self.audit(self.path.name, UNRECOGNISED, 0, 0, 0)
-            summary.messages.append(f"{self.rel}：{result.error or '文件中没有内容'}，已记为“未识别”")
+            reason = result.error or "文件中没有内容"
+            self.audit(shown(self.path.name), UNRECOGNISED, 0, 0, 0, reason, result.unreadable)
+            summary.messages.append(f"{self.rel}：{reason}，已记为“未识别”")
             return
         t0 = time.perf_counter()
         validated: list[Validated] = []
         for sheet in result.sheets:
             if sheet.form is None:
-                self.audit(sheet.name, UNRECOGNISED, 0, 0, 0)
+                self.audit(sheet.name, UNRECOGNISED, 0, 0, 0, sheet.note, sheet.unreadable)
                 summary.messages.append(f"{self.rel} 工作表「{sheet.name}」：{sheet.note}，已记为“未识别”")
                 continue
             validated.append(validate_sheet(con, sheet, self.year, self.code, self.kind))
@@ -337,6 +418,100 @@ def recompute_superseded(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("DROP TABLE _superseded_files")
 
 
+def _known(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, str], dict[tuple, str]]:
+    known = {row[0]: row[1] for row in con.execute(
+        f"SELECT file, any_value(sha256) FROM {RAW_SCHEMA}.load_audit GROUP BY file").fetchall()}
+    by_content = {(row[0], row[1], row[2]): row[3] for row in con.execute(
+        f"SELECT year, submitter_code, sha256, min(file) FROM {RAW_SCHEMA}.load_audit GROUP BY ALL").fetchall()}
+    return known, by_content
+
+
+def _plan(entries: list[Entry], known: dict[str, str], by_content: dict[tuple, str], summary: LoadSummary,
+          say: Callable[[str], None]) -> tuple[list[Entry], list[str]]:
+    """Which entries to (re)load, and which paths' old rows go (changed into a copy of another file)."""
+    for entry in entries:
+        if entry.kind == "file":
+            entry.sha = file_sha256(entry.path)
+    # a path whose content changed no longer holds its old content
+    changed = {e.rel for e in entries if e.rel in known and known[e.rel] != e.sha}
+    by_content = {k: v for k, v in by_content.items() if v not in changed}
+    todo: list[Entry] = []
+    stale: list[str] = []
+    for entry in entries:
+        summary.files_seen += 1
+        if known.get(entry.rel) == entry.sha:
+            summary.files_skipped += 1
+            continue
+        same = by_content.get((entry.year, entry.code, entry.sha))
+        if same is not None and same != entry.rel:
+            summary.files_skipped += 1
+            if entry.rel in known:  # changed into a copy of another loaded file: its old rows go
+                stale.append(entry.rel)
+                say(f"{entry.rel} 内容已变更，且与已载入的 {same} 完全相同：删除该文件上次载入的数据，不重复载入")
+            else:
+                say(f"{entry.rel} 与已载入的 {same} 内容完全相同，未重复载入")
+            continue
+        by_content.setdefault((entry.year, entry.code, entry.sha), entry.rel)
+        todo.append(entry)
+    return todo, stale
+
+
+def _mtime(entry: Entry) -> _dt.datetime:
+    try:
+        return _dt.datetime.fromtimestamp(entry.path.lstat().st_mtime)
+    except OSError:
+        return _dt.datetime.now().replace(microsecond=0)
+
+
+def _load_one(con, entry: Entry, result: FileRead, known: dict[str, str], loaded_at: _dt.datetime,
+              pii_key: bytes, summary: LoadSummary) -> None:
+    """One file in one transaction; a failure rolls it back and records the file as 未识别."""
+    mtime = _mtime(entry)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        if entry.rel in known:
+            _delete_path(con, entry.rel)
+            summary.messages.append(f"{entry.rel} 内容已变更，先删除该文件上次载入的数据，再重新载入")
+        _FileLoader(con, entry.rel, entry.path, entry.year, entry.code, entry.sha, mtime, loaded_at, pii_key,
+                    summary).run(result)
+        con.execute("COMMIT")
+    except Exception as exc:  # noqa: BLE001 - one bad file must not stop the others
+        con.execute("ROLLBACK")
+        reason = (f"载入时发生程序内部错误，已回滚，本文件的数据未入库（请联系运维人员；"
+                  f"技术信息：{type(exc).__name__}: {shown(str(exc))[:300]}）")
+        con.execute("BEGIN TRANSACTION")
+        if entry.rel in known:
+            _delete_path(con, entry.rel)
+        insert_audit(con, [entry.rel, shown(entry.path.name), entry.sha, entry.code, entry.year, UNRECOGNISED,
+                           0, 0, 0, False, mtime, loaded_at, reason, True])
+        con.execute("COMMIT")
+        result = FileRead([], error=reason, unreadable=True)
+        summary.messages.append(f"{entry.rel}：{reason}，已记为“未识别”")
+    known[entry.rel] = entry.sha
+    summary.files_loaded += 1
+
+
+def _read_and_load(con, todo: list[Entry], known: dict[str, str], loaded_at: _dt.datetime, pii_key: bytes,
+                   summary: LoadSummary, log: Callable[[str], None] | None) -> None:
+    readable = [e for e in todo if e.kind == "file"]
+    results: dict[str, FileRead] = {}
+    for entry in todo:
+        if entry.kind != "file":
+            results[entry.rel] = FileRead([], error=entry.reason, unreadable=entry.kind in ("symlink", "special"))
+            summary.entries_listed += 1
+    with ReaderPool(min(ReaderPool().size, len(readable))) as pool:
+        reads = pool.read_all([e.path for e in readable])
+        for entry in todo:
+            t0 = time.perf_counter()
+            result = results.pop(entry.rel) if entry.kind != "file" else next(reads)[1]
+            summary.timings["读取"] += time.perf_counter() - t0
+            before = len(summary.messages)
+            _load_one(con, entry, result, known, loaded_at, pii_key, summary)
+            if log:
+                for m in summary.messages[before:]:
+                    log(m)
+
+
 def load_inbox(
     inbox: Path,
     con: duckdb.DuckDBPyConnection,
@@ -354,80 +529,35 @@ def load_inbox(
 
     ensure_schema(con)
     loaded_at = _dt.datetime.now().replace(microsecond=0)
-    known = {row[0]: row[1] for row in con.execute(
-        f"SELECT file, any_value(sha256) FROM {RAW_SCHEMA}.load_audit GROUP BY file").fetchall()}
-    by_content = {(row[0], row[1], row[2]): row[3] for row in con.execute(
-        f"SELECT year, submitter_code, sha256, min(file) FROM {RAW_SCHEMA}.load_audit GROUP BY ALL").fetchall()}
+    known, by_content = _known(con)
     scan_messages: list[str] = []
-    files = scan_inbox(inbox, scan_messages)
+    entries = scan_inbox(inbox, scan_messages)
     for m in scan_messages:
         say(m)
-    hashed = [(year, code, path, path.relative_to(inbox).as_posix(), hashlib.sha256(path.read_bytes()).hexdigest())
-              for year, code, path in files]
-    # a path whose content changed no longer holds its old content
-    changed = {rel for _, _, _, rel, sha in hashed if rel in known and known[rel] != sha}
-    by_content = {k: v for k, v in by_content.items() if v not in changed}
-    todo: list[tuple[int, str, Path, str, str]] = []
-    stale: list[str] = []
-    for year, code, path, rel, sha in hashed:
-        summary.files_seen += 1
-        if known.get(rel) == sha:
-            summary.files_skipped += 1
-            continue
-        same = by_content.get((year, code, sha))
-        if same is not None and same != rel:
-            summary.files_skipped += 1
-            if rel in known:  # changed into a copy of another loaded file: its old rows go
-                stale.append(rel)
-                say(f"{rel} 内容已变更，且与已载入的 {same} 完全相同：删除该文件上次载入的数据，不重复载入")
-            else:
-                say(f"{rel} 与已载入的 {same} 内容完全相同，未重复载入")
-            continue
-        by_content.setdefault((year, code, sha), rel)
-        todo.append((year, code, path, rel, sha))
+    todo, stale = _plan(entries, known, by_content, summary, say)
     for rel in stale:
         con.execute("BEGIN TRANSACTION")
         _delete_path(con, rel)
         con.execute("COMMIT")
-
-    # Optionally read ahead in a second thread (calamine releases the GIL) while DuckDB validates.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        futures: dict[int, object] = {}
-
-        def prefetch(j: int) -> None:
-            if LOOKAHEAD and j < len(todo) and j not in futures:
-                futures[j] = pool.submit(read_file, todo[j][2])
-
-        for j in range(LOOKAHEAD):
-            prefetch(j)
-        for i, (year, code, path, rel, sha) in enumerate(todo):
-            prefetch(i + LOOKAHEAD)
-            t0 = time.perf_counter()
-            try:
-                result = futures.pop(i).result() if i in futures else read_file(path)
-            except Exception as exc:  # noqa: BLE001 - an unreadable file is reported, not raised
-                result = FileRead([], error=f"无法读取该文件（错误类型 {type(exc).__name__}）")
-            summary.timings["读取"] += time.perf_counter() - t0
-            mtime = _dt.datetime.fromtimestamp(path.stat().st_mtime)
-            before = len(summary.messages)
-            con.execute("BEGIN TRANSACTION")
-            try:
-                if rel in known:
-                    _delete_path(con, rel)
-                    summary.messages.append(f"{rel} 内容已变更，先删除该文件上次载入的数据，再重新载入")
-                _FileLoader(con, rel, path, year, code, sha, mtime, loaded_at, pii_key, summary).run(result)
-                con.execute("COMMIT")
-                known[rel] = sha
-                summary.files_loaded += 1
-            except Exception as exc:  # noqa: BLE001 - one bad file must not stop the others
-                con.execute("ROLLBACK")
-                summary.messages.append(f"{rel} 载入失败，已回滚，本文件的数据未入库（程序内部错误，请联系运维人员；技术信息：{type(exc).__name__}: {exc}）")
-            if log:
-                for m in summary.messages[before:]:
-                    log(m)
+    _read_and_load(con, todo, known, loaded_at, pii_key, summary, log)
     t0 = time.perf_counter()
     recompute_superseded(con)
     summary.timings["判定被替代"] += time.perf_counter() - t0
-    say(f"收件箱共 {summary.files_seen} 个文件：新载入 {summary.files_loaded} 个，"
-        f"内容未变跳过 {summary.files_skipped} 个；入库 {summary.total_loaded} 行，隔离 {summary.total_quarantined} 行")
+    # every entry of this inbox that could not be read, this run or before (never read again)
+    summary.files_unreadable = con.execute(
+        f"SELECT count(DISTINCT file) FROM {RAW_SCHEMA}.load_audit WHERE unreadable AND list_contains(?, file)",
+        [[e.rel for e in entries]],
+    ).fetchone()[0]
+    say(closing_line(summary))
     return summary
+
+
+def closing_line(summary: LoadSummary) -> str:
+    """The closing summary: every entry of the inbox counted once."""
+    parts = [f"新载入 {summary.files_loaded} 个", f"内容未变跳过 {summary.files_skipped} 个"]
+    if summary.entries_listed:
+        parts.append(f"其中隐藏文件、临时锁文件、符号链接或特殊文件 {summary.entries_listed} 个只登记、未打开")
+    if summary.files_unreadable:
+        parts.append(f"无法读取 {summary.files_unreadable} 个（已记为“未识别”，原因见 raw.load_audit 的 reason 列）")
+    return (f"收件箱共 {summary.files_seen} 个文件：" + "，".join(parts)
+            + f"；入库 {summary.total_loaded} 行，隔离 {summary.total_quarantined} 行")

@@ -1,8 +1,9 @@
 """Read one inbox file into Arrow: find each sheet's header row and recognise its form.
 
 Spreadsheets (.xlsx/.xlsm/.xls/.xlsb/.ods) are read with fastexcel (calamine) straight
-into Arrow, every cell as a string; CSV files are decoded (UTF-8, UTF-8-BOM, GB18030)
-and parsed with the csv module.  Every cell is NFKC-folded and trimmed; blank rows and
+into Arrow, every cell as a string; CSV files are decoded (UTF-8, UTF-8-BOM, UTF-16 with
+BOM — tab-separated, as Excel and WPS save "Unicode text" — or GB18030) and parsed with
+the csv module. Reading runs in worker processes behind size checks (isolate.py, limits.py).  Every cell is NFKC-folded and trimmed; blank rows and
 footer rows are dropped.  The result per sheet is an Arrow table of strings with one
 column per form field present, one per unknown extra column, ``_row`` (the row number
 as Excel shows it, or the CSV line number) and ``_id_numeric`` (true where the ID
@@ -14,6 +15,7 @@ from __future__ import annotations
 import csv
 import functools
 import io
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,6 +52,7 @@ class SheetRead:
     headers: dict[str, str] = field(default_factory=dict)  # field -> header as written (normalised)
     extras: list[tuple[str, str]] = field(default_factory=list)  # (column in table, header label)
     note: str = ""  # why a sheet was not recognised (Chinese)
+    unreadable: bool = False  # the sheet could not be read (not merely: no form header)
 
     @property
     def rows(self) -> int:
@@ -60,6 +63,7 @@ class SheetRead:
 class FileRead:
     sheets: list[SheetRead]
     error: str | None = None  # the whole file could not be read (Chinese)
+    unreadable: bool = False  # the error is a failure to read (not merely: no spreadsheet)
 
 
 # ---------------------------------------------------------------------------
@@ -175,7 +179,8 @@ def read_spreadsheet(path: Path) -> FileRead:
         reader = fastexcel.read_excel(str(path))
         sheet_names = reader.sheet_names
     except Exception as exc:  # noqa: BLE001 - any unreadable file is reported, not raised
-        return FileRead([], error=f"无法打开电子表格（文件已损坏、加密，或并非真正的 Excel 文件；错误类型 {type(exc).__name__}）")
+        return FileRead([], error=f"无法打开电子表格（文件已损坏、加密，或并非真正的 Excel 文件；错误类型 {type(exc).__name__}）",
+                        unreadable=True)
     sheets: list[SheetRead] = []
     for idx, name in enumerate(sheet_names):
         try:
@@ -183,7 +188,8 @@ def read_spreadsheet(path: Path) -> FileRead:
             width = sheet.width
             batch = sheet.to_arrow() if width else None
         except Exception as exc:  # noqa: BLE001
-            sheets.append(SheetRead(name=name, note=f"无法读取该工作表（错误类型 {type(exc).__name__}）"))
+            sheets.append(SheetRead(name=name, note=f"无法读取该工作表（错误类型 {type(exc).__name__}）",
+                                    unreadable=True))
             continue
         if batch is None or batch.num_rows == 0:
             continue
@@ -208,7 +214,12 @@ def read_spreadsheet(path: Path) -> FileRead:
     return FileRead(sheets)
 
 
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
 def decode_csv(raw: bytes) -> str:
+    if raw.startswith(UTF16_BOMS):  # Excel / WPS "Unicode text"
+        return raw.decode("utf-16", errors="replace")
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             return raw.decode(encoding)
@@ -218,8 +229,10 @@ def decode_csv(raw: bytes) -> str:
 
 
 def read_csv(path: Path) -> FileRead:
-    text = decode_csv(path.read_bytes())
-    reader = csv.reader(io.StringIO(text, newline=""))
+    raw = path.read_bytes()
+    text = decode_csv(raw)
+    # UTF-16 text from Excel / WPS is tab-separated
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter="\t" if raw.startswith(UTF16_BOMS) else ",")
     rows: list[list[str]] = []
     lines: list[int] = []
     start = 1
@@ -229,7 +242,8 @@ def read_csv(path: Path) -> FileRead:
             lines.append(start)
             start = reader.line_num + 1
     except csv.Error:
-        return FileRead([], error=f"CSV 文件第 {reader.line_num} 行格式错误，无法解析（例如引号不成对导致单元格超长）")
+        return FileRead([], error=f"CSV 文件第 {reader.line_num} 行格式错误，无法解析（例如引号不成对导致单元格超长）",
+                        unreadable=True)
     if not rows:
         return FileRead([])
     width = max(len(r) for r in rows)
@@ -237,7 +251,8 @@ def read_csv(path: Path) -> FileRead:
         if len(r) < width:
             r.extend([""] * (width - len(r)))
     columns = [pa.array(col, pa.string()) for col in zip(*rows)]
-    built = _build_sheet(path.name, columns, pa.array(lines, pa.int32()))
+    name = os.fsencode(path.name).decode("utf-8", errors="replace")  # a CSV's sheet is its file name
+    built = _build_sheet(name, columns, pa.array(lines, pa.int32()))
     return FileRead([built] if built is not None else [])
 
 

@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import hashlib
 import json
+import stat
 
 from dagster import RunRequest, SensorEvaluationContext, SkipReason, sensor
 
+from dagster_project.ingest import writer_lock
 from dagster_project.settings import Settings
 
 
 def _inbox_files(settings: Settings) -> dict[str, tuple[float, int]]:
+    """Regular files only, by lstat: a link or a FIFO is never opened (the run lists them)."""
     files = {}
     if settings.inbox.is_dir():
         for path in settings.inbox.glob("[0-9][0-9][0-9][0-9]/*/*"):
-            if path.is_file():
-                stat = path.stat()
-                files[str(path.relative_to(settings.inbox))] = (stat.st_mtime, stat.st_size)
+            info = path.lstat()
+            if stat.S_ISREG(info.st_mode):
+                files[str(path.relative_to(settings.inbox))] = (info.st_mtime, info.st_size)
     return files
 
 
@@ -33,6 +36,9 @@ def build_inbox_sensor(job_name: str):
             description="监视收件箱：有新文件或文件内容变化时启动一次完整运行（按文件哈希去重）。")
     def inbox_sensor(context: SensorEvaluationContext):
         settings = Settings.from_env()
+        holder = writer_lock.holder(settings.warehouse)
+        if holder is not None:  # one writer per warehouse: ask again at the next tick
+            return SkipReason(f"数据仓库正被另一次运行使用（{holder.describe()}），本次不启动运行，稍后再检查")
         # cursor: relative path -> [mtime, size, sha256]; hashing only files whose stat changed
         known = json.loads(context.cursor) if context.cursor else {}
         current = {}

@@ -163,6 +163,9 @@ def analyst_view_statements() -> list[tuple[str, str]]:
 
 def build_snapshot(con: duckdb.DuckDBPyConnection, out_dir: Path, *, published_at: datetime | None = None) -> SnapshotResult:
     """Build the snapshot from the warehouse open on `con` and rename it over <out_dir>/serving.duckdb."""
+    from dagster_project.progress import say
+
+    say("发布服务快照……")
     started = time.monotonic()
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -174,7 +177,7 @@ def build_snapshot(con: duckdb.DuckDBPyConnection, out_dir: Path, *, published_a
     source_catalog = _current_catalog(con)
     alias = "zhicheng_serving_new"
     try:
-        con.execute(f"attach '{temp.as_posix()}' as {alias}")
+        con.execute(f"attach ? as {alias}", [temp.as_posix()])  # the path is bound, never spliced into SQL
         try:
             counts = _copy_into(con, source_catalog, alias)
         finally:

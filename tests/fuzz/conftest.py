@@ -1,0 +1,57 @@
+"""Shared helpers of the fuzz and fault suite: runs of the real `zhicheng run`, and the marts they leave."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.conftest import PROJECT_ROOT, ZHICHENG, run_zhicheng
+
+
+def start_run(inbox: Path, work: Path, *extra: str) -> subprocess.Popen:
+    """`zhicheng run` on `inbox` with the warehouse, output and Dagster home in `work`, not waited for."""
+    work.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "DAGSTER_HOME": str(work / "dagster_home"), "PYTHONUNBUFFERED": "1"}
+    return subprocess.Popen(
+        [ZHICHENG, "run", "--inbox", str(inbox), "--warehouse", str(work / "warehouse.duckdb"),
+         "--out", str(work / "output"), *extra],
+        cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+
+
+def mart_rows(warehouse: Path, exclude_files: set[str] = frozenset()) -> dict[str, list[tuple]]:
+    """Every row of every marts table, sorted (load_audit without the rows of `exclude_files`)."""
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        tables = [r[0] for r in con.execute(
+            "select table_name from information_schema.tables where table_schema = 'marts' order by 1").fetchall()]
+        rows = {}
+        for table in tables:
+            data = con.execute(f'select * from marts."{table}"').fetchall()
+            if table == "load_audit":
+                data = [r for r in data if r[0] not in exclude_files]
+            rows[table] = sorted(data, key=repr)
+        return rows
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="session")
+def small_inbox(tmp_path_factory) -> Path:
+    inbox = tmp_path_factory.mktemp("small_inbox")
+    run_zhicheng("sample", "--out", str(inbox), "--seed", "2022", "--applications", "60")
+    return inbox
+
+
+@pytest.fixture(scope="session")
+def small_clean_run(small_inbox, tmp_path_factory) -> Path:
+    """The warehouse of one uninterrupted run over the small inbox."""
+    work = tmp_path_factory.mktemp("small_clean")
+    process = start_run(small_inbox, work)
+    output, _ = process.communicate(timeout=1800)
+    assert process.returncode == 0, output[-3000:]
+    return work / "warehouse.duckdb"
