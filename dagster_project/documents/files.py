@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+
+def _link(src: str, dst: str) -> None:
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
 
 
 @contextmanager
@@ -18,7 +26,8 @@ def building_folder(folder: Path, keep: bool = False) -> Iterator[Path]:
     shutil.rmtree(staging, ignore_errors=True)
     staging.parent.mkdir(parents=True, exist_ok=True)
     if keep and folder.is_dir():
-        shutil.copytree(folder, staging)
+        # hard links: the unchanged files are carried over without copying a byte (every writer replaces, never edits)
+        shutil.copytree(folder, staging, copy_function=_link)
     else:
         staging.mkdir(parents=True)
     try:

@@ -37,4 +37,5 @@ def redactor(own: set[str], others: set[str]) -> Callable[[Any], Any]:
             return text
         return TOKEN_RE.sub(lambda m: OTHER_APPLICATION if m.group(0) in foreign else m.group(0), text)
 
+    redact.foreign = foreign  # type: ignore[attr-defined]
     return redact

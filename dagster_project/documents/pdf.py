@@ -47,6 +47,7 @@ FOOTER = (
     '第 <span class="pageNumber"></span> 页　共 <span class="totalPages"></span> 页</div>'
 )
 STREAM_CHUNK = 1 << 20
+TAB_REUSE = 50  # documents printed in one tab before it is replaced by a fresh one
 
 
 def _high_fd(fd: int) -> int:
@@ -75,6 +76,8 @@ class Renderer:
         self._buffer = b""
         self._proc: subprocess.Popen | None = None
         self._profile: tempfile.TemporaryDirectory | None = None
+        self._target: str | None = None
+        self._session: str | None = None
         self.printed = 0
 
     # ------------------------------------------------------------------ process
@@ -102,6 +105,7 @@ class Renderer:
         return self
 
     def close(self) -> None:
+        self._target = self._session = None
         proc, self._proc = self._proc, None
         if proc is not None:
             try:
@@ -172,6 +176,23 @@ class Renderer:
                 seen_event = True
         return result
 
+    # ------------------------------------------------------------------ tabs
+    def _tab(self) -> str:
+        """The session of the tab documents are printed in (one tab, reused: no start-up per document)."""
+        if self._session is None:
+            self._target = self._send("Target.createTarget", {"url": "about:blank"})["targetId"]
+            self._session = self._send("Target.attachToTarget", {"targetId": self._target, "flatten": True})["sessionId"]
+            self._send("Page.enable", session=self._session)
+        return self._session
+
+    def _close_tab(self) -> None:
+        target, self._target, self._session = self._target, None, None
+        if target is not None and self._proc is not None:
+            try:
+                self._send("Target.closeTarget", {"targetId": target})
+            except OutputError:
+                pass
+
     # ------------------------------------------------------------------ printing
     def print(self, html_path: Path, pdf_path: Path) -> Path:
         """Print a local HTML file to an A4 PDF with page numbers; written atomically."""
@@ -180,10 +201,8 @@ class Renderer:
         tmp = pdf_path.with_name(pdf_path.name + ".part")
         with self._lock:
             self.start()
-            target = self._send("Target.createTarget", {"url": "about:blank"})["targetId"]
+            session = self._tab()
             try:
-                session = self._send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
-                self._send("Page.enable", session=session)
                 self._send("Page.navigate", {"url": html_path.as_uri()}, session=session, wait_event="Page.loadEventFired")
                 stream = self._send(
                     "Page.printToPDF",
@@ -207,13 +226,11 @@ class Renderer:
                 self._send("IO.close", {"handle": stream}, session=session)
             except BaseException:
                 tmp.unlink(missing_ok=True)
+                self._close_tab()  # a fresh tab for the next document
                 raise
-            finally:
-                try:
-                    self._send("Target.closeTarget", {"targetId": target})
-                except OutputError:
-                    pass
             self.printed += 1
+            if self.printed % TAB_REUSE == 0:
+                self._close_tab()  # bounded memory: a tab lives for a limited number of documents
         if tmp.stat().st_size == 0:
             tmp.unlink(missing_ok=True)
             raise OutputError(f"chromium 生成的 PDF 为空：{html_path}")

@@ -38,7 +38,7 @@ from dagster_project.documents.masking import mask_id_value, redactor
 from dagster_project.documents.office import office
 from dagster_project.documents.pdf import Renderer, shared_renderer
 from dagster_project.documents.policy import YearPolicy
-from dagster_project.documents.text import chinese_date, jinja_env, stylesheet
+from dagster_project.documents.text import chinese_date, jinja_env, stylesheet, write_text_atomic
 from dagster_project.documents.xlsx import write_workbook
 from dagster_project.forms import FORMS, ID_NUMBER, UNRECOGNISED
 
@@ -141,7 +141,7 @@ QUARANTINE_SQL = """
 """
 
 FINDINGS_SQL = """
-    select r.role, f.rule_id, f.severity, f.clause, f.subject_type, f.subject_key, f.committee_code,
+    select r.role, f.finding_id, f.rule_id, f.severity, f.clause, f.subject_type, f.subject_key, f.committee_code,
            f.submitter_code, f.series, f.level, f.detail, f.source_file, f.source_row, r.reason as routed_because,
            own.name as own_name, outcome._source_file as outcome_file, outcome._source_row as outcome_row
     from marts.notice_recipients r
@@ -289,6 +289,7 @@ class Notice:
             "source_file": source_file,
             "source_row": source_row,
             "routed_because": f["routed_because"],
+            "finding_id": f["finding_id"],
         }
 
     def _key(self, f: dict[str, Any]) -> str:
@@ -300,6 +301,8 @@ class Notice:
     def _subject(self, f: dict[str, Any], name: str) -> str:
         st, key, directory = f["subject_type"], f["subject_key"], self.ctx.directory
         if st == "application":
+            if key in self.redact.foreign and f.get("outcome_file"):
+                return f"本单位评审结果第{f['outcome_row']}行的申报"
             return f"申报编号 {key}" + (f"（{name}）" if name else "")
         if st in ("submitter", "committee", "region"):
             return directory.label(key)
@@ -422,10 +425,10 @@ class Notice:
             (
                 "审核问题",
                 ["规则", "问题", "性质", "政策条款", "对象类型", "对象", "姓名", "问题说明", "整改要求", "来源文件",
-                 ("来源行", "int"), "处理方式", "涉及列"],
+                 ("来源行", "int"), "处理方式", "涉及列", "发现编号"],
                 ([f["rule_id"], f["title"], f["severity"], f["clause"], f["subject_type"], f["subject_key"], f["name"],
                   f["detail"], f["correction"], f["source_file"], f["source_row"],
-                  "须整改" if f["role"] == "整改" else "供知悉", f["column"]]
+                  "须整改" if f["role"] == "整改" else "供知悉", f["column"], f["finding_id"]]
                  for f in self.findings()),
             ),
         ]
@@ -583,7 +586,7 @@ def _print_all(pending: list[tuple[str, str, Path, str]], tmp: Path, renderer: R
         html_path = tmp / f"{target.stem}.html"
         html_path.write_text(with_fonts(html, fonts), encoding="utf-8")
         printer.print(html_path, target)
-        _hash_file(target).write_text(key)
+        write_text_atomic(_hash_file(target), key)  # a new file, never an edit of a hard-linked one
         html_path.unlink()
 
 
