@@ -61,8 +61,9 @@ STOP_GRACE_SECONDS = 10.0
 
 
 def _fail(message: str, code: int = 1) -> None:
-    typer.secho(f"错误：{message}", fg=typer.colors.RED, err=True)
-    raise typer.Exit(code)
+    from dagster_project.documents.errors import exit_with
+
+    exit_with(message, code)
 
 
 def _prepare_environment(inbox: Path | None, warehouse: Path | None, out: Path | None, year: int | None) -> None:
@@ -290,7 +291,8 @@ def templates(out: Path = typer.Option(..., "--out", help="写入报送模板的
 from dagster_project.analyst.commands import sql  # noqa: E402
 from dagster_project.policy.commands import policy_import, policy_workbook  # noqa: E402
 from dagster_project.quality.commands import quality  # noqa: E402
-from dagster_project.report.commands import notices_command, report_command  # noqa: E402
+from dagster_project.notices.commands import notices_command  # noqa: E402
+from dagster_project.report.commands import report_command  # noqa: E402
 
 app.command(name="quality")(quality)
 app.command(name="sql")(sql)

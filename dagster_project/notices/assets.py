@@ -4,7 +4,7 @@
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset
 
 from dagster_project.progress import say
-from dagster_project.report.assets import run_year
+from dagster_project.documents.db import run_year
 from dagster_project.settings import WAREHOUSE_POOL, Settings
 
 from .build import build_notices
@@ -16,6 +16,8 @@ NOTICES_KEY = AssetKey(["notices", "submitter_notices"])
     key=NOTICES_KEY,
     deps=[
         AssetKey(["marts", "findings"]),
+        AssetKey(["marts", "notice_recipients"]),
+        AssetKey(["marts", "submitters"]),
         AssetKey(["marts", "load_audit"]),
         AssetKey(["raw", "quarantine"]),
         AssetKey(["staging", "stg_application_roster__applications"]),

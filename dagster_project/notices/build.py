@@ -1,50 +1,66 @@
-"""One-time notices (一次性告知书, 通知 七(四)1): one PDF and one XLSX per submitter, and a zip.
+"""One-time notices (一次性告知书, 通知 七(四)1): one PDF and one XLSX per recipient, and a zip.
 
-A notice goes to every code that has an inbox folder (a file in ``marts.load_audit``,
-or a folder in the inbox when it is given) or is named as ``submitter_code`` of a
-finding.  It lists every quarantined row of that submitter's current files, grouped
-by file, and every finding addressed to it, grouped by rule, with the clause and what
-to correct.  Names of applicants come only from the submitter's OWN current F1 rows;
-another submitter's application numbers are blanked out and every ID number is masked.
+A notice goes to every code that has an inbox folder (a file in ``marts.load_audit``, or a
+folder in the inbox when it is given) or receives a finding by ``marts.notice_recipients``
+(the one place that says who hears of a finding, and whether to correct it (整改) or for
+information (知悉)).  It lists every quarantined row of that code's current files, grouped by
+file, and every finding it receives, grouped by role and rule, with the clause, what to
+correct, and the correction deadline (整改期限: the year's ``CORRECTION_WORKDAYS`` working days
+after the notice date).  Rule titles and corrections come from the rule registry, filled with
+the year's parameters.  Names of applicants come only from the recipient's OWN current F1
+rows; another submitter's application numbers are blanked out, every ID number is masked, and
+a committee's evaluators are named by its own 评委编号, never by their key.
+
+Bounded memory: the PDF lists at most ``PDF_ITEM_LIMIT`` items of each kind and says so; the
+XLSX (streamed from the warehouse) lists them all.  Only notices whose content changed are
+printed again (a content hash is kept beside each PDF).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 import tempfile
 import zipfile
 from collections import OrderedDict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from dagster_project import rule_registry
+from dagster_project.documents import db
+from dagster_project.documents.errors import OutputError
+from dagster_project.documents.files import building_folder
+from dagster_project.documents.fonts import with_fonts
+from dagster_project.documents.masking import mask_id_value, redactor
+from dagster_project.documents.office import office
+from dagster_project.documents.pdf import Renderer, shared_renderer
+from dagster_project.documents.policy import YearPolicy
+from dagster_project.documents.text import chinese_date, jinja_env, stylesheet, write_text_atomic
+from dagster_project.documents.xlsx import write_workbook
 from dagster_project.forms import FORMS, ID_NUMBER, UNRECOGNISED
-from dagster_project.report import db
-from dagster_project.report.render import (
-    ISSUING_OFFICE,
-    FONT_FACE_MARK,
-    building_folder,
-    chinese_date,
-    font_face_css,
-    build_web_fonts,
-    html_many_to_pdf,
-    jinja_env,
-    mask_id_numbers,
-    stylesheet,
-    write_workbook,
-)
-from dagster_project.report.rules_text import SUBJECT_TYPES, rule_correction, rule_title
 
-OTHER_APPLICATION = "（他单位申报编号）"
-TOKEN_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{2,31}")
 SAFE_NAME_RE = re.compile(r"[^0-9A-Za-z\u4e00-\u9fff_-]+")
+HEX_KEY_RE = re.compile(r"(?<![0-9A-Za-z])[0-9a-f]{16}(?![0-9A-Za-z])")
 # Headers of ID-number columns: a quarantined value there is masked whatever its shape (a
 # 17-digit or 15-digit number is no valid ID, but still most of one), also inside a
 # duplicated natural key ("身份证号=…；记录日期=…").
 ID_HEADERS = frozenset(c.header for f in FORMS.values() for c in f.columns if c.kind == ID_NUMBER)
 ID_IN_KEY_RE = re.compile("(" + "|".join(map(re.escape, sorted(ID_HEADERS))) + ")=([^；]*)")
-NOTICE_TABLES = ["marts.findings", "marts.load_audit", "raw.quarantine", "staging.stg_application_roster__applications"]
+NOTICE_TABLES = [
+    "marts.findings",
+    "staging.stg_evaluation_outcomes__outcomes",
+    "marts.notice_recipients",
+    "marts.load_audit",
+    "raw.quarantine",
+    "staging.stg_application_roster__applications",
+]
+PDF_ITEM_LIMIT = 300  # problems of each kind listed in a notice's PDF; its XLSX lists them all
+FETCH = 5000
+ROLES = ("整改", "知悉")
+HASH_VERSION = "3"  # bump when templates or the layout change, so that every notice is printed again
 
 
 @dataclass
@@ -56,25 +72,30 @@ class NoticeFiles:
     pdfs: dict[str, Path] = field(default_factory=dict)
     xlsx: dict[str, Path] = field(default_factory=dict)
     clean: list[str] = field(default_factory=list)
+    printed: list[str] = field(default_factory=list)
 
 
 def notices_dir(out: Path, year: int) -> Path:
     return Path(out) / "notices" / str(year)
 
 
-def file_stem(code: str) -> str:
-    return f"{SAFE_NAME_RE.sub('_', code) or '_'}_一次性告知书"
+def file_stem(code: str, name: str | None = None) -> str:
+    """``<code>_一次性告知书_<name>``: the code first (sorting, matching), then the recipient's name."""
+    stem = f"{SAFE_NAME_RE.sub('_', code) or '_'}_一次性告知书"
+    if name and not name.endswith("（未登记代码）"):
+        stem += "_" + (SAFE_NAME_RE.sub("_", name)[:40])
+    return stem
 
 
 def notice_codes(con, year: int, inbox: Path | None = None) -> list[str]:
-    """Every code with an inbox folder (or a loaded file) for the year, or named by a finding."""
+    """Every code with an inbox folder (or a loaded file) for the year, or receiving a finding by notice."""
     codes = {
         r[0]
         for r in con.execute(
             """
             select submitter_code from marts.load_audit where year = ?
             union select submitter_code from raw.quarantine where year = ?
-            union select submitter_code from marts.findings where year = ?
+            union select recipient_code from marts.notice_recipients where year = ? and channel = '告知书'
             """,
             [year, year, year],
         ).fetchall()
@@ -83,27 +104,6 @@ def notice_codes(con, year: int, inbox: Path | None = None) -> list[str]:
     if inbox is not None and (Path(inbox) / str(year)).is_dir():
         codes |= {p.name for p in (Path(inbox) / str(year)).iterdir() if p.is_dir() and not p.name.startswith(".")}
     return sorted(codes)
-
-
-def _redactor(own: set[str], others: set[str]):
-    foreign = others - own
-
-    def redact(text: Any) -> Any:
-        if not isinstance(text, str):
-            return text
-        text = mask_id_numbers(text)
-        if not foreign:
-            return text
-        return TOKEN_RE.sub(lambda m: OTHER_APPLICATION if m.group(0) in foreign else m.group(0), text)
-
-    return redact
-
-
-def mask_id_value(value: str) -> str:
-    """Keep at most the first 6 and the last 4 characters of a value typed as an ID number."""
-    if len(value) <= 10:
-        return "*" * len(value)
-    return value[:6] + "*" * (len(value) - 10) + value[-4:]
 
 
 def quarantine_value(column: str | None, value: Any) -> Any:
@@ -126,156 +126,330 @@ def correction(column: str | None, reason: str | None) -> str:
     return "请核对并更正整行数据（如重复行只保留一行）"
 
 
-def collect_notice(con, year: int, code: str, directory: db.Directory, all_app_owner: dict[str, set[str]]) -> dict[str, Any]:
-    own_names = {
-        r["application_no"]: r["name"]
-        for r in db.rows(
-            con,
-            "select application_no, name from staging.stg_application_roster__applications "
-            "where year = ? and submitter_code = ? and application_no is not null",
-            [year, code],
-        )
-    }
-    own = set(own_names)
-    others = {a for a, owners in all_app_owner.items() if owners - {code}}
-    redact = _redactor(own, others)
+# ---------------------------------------------------------------- queries
 
-    files = db.rows(
-        con,
-        """
-        select file, sheet, form, rows_read, rows_loaded, rows_quarantined, superseded
-        from marts.load_audit where year = ? and submitter_code = ? order by file, sheet
-        """,
-        [year, code],
-    )
-    for f in files:
-        f["form_name"] = f"{f['form']} {FORMS[f['form']].name}" if f["form"] in FORMS else "未识别"
-        if f["superseded"]:
-            f["remark"] = "已被更新的文件替换，不再使用"
-        elif f["form"] == UNRECOGNISED:
-            f["remark"] = "未识别为报送表（说明页或非表格文件），未载入；如为报送表请使用规定表头"
-        elif f["rows_quarantined"]:
-            f["remark"] = f"{f['rows_quarantined']}行未能入库，见下文"
-        else:
-            f["remark"] = "全部入库"
-    quarantine = db.rows(
-        con,
-        """
-        select q._source_file as file, q._source_sheet as sheet, q._source_row as row, q.form,
-               q.column_name as column, q.value, q.reason
-        from raw.quarantine q
-        where q.year = ? and q.submitter_code = ?
-          and not exists (
-              select 1 from marts.load_audit a
-              where a.superseded and a.sha256 = q._file_sha256 and a.sheet = q._source_sheet
-          )
-        order by q._source_file, q._source_sheet, q._source_row, q.column_name nulls first
-        """,
-        [year, code],
-    )
-    by_file: "OrderedDict[tuple, dict]" = OrderedDict()
-    for q in quarantine:
-        q["value"] = redact(quarantine_value(q["column"], q["value"]))
-        q["reason"] = redact(q["reason"])
-        q["correction"] = correction(q["column"], q["reason"])
-        key = (q["file"], q["sheet"])
-        g = by_file.setdefault(
-            key, {"file": q["file"], "sheet": q["sheet"], "file_name": Path(q["file"] or "").name, "items": []}
-        )
-        g["items"].append(q)
-    quarantine_rows = len({(q["file"], q["sheet"], q["row"]) for q in quarantine})
+QUARANTINE_SQL = """
+    select q._source_file as file, q._source_sheet as sheet, q._source_row as row, q.form,
+           q.column_name as column, q.value, q.reason
+    from raw.quarantine q
+    where q.year = ? and q.submitter_code = ?
+      and not exists (
+          select 1 from marts.load_audit a
+          where a.superseded and a.sha256 = q._file_sha256 and a.sheet = q._source_sheet
+      )
+    order by q._source_file, q._source_sheet, q._source_row, q.column_name nulls first
+"""
 
-    findings = db.rows(
-        con,
-        """
-        select rule_id, severity, clause, subject_type, subject_key, committee_code, series, level,
-               detail, source_file, source_row
-        from marts.findings where year = ? and submitter_code = ?
-        order by rule_id, severity, source_file nulls last, source_row nulls last, subject_key
-        """,
-        [year, code],
-    )
-    rules: "OrderedDict[tuple, dict]" = OrderedDict()
-    for f in findings:
-        key = (f["rule_id"], f["severity"], f["clause"])
-        r = rules.setdefault(
-            key,
-            {
-                "rule_id": f["rule_id"],
-                "severity": f["severity"],
-                "clause": f["clause"],
-                "clause_text": _clause_text(f["clause"], year),
-                "title": rule_title(f["rule_id"]),
-                "correction": rule_correction(f["rule_id"]),
-                "items": [],
-            },
+FINDINGS_SQL = """
+    select r.role, f.finding_id, f.rule_id, f.severity, f.clause, f.subject_type, f.subject_key, f.committee_code,
+           f.submitter_code, f.series, f.level, f.detail, f.source_file, f.source_row, r.reason as routed_because,
+           own.name as own_name, outcome._source_file as outcome_file, outcome._source_row as outcome_row
+    from marts.notice_recipients r
+    join marts.findings f on f.finding_id = r.finding_id
+    left join (
+        select application_no, any_value(name) as name
+        from staging.stg_application_roster__applications
+        where year = ? and submitter_code = ? and application_no is not null
+        group by application_no
+    ) own on f.subject_type = 'application' and own.application_no = f.subject_key
+    left join (
+        select application_no, min(_source_file) as _source_file, min(_source_row) as _source_row
+        from staging.stg_evaluation_outcomes__outcomes
+        where year = ? and submitter_code = ?
+        group by application_no
+    ) outcome on f.subject_type = 'application' and outcome.application_no = f.subject_key
+    where r.year = ? and r.recipient_code = ? and r.channel = '告知书'
+    order by case r.role when '整改' then 0 else 1 end, f.rule_id, f.severity,
+             f.source_file nulls last, f.source_row nulls last, f.subject_key
+"""
+
+
+def _stream(con, sql: str, params: list) -> Iterator[dict[str, Any]]:
+    cur = con.cursor()
+    cur.execute(sql, params)
+    names = [d[0] for d in cur.description]
+    while True:
+        batch = cur.fetchmany(FETCH)
+        if not batch:
+            break
+        for row in batch:
+            yield dict(zip(names, row, strict=True))
+    cur.close()
+
+
+# ---------------------------------------------------------------- one notice
+
+
+class Notice:
+    """Everything one recipient's notice shows, read from the warehouse; items are streamed for the XLSX."""
+
+    def __init__(self, con, year: int, code: str, ctx: NoticeContext):
+        self.con, self.year, self.code, self.ctx = con, year, code, ctx
+        directory = ctx.directory
+        self.kind = directory.kind(code)
+        self.name = directory.name(code)
+        self.evaluators = self._evaluators()
+        own = {
+            r[0]
+            for r in con.execute(
+                "select distinct application_no from staging.stg_application_roster__applications "
+                "where year = ? and submitter_code = ? and application_no is not null",
+                [year, code],
+            ).fetchall()
+        }
+        self.redact = redactor(own, ctx.all_applications)
+
+    # ---- evaluators of a committee, by its own 评委编号
+    def _evaluators(self) -> dict[str, str]:
+        if not db.has_table(self.con, "staging", "stg_evaluator_roster__evaluators"):
+            return {}
+        return {
+            key: no
+            for key, no in self.con.execute(
+                """
+                select evaluator_key, any_value(evaluator_no order by roster_year desc)
+                from staging.stg_evaluator_roster__evaluators
+                where committee_code = ? and evaluator_key is not null and evaluator_no is not null
+                group by evaluator_key
+                """,
+                [self.code],
+            ).fetchall()
+        }
+
+    def text(self, value: Any) -> Any:
+        """A text as this recipient may read it: IDs masked, foreign numbers blanked, evaluator keys as 评委编号."""
+        value = self.redact(value)
+        if isinstance(value, str) and HEX_KEY_RE.search(value):
+            value = HEX_KEY_RE.sub(lambda m: f"（评委编号 {self.evaluators[m.group(0)]}）"
+                                   if m.group(0) in self.evaluators else "（评委）", value)
+        return value
+
+    # ---- files and quarantine
+    def files(self) -> list[dict[str, Any]]:
+        files = db.rows(
+            self.con,
+            """
+            select file, sheet, form, rows_read, rows_loaded, rows_quarantined, superseded
+            from marts.load_audit where year = ? and submitter_code = ? order by file, sheet
+            """,
+            [self.year, self.code],
         )
-        r["items"].append(
-            {
-                "subject": redact(_subject(f, own_names, directory)),
-                "subject_type": SUBJECT_TYPES.get(f["subject_type"], f["subject_type"]),
-                "subject_key": redact(f["subject_key"]),
-                "name": own_names.get(f["subject_key"], "") if f["subject_type"] == "application" else "",
-                "detail": redact(f["detail"]) or "",
-                "source": _source(f["source_file"], f["source_row"]),
-                "source_file": f["source_file"],
-                "source_row": f["source_row"],
+        for f in files:
+            f["form_name"] = f"{f['form']} {FORMS[f['form']].name}" if f["form"] in FORMS else "未识别"
+            if f["superseded"]:
+                f["remark"] = "已被更新的文件替换，不再使用"
+            elif f["form"] == UNRECOGNISED:
+                f["remark"] = "未识别为报送表（说明页或非表格文件），未载入；如为报送表请使用规定表头"
+            elif f["rows_quarantined"]:
+                f["remark"] = f"{f['rows_quarantined']}行未能入库，见下文"
+            else:
+                f["remark"] = "全部入库"
+        return files
+
+    def quarantine(self) -> Iterator[dict[str, Any]]:
+        for q in _stream(self.con, QUARANTINE_SQL, [self.year, self.code]):
+            q["value"] = self.text(quarantine_value(q["column"], q["value"]))
+            q["reason"] = self.text(q["reason"])
+            q["correction"] = correction(q["column"], q["reason"])
+            yield q
+
+    def quarantine_counts(self) -> tuple[int, int]:
+        row = self.con.execute(
+            f"select count(*), count(distinct (file, sheet, row)) from ({QUARANTINE_SQL})", [self.year, self.code]
+        ).fetchone()
+        return int(row[0]), int(row[1])
+
+    # ---- findings
+    def findings(self) -> Iterator[dict[str, Any]]:
+        params = [self.year, self.code, self.year, self.code, self.year, self.code]
+        for f in _stream(self.con, FINDINGS_SQL, params):
+            yield self._finding(f)
+
+    def _finding(self, f: dict[str, Any]) -> dict[str, Any]:
+        rule = self.ctx.rule(f["rule_id"])
+        name = f["own_name"] or ""
+        source_file, source_row = f["source_file"], f["source_row"]
+        if f["outcome_file"] and not name:
+            # a committee's own evaluation-result row identifies the applicant for it
+            source_file, source_row = f["outcome_file"], f["outcome_row"]
+        return {
+            "role": f["role"],
+            "rule_id": f["rule_id"],
+            "severity": f["severity"],
+            "clause": f["clause"],
+            "title": rule["title"],
+            "correction": rule["correction"],
+            "subject": self.text(self._subject(f, name)),
+            "subject_type": rule_registry.label("subject_type", f["subject_type"]),
+            "subject_key": self.text(self._key(f)),
+            "name": name,
+            "detail": self.text(f["detail"]) or "",
+            "column": _column_of(f["detail"]),
+            "source": _source(source_file, source_row),
+            "source_file": source_file,
+            "source_row": source_row,
+            "routed_because": f["routed_because"],
+            "finding_id": f["finding_id"],
+        }
+
+    def _key(self, f: dict[str, Any]) -> str:
+        if f["subject_type"] == "evaluator":
+            no = self.evaluators.get(f["subject_key"])
+            return f"评委编号 {no}" if no else "（评委）"
+        return f["subject_key"]
+
+    def _subject(self, f: dict[str, Any], name: str) -> str:
+        st, key, directory = f["subject_type"], f["subject_key"], self.ctx.directory
+        if st == "application":
+            if key in self.redact.foreign and f.get("outcome_file"):
+                return f"本单位评审结果第{f['outcome_row']}行的申报"
+            return f"申报编号 {key}" + (f"（{name}）" if name else "")
+        if st in ("submitter", "committee", "region"):
+            return directory.label(key)
+        if st == "region_field" and key and "/" in key:
+            region, fld = key.split("/", 1)
+            return f"{directory.name(region)}·{fld}"
+        if st == "city":
+            return "全市"
+        if st == "evaluator":
+            return self._key(f)
+        if st == "unit":
+            return f"单位：{key}"
+        return key or "—"
+
+    def summary(self) -> list[dict[str, Any]]:
+        """Per role and rule: the count (from SQL, so that a list of any length is counted right)."""
+        return db.rows(
+            self.con,
+            """
+            select r.role, f.rule_id, f.severity, f.clause, count(*) as n
+            from marts.notice_recipients r join marts.findings f on f.finding_id = r.finding_id
+            where r.year = ? and r.recipient_code = ? and r.channel = '告知书'
+            group by r.role, f.rule_id, f.severity, f.clause
+            order by case r.role when '整改' then 0 else 1 end, f.rule_id, f.severity
+            """,
+            [self.year, self.code],
+        )
+
+    # ---- the context of the template and of the XLSX
+    def page(self) -> dict[str, Any]:
+        directory, ctx = self.ctx.directory, self.ctx
+        files = self.files()
+        quarantine_total, quarantine_rows = self.quarantine_counts()
+        by_file: OrderedDict[tuple, dict] = OrderedDict()
+        for q in _take(self.quarantine(), PDF_ITEM_LIMIT):
+            key = (q["file"], q["sheet"])
+            g = by_file.setdefault(key, {"file": q["file"], "sheet": q["sheet"], "file_name": Path(q["file"] or "").name, "items": []})
+            g["items"].append(q)
+        summary = self.summary()
+        sections: dict[str, OrderedDict] = {role: OrderedDict() for role in ROLES}
+        for s in summary:
+            rule = ctx.rule(s["rule_id"])
+            sections[s["role"]][(s["rule_id"], s["severity"], s["clause"])] = {
+                "rule_id": s["rule_id"], "severity": s["severity"], "clause": s["clause"],
+                "clause_text": ctx.clause_text(s["clause"]), "title": rule["title"], "correction": rule["correction"],
+                "count": int(s["n"]), "items": [],
             }
-        )
-    kind = directory.kind(code)
-    kind_name = db.KIND_NAMES.get(kind, "")
-    if kind == "unknown":
-        addressee = f"报送代码为 {code} 的报送单位（该代码未在参考数据中登记）"
-    elif kind == "region" and directory.region_kind.get(code) in ("市辖区", "旗县"):
-        addressee = f"{directory.name(code)}人力资源和社会保障局"
-    else:
-        addressee = directory.name(code)
-    notice = {
-        "code": code,
-        "name": directory.name(code),
-        "kind_name": kind_name,
-        "addressee": addressee,
-        "files": files,
-        "rows_read": sum(int(f["rows_read"] or 0) for f in files),
-        "quarantine": quarantine,
-        "quarantine_rows": quarantine_rows,
-        "quarantine_by_file": list(by_file.values()),
-        "rules": list(rules.values()),
-        "findings_total": len(findings),
-        "breaches": sum(1 for f in findings if f["severity"] == "违规"),
-        "advisories": sum(1 for f in findings if f["severity"] != "违规"),
-        "unrecognised": [f for f in files if f["form"] == UNRECOGNISED and not f["superseded"]],
-    }
-    # a sheet that is no form (an instruction sheet, a scanned letter) is listed, not counted as a problem
-    notice["clean"] = not quarantine and not findings
-    return notice
+        for f in _take(self.findings(), PDF_ITEM_LIMIT):
+            sections[f["role"]][(f["rule_id"], f["severity"], f["clause"])]["items"].append(f)
+        findings_total = sum(int(s["n"]) for s in summary)
+        listed = sum(len(r["items"]) for sec in sections.values() for r in sec.values())
+        kind = self.kind
+        if kind == "unknown":
+            addressee = f"报送代码为 {self.code} 的报送单位（该代码未在参考数据中登记）"
+        elif kind == "region" and directory.region_kind.get(self.code) in ("市辖区", "旗县"):
+            addressee = f"{self.name}人力资源和社会保障局"
+        else:
+            addressee = self.name
+        to_correct = sum(int(s["n"]) for s in summary if s["role"] == "整改")
+        notice = {
+            "code": self.code,
+            "name": self.name,
+            "kind_name": directory.kind_name(self.code),
+            "addressee": addressee,
+            "files": files,
+            "rows_read": sum(int(f["rows_read"] or 0) for f in files),
+            "quarantine_total": quarantine_total,
+            "quarantine_listed": sum(len(g["items"]) for g in by_file.values()),
+            "quarantine_rows": quarantine_rows,
+            "quarantine_by_file": list(by_file.values()),
+            "correct": list(sections["整改"].values()),
+            "inform": list(sections["知悉"].values()),
+            "findings_total": findings_total,
+            "findings_listed": listed,
+            "to_correct": to_correct,
+            "for_information": findings_total - to_correct,
+            "breaches": sum(int(s["n"]) for s in summary if s["severity"] == "违规"),
+            "advisories": sum(int(s["n"]) for s in summary if s["severity"] != "违规"),
+            "unrecognised": [f for f in files if f["form"] == UNRECOGNISED and not f["superseded"]],
+            "limit": PDF_ITEM_LIMIT,
+        }
+        # a sheet that is no form (an instruction sheet, a scanned letter) is listed, not counted as a problem
+        notice["clean"] = not quarantine_total and not findings_total
+        notice["must_act"] = bool(quarantine_total or to_correct)
+        return notice
+
+    def sheets(self, n: dict[str, Any], deadline: str, number: str) -> list:
+        summary = [
+            ["年度", self.year],
+            ["文号", number],
+            ["报送单位代码", n["code"]],
+            ["报送单位", n["name"]],
+            ["报送文件（工作表）数", len(n["files"])],
+            ["未能入库的数据行", n["quarantine_rows"]],
+            ["审核发现的问题", n["findings_total"]],
+            ["其中须整改", n["to_correct"]],
+            ["其中供知悉", n["for_information"]],
+            ["其中违规", n["breaches"]],
+            ["其中提示", n["advisories"]],
+            ["未识别、未载入的工作表", len(n["unrecognised"])],
+            ["整改期限", deadline if n["must_act"] else "—"],
+            ["联系方式", self.ctx.office.contact_line],
+            ["结论", "未发现需要更正的问题" if n["clean"] else
+             ("请按清单逐项更正后重新报送" if n["must_act"] else "所列问题供知悉，无需更正")],
+        ]
+        return [
+            ("告知事项", ["项目", "内容"], summary),
+            (
+                "报送文件",
+                ["文件", "工作表", "识别为", ("读取行", "int"), ("入库行", "int"), ("隔离行", "int"), "说明"],
+                [[f["file"], f["sheet"], f["form_name"], f["rows_read"], f["rows_loaded"], f["rows_quarantined"], f["remark"]]
+                 for f in n["files"]],
+            ),
+            (
+                "未入库数据行",
+                ["文件", "工作表", ("行号", "int"), "表种", "列", "填报值", "问题", "整改要求"],
+                ([q["file"], q["sheet"], q["row"], q["form"], q["column"] or "整行", q["value"], q["reason"], q["correction"]]
+                 for q in self.quarantine()),
+            ),
+            (
+                "审核问题",
+                ["规则", "问题", "性质", "政策条款", "对象类型", "对象", "姓名", "问题说明", "整改要求", "来源文件",
+                 ("来源行", "int"), "处理方式", "涉及列", "发现编号"],
+                ([f["rule_id"], f["title"], f["severity"], f["clause"], f["subject_type"], f["subject_key"], f["name"],
+                  f["detail"], f["correction"], f["source_file"], f["source_row"],
+                  "须整改" if f["role"] == "整改" else "供知悉", f["column"], f["finding_id"]]
+                 for f in self.findings()),
+            ),
+        ]
 
 
-def _clause_text(clause: str | None, year: int) -> str:
-    if not clause:
-        return "相关规定"
-    if "人社部令" in clause:
-        return f"《职称评审管理暂行规定》（{clause}）"
-    return f"《关于做好全市{year}年职称评审工作的通知》{clause}"
+def _take(items: Iterator, limit: int) -> Iterator:
+    for i, item in enumerate(items):
+        if i >= limit:
+            break
+        yield item
 
 
-def _subject(f: dict, own_names: dict[str, str], directory: db.Directory) -> str:
-    st, key = f["subject_type"], f["subject_key"]
-    if st == "application":
-        name = own_names.get(key)
-        return f"申报编号 {key}" + (f"（{name}）" if name else "")
-    if st in ("submitter", "committee", "region"):
-        return directory.label(key)
-    if st == "region_field" and key and "/" in key:
-        region, fld = key.split("/", 1)
-        return f"{directory.name(region)}·{fld}"
-    if st == "city":
-        return "全市"
-    if st == "evaluator":
-        return f"评委（编码 {key}）"
-    if st == "unit":
-        return f"单位：{key}"
-    return key or "—"
+COLUMN_RE = re.compile(r"“([^”]{1,20})”(?:为|填|的值|列)")
+
+
+def _column_of(detail: str | None) -> str:
+    """The column a finding's detail names (“诚信承诺书”为否 → 诚信承诺书), else empty."""
+    if not detail:
+        return ""
+    m = COLUMN_RE.search(detail)
+    return m.group(1) if m else ""
 
 
 def _source(file: str | None, row: Any) -> str:
@@ -284,42 +458,57 @@ def _source(file: str | None, row: Any) -> str:
     return f"{file} 第{row}行" if row not in (None, "") else file
 
 
-def notice_sheets(year: int, n: dict[str, Any]) -> list:
-    summary = [
-        ["年度", year],
-        ["报送单位代码", n["code"]],
-        ["报送单位", n["name"]],
-        ["报送文件（工作表）数", len(n["files"])],
-        ["未能入库的数据行", n["quarantine_rows"]],
-        ["审核发现的问题", n["findings_total"]],
-        ["其中违规", n["breaches"]],
-        ["其中提示", n["advisories"]],
-        ["未识别、未载入的工作表", len(n["unrecognised"])],
-        ["结论", "未发现需要更正的问题" if n["clean"] else "请按清单逐项更正后重新报送"],
-    ]
-    return [
-        ("告知事项", ["项目", "内容"], summary),
-        (
-            "报送文件",
-            ["文件", "工作表", "识别为", "读取行", "入库行", "隔离行", "说明"],
-            [[f["file"], f["sheet"], f["form_name"], f["rows_read"], f["rows_loaded"], f["rows_quarantined"], f["remark"]] for f in n["files"]],
-        ),
-        (
-            "未入库数据行",
-            ["文件", "工作表", "行号", "表种", "列", "填报值", "问题", "整改要求"],
-            [[q["file"], q["sheet"], q["row"], q["form"], q["column"] or "整行", q["value"], q["reason"], q["correction"]] for q in n["quarantine"]],
-        ),
-        (
-            "审核问题",
-            ["规则", "问题", "性质", "政策条款", "对象类型", "对象", "姓名", "问题说明", "整改要求", "来源文件", "来源行"],
-            [
-                [r["rule_id"], r["title"], r["severity"], r["clause"], i["subject_type"], i["subject_key"], i["name"], i["detail"],
-                 r["correction"], i["source_file"], i["source_row"]]
-                for r in n["rules"]
-                for i in r["items"]
-            ],
-        ),
-    ]
+# ---------------------------------------------------------------- the year's context
+
+
+class NoticeContext:
+    """What every notice of a year shares: the directory, the rule texts filled for the year, the office."""
+
+    def __init__(self, con, year: int):
+        self.year = year
+        self.directory = db.Directory(con)
+        self.policy = YearPolicy(con, year)
+        self.office = office()
+        self.all_applications = {
+            r[0]
+            for r in con.execute(
+                "select distinct application_no from staging.stg_application_roster__applications "
+                "where year = ? and application_no is not null",
+                [year],
+            ).fetchall()
+        }
+        self._rules: dict[str, dict[str, str]] = {}
+
+    def rule(self, rule_id: str) -> dict[str, str]:
+        if rule_id not in self._rules:
+            self._rules[rule_id] = self.policy.rule_texts(rule_id)
+        return self._rules[rule_id]
+
+    def clause_text(self, clause: str | None) -> str:
+        return self.policy.clause_text(clause)
+
+
+# ---------------------------------------------------------------- all notices of a year
+
+
+def _content_hash(html: str, xlsx_rows_digest: str) -> str:
+    return hashlib.sha256(f"{HASH_VERSION}\n{html}\n{xlsx_rows_digest}".encode()).hexdigest()
+
+
+def _hash_file(pdf: Path) -> Path:
+    return pdf.with_name(f".{pdf.name}.sha256")
+
+
+def _digest_rows(sheets: list) -> tuple[list, hashlib._Hash]:
+    """Wrap each sheet's rows so that writing them also hashes them."""
+    digest = hashlib.sha256()
+
+    def rows(it):
+        for row in it:
+            digest.update(repr(row).encode())
+            yield row
+
+    return [(s[0], s[1], rows(s[2])) for s in sheets], digest
 
 
 def build_notices(
@@ -331,53 +520,74 @@ def build_notices(
     issue_date: dt.date | None = None,
     pdf: bool = True,
     keep_html: Path | None = None,
+    renderer: Renderer | None = None,
 ) -> NoticeFiles:
     """Read the warehouse read-only and write every notice of one year, then the zip."""
+    day = issue_date or db.today()
+    folder = None
     with db.read_only(warehouse) as con:
         db.require_tables(con, NOTICE_TABLES)
         year = year or db.latest_policy_year(con)
-        directory = db.Directory(con)
-        owners: dict[str, set[str]] = {}
-        for app_no, sub in con.execute(
-            "select distinct application_no, submitter_code from staging.stg_application_roster__applications "
-            "where year = ? and application_no is not null",
-            [year],
-        ).fetchall():
-            owners.setdefault(app_no, set()).add(sub)
+        ctx = NoticeContext(con, year)
+        deadline_day = ctx.policy.correction_deadline(day)
+        deadline = f"{chinese_date(deadline_day)}（本告知书发出之日起{ctx.policy.correction_workdays}个工作日内）"
         codes = notice_codes(con, year, inbox)
-        notices = [collect_notice(con, year, code, directory, owners) for code in codes]
-
-    folder = notices_dir(out, year)
-    result = NoticeFiles(year=year, folder=folder, zip=folder / f"一次性告知书_{year}.zip", codes=codes)
-    template = jinja_env().get_template("notice.html.j2")
-    css = stylesheet()
-    day = chinese_date(issue_date or db.today())
-    htmls = {n["code"]: template.render(n=n, year=year, css=css, office=ISSUING_OFFICE, issue_date=day) for n in notices}
-    with building_folder(folder) as staging:
-        if pdf and htmls:
-            with tempfile.TemporaryDirectory(prefix="zhicheng-notices-") as tmp:
-                faces = font_face_css(build_web_fonts("".join(htmls.values()), Path(tmp) / "fonts"))
-                pairs = []
-                for code, html in htmls.items():
-                    html_path = Path(tmp) / f"{file_stem(code)}.html"
-                    html_path.write_text(html.replace(FONT_FACE_MARK, faces, 1), encoding="utf-8")
-                    pairs.append((html_path, staging / f"{file_stem(code)}.pdf"))
-                html_many_to_pdf(pairs)
-        if keep_html is not None:
-            keep_html.mkdir(parents=True, exist_ok=True)
-            for code, html in htmls.items():
-                (keep_html / f"{file_stem(code)}.html").write_text(html, encoding="utf-8")
-        for n in notices:
-            write_workbook(staging / f"{file_stem(n['code'])}.xlsx", notice_sheets(year, n))
-        with zipfile.ZipFile(staging / result.zip.name, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-            for path in sorted(staging.iterdir()):
-                if path.suffix in (".pdf", ".xlsx"):
-                    zf.write(path, arcname=path.name)
-    for n in notices:
-        stem = file_stem(n["code"])
-        if pdf:
-            result.pdfs[n["code"]] = folder / f"{stem}.pdf"
-        result.xlsx[n["code"]] = folder / f"{stem}.xlsx"
-        if n["clean"]:
-            result.clean.append(n["code"])
+        folder = notices_dir(out, year)
+        result = NoticeFiles(year=year, folder=folder, zip=folder / f"一次性告知书_{year}.zip", codes=codes)
+        template = jinja_env().get_template("notice.html.j2")
+        css = stylesheet()
+        with building_folder(folder, keep=pdf) as staging, tempfile.TemporaryDirectory(prefix="zhicheng-notices-") as tmp:
+            pending: list[tuple[str, str, Path, str]] = []
+            made: set[str] = set()
+            for seq, code in enumerate(codes, start=1):
+                notice = Notice(con, year, code, ctx)
+                n = notice.page()
+                number = ctx.office.notice_number(year, seq)
+                stem = file_stem(code, notice.name)
+                html = template.render(
+                    n=n, year=year, css=css, office=ctx.office, issue_date=chinese_date(day), deadline=deadline,
+                    number=number, clause_intro=ctx.policy.clause_text("七(四)1"),
+                )
+                sheets, digest = _digest_rows(notice.sheets(n, deadline, number))
+                write_workbook(staging / f"{stem}.xlsx", sheets)
+                made.add(f"{stem}.xlsx")
+                result.xlsx[code] = folder / f"{stem}.xlsx"
+                if keep_html is not None:
+                    keep_html.mkdir(parents=True, exist_ok=True)
+                    (keep_html / f"{stem}.html").write_text(html, encoding="utf-8")
+                if pdf:
+                    made |= {f"{stem}.pdf", _hash_file(Path(f"{stem}.pdf")).name}
+                    result.pdfs[code] = folder / f"{stem}.pdf"
+                    key = _content_hash(html, digest.hexdigest())
+                    target = staging / f"{stem}.pdf"
+                    if not (target.exists() and _hash_file(target).exists() and _hash_file(target).read_text() == key):
+                        pending.append((code, html, target, key))
+                if n["clean"]:
+                    result.clean.append(code)
+            if pending:
+                _print_all(pending, Path(tmp), renderer)
+                result.printed = [p[0] for p in pending]
+            for path in staging.iterdir():
+                if path.name not in made and path.name != result.zip.name:
+                    path.unlink()
+            with zipfile.ZipFile(staging / result.zip.name, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+                for path in sorted(staging.iterdir()):
+                    if path.suffix in (".pdf", ".xlsx"):
+                        zf.write(path, arcname=path.name)
     return result
+
+
+def _print_all(pending: list[tuple[str, str, Path, str]], tmp: Path, renderer: Renderer | None) -> None:
+    from dagster_project.documents.fonts import web_fonts
+
+    fonts = web_fonts("".join(html for _, html, _, _ in pending))
+    printer = renderer or shared_renderer()
+    for _code, html, target, key in pending:
+        html_path = tmp / f"{target.stem}.html"
+        html_path.write_text(with_fonts(html, fonts), encoding="utf-8")
+        printer.print(html_path, target)
+        write_text_atomic(_hash_file(target), key)  # a new file, never an edit of a hard-linked one
+        html_path.unlink()
+
+
+__all__ = ["build_notices", "NoticeFiles", "OutputError", "file_stem", "notices_dir", "correction"]

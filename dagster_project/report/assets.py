@@ -6,22 +6,18 @@ from dagster import AssetExecutionContext, AssetKey, MaterializeResult, Metadata
 from dagster_project.progress import say
 from dagster_project.settings import WAREHOUSE_POOL, Settings
 
-from . import db
+from dagster_project.documents.db import run_year
+
 from .build import build_report
 
 MART_KEYS = [
     AssetKey(["marts", name])
-    for name in ("findings", "pass_rate_by_group", "quota_compliance", "schedule_adherence", "filing_completeness", "applications", "load_audit")
+    for name in (
+        "findings", "pass_rate_by_group", "quota_compliance", "schedule_adherence", "filing_completeness", "applications",
+        "load_audit", "notice_recipients", "report_schedule", "submitters",
+    )
 ]
 REPORT_KEY = AssetKey(["report", "annual_report"])
-
-
-def run_year(settings: Settings) -> int:
-    """The run's year: --year / ZHICHENG_YEAR, else the latest year with policy rows."""
-    if settings.year:
-        return settings.year
-    with db.read_only(settings.warehouse) as con:
-        return db.latest_policy_year(con)
 
 
 @asset(

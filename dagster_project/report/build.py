@@ -13,23 +13,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import db
-from .render import (
-    ISSUING_OFFICE,
-    OutputError,
-    bar_chart,
-    building_folder,
-    chinese_date,
-    html_to_pdf,
-    jinja_env,
-    mask_id_numbers,
-    pct,
-    stylesheet,
-    with_fonts,
-    write_text_atomic,
-    write_workbook,
-)
-from .rules_text import SUBJECT_TYPES, quota_name, requirement_name, rule_title
+from dagster_project import rule_registry
+from dagster_project.documents import db
+from dagster_project.documents.charts import bar_chart
+from dagster_project.documents.errors import OutputError
+from dagster_project.documents.files import building_folder
+from dagster_project.documents.fonts import web_fonts, with_fonts
+from dagster_project.documents.masking import mask_id_numbers
+from dagster_project.documents.office import office
+from dagster_project.documents.pdf import Renderer, shared_renderer
+from dagster_project.documents.policy import YearPolicy
+from dagster_project.documents.text import chinese_date, jinja_env, pct, stylesheet, write_text_atomic
+from dagster_project.documents.xlsx import percent, write_csv, write_workbook
 
 MART_TABLES = [
     "marts.findings",
@@ -39,6 +34,8 @@ MART_TABLES = [
     "marts.filing_completeness",
     "marts.applications",
     "marts.load_audit",
+    "marts.notice_recipients",
+    "marts.report_schedule",
 ]
 LEVEL_ORDER = {"正高级": 0, "副高级": 1, "中级": 2, "初级": 3}
 GENERAL_GROUP = "普通组"
@@ -54,6 +51,7 @@ class ReportFiles:
     xlsx: Path
     charts: list[Path] = field(default_factory=list)
     numbers: dict[str, Any] = field(default_factory=dict)
+    extracts: list[Path] = field(default_factory=list)
 
 
 def report_dir(out: Path, year: int) -> Path:
@@ -68,6 +66,14 @@ def collect(con, year: int) -> dict[str, Any]:
     """Every table and number of the report for one year, read from the marts."""
     db.require_tables(con, MART_TABLES)
     names = db.Directory(con)
+    policy = YearPolicy(con, year)
+
+    def rule_title(rule_id: str) -> str:
+        return policy.rule_texts(rule_id)["title"]
+
+    def quota_name(code: str) -> str:
+        rule_id = next((r for r in rule_registry.rules() if code and code.upper().startswith(r)), None)
+        return rule_title(rule_id) if rule_id else (code or "—")
 
     def q(sql: str, *params) -> list[dict[str, Any]]:
         # the marts hold no ID number; a free-text field typed with one (破格依据, 申报专业) is masked all the same
@@ -232,27 +238,38 @@ def collect(con, year: int) -> dict[str, Any]:
     quota_summary = _summarise(quotas, "quota_code", lambda r: quota_name(r["quota_code"]))
 
     # ---- schedule
+    # application-level rows are many: the document and the XLSX list the other subjects, count the
+    # applications per requirement and state; every row goes to the CSV extract
     schedule = q(
         """
-        select requirement_code, subject_type, subject_code, due_date, actual_date, compliant
-        from marts.schedule_adherence where year = ?
+        select requirement_code, requirement_name, subject_type, subject_code, due_date, actual_date, compliant,
+               timing_status, days_late, days_early
+        from marts.report_schedule where year = ? and subject_type <> 'application'
         order by requirement_code, compliant, subject_type, subject_code
         """,
         year,
     )
     for r in schedule:
-        r["requirement_name"] = requirement_name(r["requirement_code"])
         r["subject_name"] = _subject_label(names, r["subject_type"], r["subject_code"])
-        r["days_late"] = (
-            (r["actual_date"] - r["due_date"]).days
-            if isinstance(r["actual_date"], dt.date) and isinstance(r["due_date"], dt.date)
-            else None
-        )
-    schedule_summary = _summarise(schedule, "requirement_code", lambda r: requirement_name(r["requirement_code"]))
-    schedule_late = [r for r in schedule if r["compliant"] is False or r["compliant"] is None]
-    # application-level rows are many: the document lists the other subjects and counts applications
-    schedule_late_listed = [r for r in schedule_late if r["subject_type"] != "application"]
-    schedule_late_apps = [r for r in schedule_late if r["subject_type"] == "application"]
+    schedule_summary = q(
+        """
+        select requirement_code as code, any_value(requirement_name) as name, count(*) as total,
+            count(*) filter (where compliant) as compliant, count(*) filter (where not coalesce(compliant, false)) as failed
+        from marts.report_schedule where year = ? group by requirement_code order by requirement_code
+        """,
+        year,
+    )
+    schedule_apps = q(
+        """
+        select requirement_code, any_value(requirement_name) as requirement_name, timing_status, compliant,
+            count(*) as applications, max(days_late) as max_days_late, max(days_early) as max_days_early
+        from marts.report_schedule where year = ? and subject_type = 'application'
+        group by requirement_code, timing_status, compliant order by requirement_code, compliant, timing_status
+        """,
+        year,
+    )
+    schedule_late_listed = [r for r in schedule if r["compliant"] is False or r["compliant"] is None]
+    schedule_late_apps = sum(int(r["applications"]) for r in schedule_apps if not r["compliant"])
 
     # ---- filing and publicity
     filing = q(
@@ -287,28 +304,44 @@ def collect(con, year: int) -> dict[str, Any]:
     for r in by_rule:
         r["title"] = rule_title(r["rule_id"])
 
-    # ---- who must correct: submitters and committees with 违规 findings
-    to_correct = q(
+    # ---- who must correct: the recipients of 违规 findings to correct, as marts.notice_recipients routes them
+    # (the notices read the same table, so that what the report says of the notices is true by construction)
+    routed = q(
         """
-        select submitter_code, count(*) as breaches, count(distinct rule_id) as rules,
-            string_agg(distinct rule_id, '、' order by rule_id) as rule_ids,
-            count(*) filter (where subject_type = 'application') as applications
-        from marts.findings where year = ? and severity = '违规'
-        group by submitter_code order by breaches desc, submitter_code
+        select r.recipient_code, count(*) as breaches, count(distinct f.rule_id) as rules,
+            string_agg(distinct f.rule_id, '、' order by f.rule_id) as rule_ids,
+            count(*) filter (where f.subject_type = 'application') as applications
+        from marts.notice_recipients r join marts.findings f on f.finding_id = r.finding_id
+        where r.year = ? and f.severity = '违规' and r.role = '整改' and r.channel = '告知书'
+        group by r.recipient_code order by breaches desc, r.recipient_code
         """,
         year,
     )
-    for r in to_correct:
-        r["name"] = db.KIND_NAMES.get(names.kind(r["submitter_code"]), "") + "：" + names.label(r["submitter_code"])
-    committees_to_correct = q(
+    to_correct, committees_to_correct = [], []
+    for r in routed:
+        code = r["recipient_code"]
+        if names.kind(code) == "committee":
+            committees_to_correct.append({**r, "committee_code": code, "name": names.label(code)})
+        else:
+            to_correct.append({**r, "submitter_code": code, "name": names.kind_name(code) + "：" + names.label(code)})
+    upward = q(
         """
-        select committee_code, count(*) as breaches,
-            string_agg(distinct rule_id, '、' order by rule_id) as rule_ids
-        from marts.findings
-        where year = ? and severity = '违规' and committee_code is not null and committee_code <> ''
-        group by committee_code order by breaches desc, committee_code
+        select r.recipient_code as committee_code, f.rule_id, f.severity, f.clause, count(*) as findings,
+            count(*) filter (where f.subject_type = 'application') as applications,
+            any_value(f.detail order by f.detail) as example
+        from marts.notice_recipients r join marts.findings f on f.finding_id = r.finding_id
+        where r.year = ? and r.channel = '向自治区反映'
+        group by r.recipient_code, f.rule_id, f.severity, f.clause order by r.recipient_code, f.rule_id
         """,
         year,
+    )
+    for r in upward:
+        r["name"] = names.label(r["committee_code"])
+        r["title"] = rule_title(r["rule_id"])
+    notified = db.scalar(
+        con,
+        "select count(distinct recipient_code) from marts.notice_recipients where year = ? and channel = '告知书'",
+        [year],
     )
     voids = {
         r["committee_code"]: r["void"]
@@ -322,7 +355,6 @@ def collect(con, year: int) -> dict[str, Any]:
         )
     }
     for r in committees_to_correct:
-        r["name"] = names.label(r["committee_code"])
         r["void"] = voids.get(r["committee_code"], 0)
 
     # ---- data quality per sender (quarantine)
@@ -366,7 +398,7 @@ def collect(con, year: int) -> dict[str, Any]:
         )
         for r in late_twice:
             r["subject_name"] = _subject_label(names, r["subject_type"], r["subject_code"])
-            r["requirement_name"] = requirement_name(r["requirement_code"])
+            r["requirement_name"] = rule_registry.label("requirement", r["requirement_code"])
 
     context = {
         "year": year,
@@ -383,29 +415,47 @@ def collect(con, year: int) -> dict[str, Any]:
         "quotas_failed": [r for r in quotas if not r["compliant"]],
         "schedule_summary": schedule_summary,
         "schedule_all": schedule,
+        "schedule_apps": schedule_apps,
         "schedule_late": schedule_late_listed,
-        "schedule_late_apps": len(schedule_late_apps),
+        "schedule_late_apps": schedule_late_apps,
         "filing": filing,
         "filing_summary": filing_summary,
         "filing_incomplete": [r for r in filing if not r["complete"]],
         "by_rule": by_rule,
         "to_correct": to_correct,
         "committees_to_correct": committees_to_correct,
+        "upward": upward,
+        "notified": notified,
         "quality": quality,
         "has_previous": has_previous,
         "late_twice": late_twice,
-        "subject_types": SUBJECT_TYPES,
     }
     context["recommendations"] = recommendations(context, names)
-    context["findings_detail"] = q(
-        """
-        select rule_id, severity, clause, subject_type, subject_key, submitter_code, committee_code,
-            region_code, series, level, detail, source_file, source_row
-        from marts.findings where year = ? order by rule_id, submitter_code, subject_key
-        """,
-        year,
-    )
     return context
+
+
+FINDINGS_DETAIL_SQL = """
+    select rule_id, severity, clause, subject_type, subject_key, submitter_code, committee_code,
+        region_code, series, level, detail, source_file, source_row
+    from marts.findings where year = ? order by rule_id, submitter_code, subject_key
+"""
+SCHEDULE_EXTRACT_SQL = """
+    select requirement_code, requirement_name, subject_type, subject_code, due_date, actual_date, compliant,
+        timing_status, days_early, days_late
+    from marts.report_schedule where year = ? order by requirement_code, subject_type, subject_code
+"""
+
+
+def _stream(con, sql: str, params: list, convert=None):
+    cur = con.cursor()
+    cur.execute(sql, params)
+    while True:
+        batch = cur.fetchmany(5000)
+        if not batch:
+            break
+        for row in batch:
+            yield convert(row) if convert else row
+    cur.close()
 
 
 def _summarise(items: list[dict], key: str, label) -> list[dict]:
@@ -536,7 +586,7 @@ def charts(ctx: dict[str, Any], folder: Path) -> dict[str, str]:
         bar_chart(
             folder / "rules.png",
             "各规则发现的问题数",
-            [f"{i} {rule_title(i)}" for i in ids],
+            [f"{i} {title}" for i in ids for title in [next(r["title"] for r in ctx["by_rule"] if r["rule_id"] == i)]],
             {"违规": [rules[i].get("违规", 0) for i in ids], "提示": [rules[i].get("提示", 0) for i in ids]},
             horizontal=True,
             stacked=True,
@@ -546,8 +596,11 @@ def charts(ctx: dict[str, Any], folder: Path) -> dict[str, str]:
     return made
 
 
-def xlsx_sheets(ctx: dict[str, Any]) -> list[tuple[str, list[str], list[list[Any]]]]:
+def xlsx_sheets(ctx: dict[str, Any], con, year: int) -> list:
+    """The report's workbook: typed columns (rates as numbers in percent format), every code with its name;
+    long lists streamed from the warehouse."""
     ov = ctx["overview"]
+    label = rule_registry.label
     overview_rows = [
         ["申报人数", ov["applications"]],
         ["参加评审人数", ov["evaluated"]],
@@ -555,8 +608,6 @@ def xlsx_sheets(ctx: dict[str, Any]) -> list[tuple[str, list[str], list[list[Any
         ["有效通过人数", ov["passed_valid"]],
         ["通过但无效人数", ov["passed_void"]],
         ["未评审人数", ov["not_evaluated"]],
-        ["通过率", pct(ov["pass_rate"])],
-        ["有效通过率", pct(ov["pass_rate_valid"])],
         ["报送单位数（有申报）", ov["submitters"]],
         ["开展评审的评委会数", ov["committees"]],
         ["收到文件数", ov["files"]],
@@ -567,90 +618,116 @@ def xlsx_sheets(ctx: dict[str, Any]) -> list[tuple[str, list[str], list[list[Any
         ["其中违规", ov["breaches"]],
         ["其中提示", ov["advisories"]],
     ]
+    overview_rows[6:6] = [["通过率", percent(ov["pass_rate"])], ["有效通过率", percent(ov["pass_rate_valid"])]]
+    detail = _stream(
+        con,
+        FINDINGS_DETAIL_SQL,
+        [year],
+        lambda r: [r[0], r[1], r[2], label("subject_type", r[3]), *(mask_id_numbers(v) for v in r[4:])],
+    )
     return [
         ("总体情况", ["指标", "数值"], overview_rows),
-        (
-            "系列级别",
-            ["申报系列", "申报级别", "申报人数", "参评人数", "通过人数", "有效通过人数", "通过率"],
-            [[r["series"], r["level"], r["applications"], r["evaluated"], r["passed"], r["passed_valid"], pct(r["pass_rate"])] for r in ctx["by_series"]],
-        ),
-        (
-            "旗县区",
-            ["地区代码", "地区", "申报人数", "参评人数", "通过人数", "有效通过人数", "通过率"],
-            [[r["region_code"], r["name"], r["applications"], r["evaluated"], r["passed"], r["passed_valid"], pct(r["pass_rate"])] for r in ctx["by_region"]],
-        ),
+        ("系列级别", ["申报系列", "申报级别", ("申报人数", "int"), ("参评人数", "int"), ("通过人数", "int"), ("有效通过人数", "int"), ("通过率", "pct")],
+         [[r["series"], r["level"], r["applications"], r["evaluated"], r["passed"], r["passed_valid"], r["pass_rate"]] for r in ctx["by_series"]]),
+        ("旗县区", ["地区代码", "地区", ("申报人数", "int"), ("参评人数", "int"), ("通过人数", "int"), ("有效通过人数", "int"), ("通过率", "pct")],
+         [[r["region_code"], r["name"], r["applications"], r["evaluated"], r["passed"], r["passed_valid"], r["pass_rate"]] for r in ctx["by_region"]]),
         (
             "分组通过率",
-            ["评委会代码", "评委会", "级别", "评审分组", "参评人数", "通过人数", "有效通过人数", "通过率", "有效通过率", "普通组通过率", "高于普通组（百分点）"],
+            ["评委会代码", "评委会", "级别", "评审分组", ("参评人数", "int"), ("通过人数", "int"), ("有效通过人数", "int"), ("通过率", "pct"),
+             ("有效通过率", "pct"), ("普通组通过率", "pct"), ("高于普通组（百分点）", "num")],
             [
                 [g["committee_code"], g["committee_name"], g["level"], g["group_name"], g["evaluated"], g["passed"], g["passed_valid"],
-                 pct(g["pass_rate"]), pct(g["pass_rate_valid"]), pct(g["general_rate"]), None if g["diff_pp"] is None else round(g["diff_pp"], 1)]
+                 g["pass_rate"], g["pass_rate_valid"], g["general_rate"], None if g["diff_pp"] is None else round(g["diff_pp"], 1)]
                 for g in ctx["groups"]
             ],
         ),
         (
             "数额控制",
-            ["控制项目", "项目名称", "范围类型", "范围代码", "范围", "限额", "实际", "是否达标"],
-            [[r["quota_code"], r["quota_name"], r["scope_type"], r["scope_code"], r["scope_name"], r["limit_value"], r["actual_value"], r["compliant"]] for r in ctx["quotas"]],
+            ["控制项目", "项目名称", "范围类型", "范围代码", "范围", ("限额", "num"), ("实际", "num"), "是否达标"],
+            [[r["quota_code"], r["quota_name"], label("scope_type", r["scope_type"]), r["scope_code"], r["scope_name"],
+              r["limit_value"], r["actual_value"], r["compliant"]] for r in ctx["quotas"]],
         ),
         (
             "时间进度",
-            ["要求", "要求名称", "对象类型", "对象代码", "对象", "规定日期", "实际日期", "是否按期", "逾期天数"],
+            ["要求", "要求名称", "对象类型", "对象代码", "对象", "规定日期", "实际日期", "是否按期", "状态", ("提前天数", "int"),
+             ("逾期天数", "int"), ("申报件数", "int")],
             [
-                [r["requirement_code"], r["requirement_name"], SUBJECT_TYPES.get(r["subject_type"], r["subject_type"]), r["subject_code"], r["subject_name"],
-                 r["due_date"], r["actual_date"], r["compliant"], r["days_late"]]
-                for r in ctx["schedule_all"]
+                *[[r["requirement_code"], r["requirement_name"], label("subject_type", r["subject_type"]), r["subject_code"],
+                   r["subject_name"], r["due_date"], r["actual_date"], r["compliant"], r["timing_status"], r["days_early"],
+                   r["days_late"], None] for r in ctx["schedule_all"]],
+                *[[r["requirement_code"], r["requirement_name"], "申报（按状态汇总）", "", f"申报{r['applications']}件", None, None,
+                   r["compliant"], r["timing_status"], r["max_days_early"], r["max_days_late"], r["applications"]]
+                  for r in ctx["schedule_apps"]],
             ],
         ),
         (
             "公示与报送",
             ["报送单位代码", "报送单位", "报送花名册", "花名册公示合格", "材料报送合格", "工作总结报告", "公示结果报告", "完整"],
-            [[r["submitter_code"], r["name"], r["has_roster"], r["roster_publicity_ok"], r["materials_ok"], r["summary_report_ok"], r["publicity_report_ok"], r["complete"]] for r in ctx["filing"]],
+            [[r["submitter_code"], r["name"], r["has_roster"], r["roster_publicity_ok"], r["materials_ok"], r["summary_report_ok"],
+              r["publicity_report_ok"], r["complete"]] for r in ctx["filing"]],
         ),
         (
             "问题汇总",
-            ["规则", "问题", "性质", "条款", "条数", "涉及报送单位数", "涉及申报数"],
+            ["规则", "问题", "性质", "条款", ("条数", "int"), ("涉及报送单位数", "int"), ("涉及申报数", "int")],
             [[r["rule_id"], r["title"], r["severity"], r["clause"], r["findings"], r["submitters"], r["applications"]] for r in ctx["by_rule"]],
         ),
         (
             "问题明细",
-            ["规则", "性质", "条款", "对象类型", "对象（申报编号/代码）", "报送单位", "评委会", "地区", "系列", "级别", "说明", "来源文件", "来源行"],
-            [
-                [r["rule_id"], r["severity"], r["clause"], SUBJECT_TYPES.get(r["subject_type"], r["subject_type"]), r["subject_key"], r["submitter_code"],
-                 r["committee_code"], r["region_code"], r["series"], r["level"], r["detail"], r["source_file"], r["source_row"]]
-                for r in ctx["findings_detail"]
-            ],
+            ["规则", "性质", "条款", "对象类型", "对象（申报编号/代码）", "报送单位", "评委会", "地区", "系列", "级别", "说明", "来源文件",
+             ("来源行", "int")],
+            detail,
         ),
         (
             "整改对象",
-            ["报送单位代码", "报送单位", "违规条数", "涉及规则", "涉及申报数"],
-            [[r["submitter_code"], r["name"], r["breaches"], r["rule_ids"], r["applications"]] for r in ctx["to_correct"]],
+            ["收件单位代码", "收件单位", ("违规条数", "int"), "涉及规则", ("涉及申报数", "int")],
+            [[r["submitter_code"], r["name"], r["breaches"], r["rule_ids"], r["applications"]] for r in ctx["to_correct"]]
+            + [[r["committee_code"], "评委会：" + r["name"], r["breaches"], r["rule_ids"], r["applications"]] for r in ctx["committees_to_correct"]],
         ),
         (
             "数据质量",
-            ["报送单位代码", "报送单位", "文件数", "读取行", "隔离行", "隔离比例", "未识别工作表"],
-            [[r["submitter_code"], r["name"], r["files"], r["rows_read"], r["rows_quarantined"], pct(r["share"]), r["unrecognised"]] for r in ctx["quality"]],
+            ["报送单位代码", "报送单位", ("文件数", "int"), ("读取行", "int"), ("隔离行", "int"), ("隔离比例", "pct"), ("未识别工作表", "int")],
+            [[r["submitter_code"], r["name"], r["files"], r["rows_read"], r["rows_quarantined"], r["share"], r["unrecognised"]] for r in ctx["quality"]],
         ),
     ]
 
 
-def build_report(warehouse: Path, year: int | None, out: Path, *, issue_date: dt.date | None = None, pdf: bool = True) -> ReportFiles:
-    """Read the marts (read-only) and write the HTML, PDF, XLSX and charts of one year."""
+def build_report(
+    warehouse: Path,
+    year: int | None,
+    out: Path,
+    *,
+    issue_date: dt.date | None = None,
+    pdf: bool = True,
+    renderer: Renderer | None = None,
+) -> ReportFiles:
+    """Read the marts (read-only) and write the HTML, PDF, XLSX, CSV extracts and charts of one year."""
+    the_office = office()
     with db.read_only(warehouse) as con:
         year = year or db.latest_policy_year(con)
         ctx = collect(con, year)
-    folder = report_dir(out, year)
-    with building_folder(folder) as staging:
-        chart_paths = charts(ctx, staging / "charts")
-        html = jinja_env().get_template("report.html.j2").render(
-            **ctx, charts=chart_paths, css=stylesheet(), office=ISSUING_OFFICE,
-            issue_date=chinese_date(issue_date or db.today()),
-        )
-        html = with_fonts(html, staging / "fonts", staging)
-        html_path = write_text_atomic(staging / f"监管报告_{year}.html", html)
-        if pdf:
-            html_to_pdf(html_path, staging / f"监管报告_{year}.pdf")
-        write_workbook(staging / f"监管报告数据_{year}.xlsx", xlsx_sheets(ctx))
+        folder = report_dir(out, year)
+        with building_folder(folder) as staging:
+            chart_paths = charts(ctx, staging / "charts")
+            html = jinja_env().get_template("report.html.j2").render(
+                **ctx, charts=chart_paths, css=stylesheet(), office=the_office,
+                number=the_office.report_number(year), issue_date=chinese_date(issue_date or db.today()),
+            )
+            html_path = write_text_atomic(staging / f"监管报告_{year}.html", html)
+            if pdf:
+                printable = staging / f".监管报告_{year}.print.html"
+                write_text_atomic(printable, with_fonts(html, web_fonts(html)))
+                (renderer or shared_renderer()).print(printable, staging / f"监管报告_{year}.pdf")
+                printable.unlink()
+            write_workbook(staging / f"监管报告数据_{year}.xlsx", xlsx_sheets(ctx, con, year))
+            extracts = [
+                (f"时间进度明细_{year}.csv", SCHEDULE_EXTRACT_SQL,
+                 ["要求", "要求名称", "对象类型", "对象代码", "规定日期", "实际日期", "是否按期", "状态", "提前天数", "逾期天数"]),
+                (f"问题明细_{year}.csv", FINDINGS_DETAIL_SQL,
+                 ["规则", "性质", "条款", "对象类型", "对象（申报编号/代码）", "报送单位", "评委会", "地区", "系列", "级别", "说明",
+                  "来源文件", "来源行"]),
+            ]
+            for name, sql, headers in extracts:
+                write_csv(staging / name, headers, _stream(con, sql, [year], lambda r: [mask_id_numbers(v) for v in r]))
     ov = ctx["overview"]
     return ReportFiles(
         year=year,
@@ -660,6 +737,7 @@ def build_report(warehouse: Path, year: int | None, out: Path, *, issue_date: dt
         xlsx=folder / f"监管报告数据_{year}.xlsx",
         charts=sorted((folder / "charts").glob("*.png")),
         numbers={k: ov[k] for k in ("applications", "evaluated", "passed", "passed_valid", "findings", "breaches")},
+        extracts=[folder / name for name, _, _ in extracts],
     )
 
 

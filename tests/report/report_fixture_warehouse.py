@@ -10,7 +10,7 @@ from pathlib import Path
 
 import duckdb
 
-from dagster_project.settings import SEEDS_DIR
+from dagster_project.settings import DBT_DIR, SEEDS_DIR
 
 YEAR = 2022
 D = dt.date
@@ -26,6 +26,27 @@ def _id(n: int) -> str:
     return body + "X"
 
 
+MODELS = {
+    "int_submitters": DBT_DIR / "models" / "intermediate" / "int_submitters.sql",
+    "submitters": DBT_DIR / "models" / "marts" / "report" / "submitters.sql",
+    "notice_recipients": DBT_DIR / "models" / "marts" / "report" / "notice_recipients.sql",
+    "report_schedule": DBT_DIR / "models" / "marts" / "report" / "report_schedule.sql",
+}
+SCHEMA_OF = {"int_submitters": "staging", "regions": "reference", "departments": "reference", "units": "reference",
+             "committees": "reference", "rules": "reference", "labels": "reference"}
+
+
+def build_model(con, model: str) -> None:
+    """Create ``marts.<model>`` (or staging.) from the dbt model's SQL, with ref() and var() filled in."""
+    from jinja2 import Template
+
+    sql = Template(MODELS[model].read_text(encoding="utf-8")).render(
+        ref=lambda name: f"{SCHEMA_OF.get(name, 'marts')}.{name}",
+        var=lambda name: {"bureau_code": "B-RSJ", "city_code": "1501"}[name],
+    )
+    con.execute(f"create table {SCHEMA_OF.get(model, 'marts')}.{model} as {sql}")
+
+
 def make_warehouse(path: Path, seed: int = 3) -> dict:
     """Build the warehouse; returns facts the tests check against."""
     rnd = random.Random(seed)
@@ -34,7 +55,7 @@ def make_warehouse(path: Path, seed: int = 3) -> dict:
     con = duckdb.connect(str(path))
     for schema in ("reference", "raw", "staging", "marts"):
         con.execute(f"create schema {schema}")
-    for name in ("regions", "departments", "units", "committees", "policy_calendar"):
+    for name in ("regions", "departments", "units", "committees", "policy_calendar", "rules", "labels"):
         con.execute(f"create table reference.{name} as select * from read_csv('{SEEDS_DIR / (name + '.csv')}', all_varchar=false)")
 
     apps, roster, findings, quarantine, audit = [], [], [], [], []
@@ -87,6 +108,13 @@ def make_warehouse(path: Path, seed: int = 3) -> dict:
     # a free-text field typed with an ID number reaches a detail: masked in the report and the notices
     findings.append((YEAR, "ELG-13", "违规", "application", apps[2][1], apps[2][3], apps[2][9], apps[2][4], apps[2][6], apps[2][7],
                      "四(四)", f"破格依据“{_id(777)}”的条件不满足：无对应条款", f"{YEAR}/{apps[2][3]}/花名册.xlsx", 9))
+    # committee conduct: a vote without quorum at a city committee (the committee corrects, the submitter hears of it),
+    # and results that do not match the roster at a committee of the autonomous region (raised upward in the report)
+    c_app = next(a for a in apps if a[9] == "C-ZXX-M" and a[3] != "C-ZXX-M" and a[11] == "通过")
+    findings.append((YEAR, "COM-03", "违规", "application", c_app[1], c_app[3], "C-ZXX-M", c_app[4], c_app[6], c_app[7], "五(二)",
+                     "评审结果为通过，但实到评委5人，不足应到评委9人的2/3，评审通过无效", f"{YEAR}/{c_app[3]}/花名册.xlsx", 6))
+    findings.append((YEAR, "COM-04", "违规", "application", apps[4][1], apps[4][3], "C-WS-NMG", apps[4][4], "卫生", "副高级", "五(二)",
+                     "评审结果中的申报编号在花名册中找不到", None, None))
     # a detail that names another submitter's application number (must be redacted in notices)
     findings.append((YEAR, "CHN-01", "提示", "application", apps[0][1], apps[0][3], apps[0][9], apps[0][4], apps[0][6], apps[0][7], "三", f"同一人另以申报编号 {apps[-1][1]} 向其他评委会申报", None, None))
 
@@ -156,5 +184,17 @@ def make_warehouse(path: Path, seed: int = 3) -> dict:
         year integer, submitter_code varchar, form varchar, column_name varchar, value varchar, reason varchar, _loaded_at timestamp)"""
     )
     con.executemany("insert into raw.quarantine values (?,?,?,?,?,?,?,?,?,?, now())", quarantine)
+    # a committee's own evaluation results (F5) for the applications it evaluated
+    con.execute(
+        """create table staging.stg_evaluation_outcomes__outcomes as
+        select year, 'C-ZXX-M' as submitter_code, committee_code, application_no, outcome,
+            '2022/C-ZXX-M/评审结果.xlsx' as _source_file, cast(row_number() over (order by application_no) + 4 as integer) as _source_row
+        from marts.applications where committee_code = 'C-ZXX-M' and outcome <> '未评审'"""
+    )
+    con.execute("alter table marts.findings add column finding_id varchar")
+    con.execute("update marts.findings set finding_id = md5(concat_ws('|', year, rule_id, subject_type, subject_key, detail))")
+    # the documents' marts, built by the project's own model SQL (dbt/models/marts/report/)
+    for model in ("int_submitters", "submitters", "notice_recipients", "report_schedule"):
+        build_model(con, model)
     con.close()
     return {"apps": apps, "roster": roster, "findings": findings, "submitters": SUBMITTERS, "malformed_ids": malformed_ids}

@@ -8,7 +8,9 @@ import re
 import duckdb
 import pytest
 
-from dagster_project.report.render import chinese_numeral, mask_id_numbers, neutralise
+from dagster_project.documents.masking import mask_id_numbers
+from dagster_project.documents.text import chinese_numeral
+from dagster_project.documents.xlsx import neutralise
 from report_checks import ID_NUMBER, assert_pdf_ok, assert_xlsx_safe, pdf_text, xlsx_text
 
 REPORT_HEADINGS = [

@@ -1,4 +1,4 @@
-"""Read-only access to the warehouse (or the serving snapshot) for reports and notices.
+"""Read-only access to the warehouse (or the serving snapshot) for the report and the notices.
 
 Nothing here writes: the connection is opened ``read_only=True``, so a report or the
 notices can be made beside a running dashboard and never need the pipeline's lock.
@@ -14,12 +14,12 @@ from typing import Any, Iterator
 
 import duckdb
 
+from dagster_project import rule_registry
 from dagster_project.forms import BUREAU_CODE
 from dagster_project.settings import SEEDS_DIR
 
-from .render import ISSUING_OFFICE, OutputError
-
-BUREAU_NAME = ISSUING_OFFICE
+from .errors import OutputError
+from .office import office
 
 
 @contextmanager
@@ -92,13 +92,29 @@ def policy_years(con: duckdb.DuckDBPyConnection) -> set[int]:
 
 
 class Directory:
-    """Names and kinds of every known code (regions, departments, units, committees, bureau)."""
+    """Names and kinds of every known code, from ``marts.submitters`` (the one directory);
+    a warehouse without it (an older one) is read from the reference tables."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection):
-        self.names: dict[str, str] = {BUREAU_CODE: BUREAU_NAME}
+        bureau = office().name
+        self.names: dict[str, str] = {BUREAU_CODE: bureau}
         self.kinds: dict[str, str] = {BUREAU_CODE: "bureau"}
         self.region_kind: dict[str, str] = {}
         self.committee_scope: dict[str, str] = {}
+        if has_table(con, "marts", "submitters"):
+            for r in rows(con, "select * from marts.submitters"):
+                code = str(r["submitter_code"])
+                self.names[code] = bureau if r["submitter_kind"] == "bureau" else r["submitter_name"]
+                self.kinds[code] = r["submitter_kind"]
+                if r["submitter_kind"] == "region":
+                    self.region_kind[code] = r.get("region_kind") or ""
+                if r["submitter_kind"] == "committee":
+                    self.committee_scope[code] = r.get("committee_scope") or ""
+        else:
+            self._from_reference(con)
+        self.region_order = [str(r["region_code"]) for r in reference_rows(con, "regions")]
+
+    def _from_reference(self, con: duckdb.DuckDBPyConnection) -> None:
         for r in reference_rows(con, "regions"):
             self.names[str(r["region_code"])] = r["region_name"]
             self.kinds[str(r["region_code"])] = "region"
@@ -113,7 +129,6 @@ class Directory:
             self.names[r["committee_code"]] = r["committee_name"]
             self.kinds[r["committee_code"]] = "committee"
             self.committee_scope[r["committee_code"]] = r.get("scope") or ""
-        self.region_order = [str(r["region_code"]) for r in reference_rows(con, "regions")]
 
     def name(self, code: Any) -> str:
         if code in (None, ""):
@@ -129,16 +144,18 @@ class Directory:
     def kind(self, code: Any) -> str:
         return self.kinds.get(str(code), "unknown")
 
-
-KIND_NAMES = {
-    "region": "旗县区",
-    "department": "市直主管部门",
-    "unit": "自主评审单位",
-    "committee": "评审委员会",
-    "bureau": "市人社局",
-    "unknown": "未登记代码",
-}
+    def kind_name(self, code: Any) -> str:
+        kind = self.kind(code)
+        return "未登记代码" if kind == "unknown" else rule_registry.label("submitter_kind", kind)
 
 
 def today() -> dt.date:
     return dt.date.today()
+
+
+def run_year(settings) -> int:
+    """The run's year: --year, else the latest year with policy rows."""
+    if settings.year:
+        return settings.year
+    with read_only(settings.warehouse) as con:
+        return latest_policy_year(con)

@@ -1,0 +1,260 @@
+"""PDF printing: one long-lived headless Chromium per run, driven over its DevTools protocol.
+
+Debian's ``chromium`` is started once with ``--remote-debugging-pipe`` (no port is opened:
+the protocol runs over file descriptors 3 and 4, messages separated by NUL bytes).  Each
+document is a fresh tab: navigate to the local HTML file, wait for the load event, then
+``Page.printToPDF`` with the page footer "第 N 页 共 M 页" and the CSS page size; the PDF comes
+back as a stream read in chunks, so a long document never sits in one message.
+
+    with Renderer() as renderer:
+        renderer.print(html_path, pdf_path)
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import threading
+from pathlib import Path
+from typing import Any
+
+from .errors import OutputError
+
+CHROMIUM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome")
+CHROMIUM_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+    "--disable-extensions",
+    "--mute-audio",
+    "--js-flags=--max-old-space-size=1024",
+)
+# The footer is drawn by Chromium itself in the page's bottom margin; pageNumber / totalPages
+# are filled in per page.  Its font is the system's Noto Sans CJK (fonts-noto-cjk).
+FOOTER = (
+    '<div style="width:100%;text-align:center;font-size:10.5pt;'
+    "font-family:'Noto Serif CJK SC','Noto Sans CJK SC',serif;color:#111;\">"
+    '第 <span class="pageNumber"></span> 页　共 <span class="totalPages"></span> 页</div>'
+)
+STREAM_CHUNK = 1 << 20
+TAB_REUSE = 50  # documents printed in one tab before it is replaced by a fresh one
+
+
+def _high_fd(fd: int) -> int:
+    import fcntl
+
+    high = fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 10)
+    os.close(fd)
+    return high
+
+
+def chromium_path() -> str:
+    for name in CHROMIUM_CANDIDATES:
+        found = shutil.which(name)
+        if found:
+            return found
+    raise OutputError("未找到 chromium：请安装 Debian 软件包 chromium（make system-deps），用于生成 PDF")
+
+
+class Renderer:
+    """One headless Chromium for many documents (thread-safe: one print at a time)."""
+
+    def __init__(self, timeout: float = 300.0):
+        self.timeout = timeout
+        self._lock = threading.Lock()
+        self._next_id = 0
+        self._buffer = b""
+        self._proc: subprocess.Popen | None = None
+        self._profile: tempfile.TemporaryDirectory | None = None
+        self._target: str | None = None
+        self._session: str | None = None
+        self.printed = 0
+
+    # ------------------------------------------------------------------ process
+    def start(self) -> Renderer:
+        if self._proc is not None:
+            return self
+        self._profile = tempfile.TemporaryDirectory(prefix="zhicheng-chromium-")
+        to_child_r, self._to_child = os.pipe()
+        self._from_child, from_child_w = os.pipe()
+        # the child's ends above fd 9, so that moving them to 3 and 4 clobbers nothing
+        to_child_r, from_child_w = (_high_fd(fd) for fd in (to_child_r, from_child_w))
+        # the child reads commands on fd 3 and writes answers on fd 4
+        launcher = 'exec "$0" "$@" 3<&{r} 4>&{w} {r}<&- {w}>&-'.format(r=to_child_r, w=from_child_w)
+        cmd = ["bash", "-c", launcher, chromium_path(), *CHROMIUM_FLAGS,
+               f"--user-data-dir={self._profile.name}", "--remote-debugging-pipe", "about:blank"]
+        env = {**os.environ, "HOME": self._profile.name}
+        try:
+            self._proc = subprocess.Popen(
+                cmd, pass_fds=(to_child_r, from_child_w), env=env,
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            )
+        finally:
+            os.close(to_child_r)
+            os.close(from_child_w)
+        return self
+
+    def close(self) -> None:
+        self._target = self._session = None
+        proc, self._proc = self._proc, None
+        if proc is not None:
+            try:
+                self._send("Browser.close")
+            except OutputError:
+                pass
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+            for fd in (self._to_child, self._from_child):
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
+        if self._profile is not None:
+            self._profile.cleanup()
+            self._profile = None
+
+    def __enter__(self) -> Renderer:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------ protocol
+    def _write(self, message: dict) -> None:
+        data = json.dumps(message).encode("utf-8") + b"\0"
+        try:
+            while data:
+                written = os.write(self._to_child, data)
+                data = data[written:]
+        except OSError as exc:
+            raise OutputError(f"chromium 已退出，无法生成 PDF：{exc}") from exc
+
+    def _read_message(self) -> dict:
+        import select
+
+        while b"\0" not in self._buffer:
+            ready, _, _ = select.select([self._from_child], [], [], self.timeout)
+            if not ready:
+                raise OutputError(f"chromium 在 {self.timeout:.0f} 秒内没有响应，PDF 生成失败")
+            chunk = os.read(self._from_child, 1 << 16)
+            if not chunk:
+                raise OutputError("chromium 意外退出，PDF 生成失败（请检查内存和 chromium 软件包）")
+            self._buffer += chunk
+        raw, self._buffer = self._buffer.split(b"\0", 1)
+        return json.loads(raw)
+
+    def _send(self, method: str, params: dict | None = None, session: str | None = None,
+              wait_event: str | None = None) -> dict[str, Any]:
+        """Send one command and return its result (after `wait_event` of the session, if given)."""
+        self._next_id += 1
+        ident = self._next_id
+        message: dict[str, Any] = {"id": ident, "method": method, "params": params or {}}
+        if session:
+            message["sessionId"] = session
+        self._write(message)
+        result, seen_event = None, wait_event is None
+        while result is None or not seen_event:
+            answer = self._read_message()
+            if answer.get("id") == ident:
+                if "error" in answer:
+                    raise OutputError(f"chromium 拒绝了 {method}：{answer['error'].get('message')}")
+                result = answer.get("result", {})
+            elif wait_event and answer.get("method") == wait_event and answer.get("sessionId") == session:
+                seen_event = True
+        return result
+
+    # ------------------------------------------------------------------ tabs
+    def _tab(self) -> str:
+        """The session of the tab documents are printed in (one tab, reused: no start-up per document)."""
+        if self._session is None:
+            self._target = self._send("Target.createTarget", {"url": "about:blank"})["targetId"]
+            self._session = self._send("Target.attachToTarget", {"targetId": self._target, "flatten": True})["sessionId"]
+            self._send("Page.enable", session=self._session)
+        return self._session
+
+    def _close_tab(self) -> None:
+        target, self._target, self._session = self._target, None, None
+        if target is not None and self._proc is not None:
+            try:
+                self._send("Target.closeTarget", {"targetId": target})
+            except OutputError:
+                pass
+
+    # ------------------------------------------------------------------ printing
+    def print(self, html_path: Path, pdf_path: Path) -> Path:
+        """Print a local HTML file to an A4 PDF with page numbers; written atomically."""
+        html_path, pdf_path = Path(html_path).resolve(), Path(pdf_path).resolve()
+        pdf_path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = pdf_path.with_name(pdf_path.name + ".part")
+        with self._lock:
+            self.start()
+            session = self._tab()
+            try:
+                self._send("Page.navigate", {"url": html_path.as_uri()}, session=session, wait_event="Page.loadEventFired")
+                stream = self._send(
+                    "Page.printToPDF",
+                    {
+                        "printBackground": True,
+                        "preferCSSPageSize": True,
+                        "displayHeaderFooter": True,
+                        "headerTemplate": "<span></span>",
+                        "footerTemplate": FOOTER,
+                        "transferMode": "ReturnAsStream",
+                    },
+                    session=session,
+                )["stream"]
+                with open(tmp, "wb") as out:
+                    while True:
+                        chunk = self._send("IO.read", {"handle": stream, "size": STREAM_CHUNK}, session=session)
+                        data = chunk.get("data", "")
+                        out.write(base64.b64decode(data) if chunk.get("base64Encoded") else data.encode("latin-1"))
+                        if chunk.get("eof"):
+                            break
+                self._send("IO.close", {"handle": stream}, session=session)
+            except BaseException:
+                tmp.unlink(missing_ok=True)
+                self._close_tab()  # a fresh tab for the next document
+                raise
+            self.printed += 1
+            if self.printed % TAB_REUSE == 0:
+                self._close_tab()  # bounded memory: a tab lives for a limited number of documents
+        if tmp.stat().st_size == 0:
+            tmp.unlink(missing_ok=True)
+            raise OutputError(f"chromium 生成的 PDF 为空：{html_path}")
+        os.replace(tmp, pdf_path)
+        return pdf_path
+
+
+def html_to_pdf(html_path: Path, pdf_path: Path, renderer: Renderer | None = None) -> Path:
+    """Print one HTML file; with a renderer of the run, without starting a browser of its own."""
+    if renderer is not None:
+        return renderer.print(html_path, pdf_path)
+    with Renderer() as own:
+        return own.print(html_path, pdf_path)
+
+
+_SHARED: Renderer | None = None
+
+
+def shared_renderer() -> Renderer:
+    """The process's renderer: started at its first print, closed when the process ends (one per run)."""
+    global _SHARED
+    if _SHARED is None:
+        import atexit
+
+        _SHARED = Renderer()
+        atexit.register(_SHARED.close)
+    return _SHARED

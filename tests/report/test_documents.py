@@ -1,0 +1,196 @@
+"""The documents' shared behaviour on the synthetic warehouse: routing to every party that must act,
+page numbers, notice deadlines and contact, typed XLSX cells, incremental printing, bounded lists."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+import subprocess
+
+import duckdb
+import pytest
+
+from report_checks import pdf_text, xlsx_text
+
+COMMITTEE_CONDUCT = {"COM-02", "COM-03", "COM-04", "CHN-03", "CHN-04", "PUB-03", "SCH-02", "SCH-03", "SCH-04"}
+
+
+def _pages(pdf) -> int:
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    return int(re.search(r"Pages:\s+(\d+)", info).group(1))
+
+
+def _finding_ids(xlsx) -> set[str]:
+    sheets, _ = xlsx_text(xlsx)
+    rows = sheets["审核问题"]
+    col = rows[0].index("发现编号")
+    return {r[col] for r in rows[1:] if r[col]}
+
+
+def _routing_facts(warehouse):
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        findings = con.execute("select finding_id, rule_id, submitter_code, committee_code from marts.findings").fetchall()
+        scopes = dict(con.execute("select committee_code, scope from reference.committees").fetchall())
+        upward = {r[0] for r in con.execute("select finding_id from marts.notice_recipients where channel = '向自治区反映'").fetchall()}
+    finally:
+        con.close()
+    return findings, scopes, upward
+
+
+def check_every_finding_reaches_its_parties(warehouse, notices) -> int:
+    """Every finding is in at least one notice; a committee-conduct finding is in its committee's notice
+    (or, for a committee of the autonomous region, in the report's list to raise upward)."""
+    findings, scopes, upward = _routing_facts(warehouse)
+    by_code = {code: _finding_ids(path) for code, path in notices.xlsx.items()}
+    delivered = set().union(*by_code.values())
+    missing = [f for f in findings if f[0] not in delivered]
+    assert not missing, missing[:5]
+    checked = 0
+    for finding_id, rule_id, submitter, committee in findings:
+        assert finding_id in by_code.get(submitter, set()), (rule_id, submitter)
+        if rule_id in COMMITTEE_CONDUCT and committee in scopes:
+            if scopes[committee] == "自治区":
+                assert finding_id in upward, (rule_id, committee)
+                assert committee not in notices.codes or finding_id not in by_code[committee]
+            else:
+                assert finding_id in by_code[committee], (rule_id, committee)
+            checked += 1
+    return checked
+
+
+def test_every_finding_reaches_every_party(fx_outputs):
+    checked = check_every_finding_reaches_its_parties(fx_outputs["warehouse"], fx_outputs["notices"])
+    assert checked >= 2  # the fixture has a city committee's COM-03 and a regional committee's COM-04
+
+
+def test_committee_notice_says_what_to_correct_and_what_is_for_information(fx_outputs):
+    notices = fx_outputs["notices"]
+    committee = re.sub(r"\s+", "", pdf_text(notices.pdfs["C-ZXX-M"]))
+    assert "审核发现的问题（须贵单位整改）" in committee and "COM-03" in committee
+    # the applicant belongs to another submitter: the committee reads its own result row, not the number
+    assert "本单位评审结果第" in committee
+    sheets, _ = xlsx_text(notices.xlsx["C-ZXX-M"])
+    header = sheets["审核问题"][0]
+    assert {r[header.index("处理方式")] for r in sheets["审核问题"][1:]} == {"须整改"}
+    # the submitter of that application hears of it, for its information
+    con = duckdb.connect(str(fx_outputs["warehouse"]), read_only=True)
+    submitter = con.execute("select submitter_code from marts.findings where rule_id = 'COM-03'").fetchone()[0]
+    con.close()
+    text = re.sub(r"\s+", "", pdf_text(notices.pdfs[submitter]))
+    assert "审核发现的问题（供贵单位知悉）" in text and "COM-03" in text
+
+
+def test_report_lists_what_to_raise_upward(fx_outputs):
+    text = re.sub(r"\s+", "", pdf_text(fx_outputs["report"].pdf))
+    assert "需向自治区反映的问题" in text
+    html = fx_outputs["report"].html.read_text(encoding="utf-8")
+    upward = html[html.index("需向自治区反映的问题"):]
+    assert "C-WS-NMG" in upward and "COM-04" in upward
+
+
+def test_page_numbers_deadline_contact_and_number(fx_outputs):
+    from dagster_project.documents.office import office
+
+    contact = office()
+    report = fx_outputs["report"]
+    pages = _pages(report.pdf)
+    text = re.sub(r"\s+", "", pdf_text(report.pdf))
+    assert f"第1页共{pages}页" in text and f"第{pages}页共{pages}页" in text
+    assert contact.report_number(2022) in text and "签发人" in text and contact.report_addressee in text
+    notice = fx_outputs["notices"].pdfs["150102"]
+    text = re.sub(r"\s+", "", pdf_text(notice))
+    assert f"第1页共{_pages(notice)}页" in text
+    # 10 working days after 2022-11-30 (the year's CORRECTION_WORKDAYS) is 2022-12-14
+    assert "2022年12月14日" in text and "10个工作日内" in text
+    assert contact.phone in text and contact.department in text
+    assert "呼人社职告〔2022〕" in text
+
+
+def test_file_names_carry_code_and_name(fx_outputs):
+    assert fx_outputs["notices"].pdfs["150121"].name == "150121_一次性告知书_土默特左旗.pdf"
+    assert fx_outputs["notices"].pdfs["999999"].name == "999999_一次性告知书.pdf"
+
+
+def test_report_xlsx_types(fx_outputs):
+    from openpyxl import load_workbook
+
+    wb = load_workbook(fx_outputs["report"].xlsx)
+    groups = wb["分组通过率"]
+    header = [c.value for c in groups[1]]
+    rate = groups.cell(2, header.index("通过率") + 1)
+    count = groups.cell(2, header.index("参评人数") + 1)
+    assert isinstance(rate.value, float) and 0 <= rate.value <= 1 and rate.number_format == "0.0%"
+    assert isinstance(count.value, int)
+    overview = {r[0].value: r[1] for r in wb["总体情况"].iter_rows(min_row=2)}
+    assert overview["通过率"].number_format == "0.0%" and isinstance(overview["申报人数"].value, int)
+    quota = wb["数额控制"]
+    assert "全市" in [c.value for c in quota["C"]]  # scope type by its Chinese name, not "city"
+    schedule = wb["时间进度"]
+    states = {r[8].value for r in schedule.iter_rows(min_row=2)}
+    assert states <= {"提前", "按期", "逾期", "未报送"} and "未报送" in states
+    lateness = [r[10].value for r in schedule.iter_rows(min_row=2) if isinstance(r[10].value, int | float)]
+    assert all(v >= 0 for v in lateness)
+    # one row per application only in the CSV extract
+    extract = fx_outputs["report"].folder / "时间进度明细_2022.csv"
+    assert extract.exists() and "APPLY-WINDOW" in extract.read_text(encoding="utf-8-sig")
+
+
+def test_unchanged_notices_are_not_printed_again(fx_warehouse, tmp_path):
+    from dagster_project.notices.build import build_notices
+
+    warehouse, _ = fx_warehouse
+    day = dt.date(2022, 11, 30)
+    first = build_notices(warehouse, 2022, tmp_path, issue_date=day)
+    assert set(first.printed) == set(first.codes)
+    stamp = {c: p.stat().st_mtime_ns for c, p in first.pdfs.items()}
+    again = build_notices(warehouse, 2022, tmp_path, issue_date=day)
+    assert again.printed == []
+    assert {c: p.stat().st_mtime_ns for c, p in again.pdfs.items()} == stamp
+    # a new date changes every notice's deadline: all printed again
+    later = build_notices(warehouse, 2022, tmp_path, issue_date=day + dt.timedelta(days=1))
+    assert set(later.printed) == set(later.codes)
+
+
+def test_notice_with_200000_problems_is_bounded(fx_warehouse, tmp_path):
+    """The PDF lists a bounded number and says so; the XLSX lists every problem."""
+    from dagster_project.notices.build import PDF_ITEM_LIMIT, build_notices
+
+    warehouse, _ = fx_warehouse
+    big = tmp_path / "big.duckdb"
+    shutil.copy(warehouse, big)
+    n = 200_000
+    con = duckdb.connect(str(big))
+    con.execute(
+        f"""insert into marts.findings (year, rule_id, severity, subject_type, subject_key, submitter_code, clause, detail,
+                source_file, source_row, finding_id)
+            select 2022, 'FIL-02', '违规', 'application', 'HHX' || i, '150125', '七(三)', '“诚信承诺书”为否',
+                '2022/150125/花名册.xlsx', i, md5('big' || i)
+            from range({n}) t(i)"""
+    )
+    con.execute(
+        "insert into marts.notice_recipients select 2022, finding_id, rule_id, '150125', '整改', '告知书', '报送单位' "
+        "from marts.findings where subject_key like 'HHX%'"
+    )
+    con.close()
+    files = build_notices(big, 2022, tmp_path / "out", issue_date=dt.date(2022, 11, 30))
+    pdf = files.pdfs["150125"]
+    text = re.sub(r"\s+", "", pdf_text(pdf))
+    listed = re.search(r"共(\d+)条，本告知书列出前(\d+)条，全部\1条见所附Excel清单", text)
+    assert listed and int(listed.group(1)) >= n and int(listed.group(2)) <= PDF_ITEM_LIMIT
+    assert _pages(pdf) < 60
+    from openpyxl import load_workbook
+
+    ws = load_workbook(files.xlsx["150125"], read_only=True)["审核问题"]
+    assert sum(1 for _ in ws.iter_rows(min_row=2, values_only=True)) >= n
+
+
+@pytest.mark.parametrize("kind", ["notice", "report"])
+def test_documents_use_registry_texts(fx_outputs, kind):
+    """Titles come from the rule registry, filled with the year's parameters (no literal numbers in Python)."""
+    from dagster_project import rule_registry
+
+    title = rule_registry.rules()["ELG-04"].title
+    pdf = fx_outputs["notices"].pdfs["150102"] if kind == "notice" else fx_outputs["report"].pdf
+    assert title in re.sub(r"\s+", "", pdf_text(pdf))
