@@ -47,6 +47,11 @@ EVENT_TYPES = (
 COMMITTEE_EVENT_TYPES = ("评审实施方案备案", "评审结果公示", "核准备案报告", "延期申请")
 PUBLICITY_EVENT_TYPES = ("花名册公示", "评审结果公示")
 OUTCOMES = ("通过", "未通过")
+# The review groups (评审分组, contract §2 F5) in use: the one list that templates offer and the
+# dashboards and report compare against; the first is the general group (普通组). F5 keeps the
+# column free text (a committee may name another group), the template offers this list.
+REVIEW_GROUPS = ("普通组", "基层组", "非公组", "专精特新组", "定向评价组")
+GENERAL_GROUP = REVIEW_GROUPS[0]
 GENDERS = ("男", "女")
 # The series come from seeds/series.csv; the validator fills them in (SERIES marker).
 SERIES = "__series__"
@@ -200,7 +205,7 @@ F5 = Form(
         Column("身份证号", "id_number", ID_NUMBER, True),
         Column("申报系列", "series", ENUM, True, SERIES),
         Column("申报级别", "level", ENUM, True, LEVELS),
-        Column("评审分组", "group_name", TEXT, True, note="如 普通组、基层组、非公组"),
+        Column("评审分组", "group_name", TEXT, True, REVIEW_GROUPS, note="如 普通组、基层组、非公组"),
         Column("评审日期", "evaluation_date", EVENT_DATE, True),
         Column("应到评委数", "members_expected", INT, True, min_value=1),
         Column("实到评委数", "members_present", INT, True),

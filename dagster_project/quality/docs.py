@@ -4,7 +4,8 @@ GE's pages load bootstrap, jQuery, bootstrap-table, font-awesome and vega from C
 Every such <link>/<script> is replaced by a small local stylesheet and script shipped
 with this package (static/offline.css, static/offline.js: enough of jQuery and
 bootstrap-table for GE's pages), images point to the site's own static/ folder, and any
-other http(s) link is turned into plain text. The page labels are put into Chinese.
+other http(s) link is turned into plain text. The page labels are put into Chinese, and GE's
+footers (newsletter, tutorials call-to-action) with their script are removed.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ _SRC = re.compile(r"\bsrc=[\"']https?://[^\"']*[\"']", re.I)
 _ACTION = re.compile(r"\baction=[\"']https?://[^\"']*[\"']", re.I)
 _CSS_URL = re.compile(r"url\(\s*[\"']?https?://[^)]*\)", re.I)
 _ANY_URL = re.compile(r"https?://[^\s\"'<>)]+", re.I)
+_FOOTER = re.compile(r"<footer\b.*?</footer>\s*", re.I | re.S)
+_CTA_SCRIPT = re.compile(r"<script>(?:(?!</script>).)*ge-cta-footer.*?</script>\s*", re.I | re.S)
 
 LABELS = {
     ">Validation Results<": ">校验结果<",
@@ -64,6 +67,7 @@ def _relative_static(page: Path, root: Path) -> str:
 def _offline_html(html: str, static_prefix: str) -> str:
     css = f'<link rel="stylesheet" href="{static_prefix}/offline.css">\n'
     js = f'<script src="{static_prefix}/offline.js"></script>\n'
+    html = _CTA_SCRIPT.sub("", _FOOTER.sub("", html))  # GE's advertising footers
     html, n_links = _LINK.subn("", html)
     html, n_scripts = _SCRIPT.subn("", html)
     html = re.sub(r"</title>", "</title>\n" + css, html, count=1) if n_links or "<title>" in html else html

@@ -73,6 +73,34 @@ class ExpectationOutcome:
     unexpected_count: int
     note: str
     subjects: set[str] = field(default_factory=set)  # every failing row as year:subject (one key per row)
+    failures: list[dict] = field(default_factory=list)  # failing rows: their codes and the values checked
+
+
+# columns that name a failing row to a clerk, besides the dataset's subject columns (summary page)
+IDENTIFYING_COLUMNS = ("committee_code", "submitter_code", "region_code", "application_no", "file", "sheet")
+
+
+def _cell(value):
+    if value is None or (not isinstance(value, (list, tuple, dict)) and pd.isna(value)):
+        return None
+    if isinstance(value, (pd.Timestamp, dt.datetime)):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value.item() if hasattr(value, "item") else value
+
+
+def _failure(df: pd.DataFrame, index, dataset: Dataset, checked: list[str]) -> dict:
+    """One failing row as a clerk reads it: year, identifying codes, the values the expectation checked."""
+    row = df.loc[index]
+    keys = [c for c in (*dataset.subject_columns, *IDENTIFYING_COLUMNS) if c in df.columns]
+    return {
+        "year": _cell(row["year"]) if "year" in df.columns else None,
+        "codes": {c: _cell(row[c]) for c in dict.fromkeys(keys)},
+        "values": {c: _cell(row[c]) for c in checked if c in df.columns},
+    }
 
 
 @dataclass
@@ -223,12 +251,15 @@ class QualityRun:
                     item.unexpected_count += unexpected
                     if not er.success:
                         item.success = False
+                    checked = [kwargs[k] for k in ("column", "column_A", "column_B") if kwargs.get(k)]
+                    checked += list(kwargs.get("column_list") or [])
                     for index in (er.result or {}).get("unexpected_index_list") or []:
                         if isinstance(index, dict):  # compound expectations report the row as a dict
                             index = index.get("index", None)
                         if index is None:
                             continue
                         item.subjects.add(_subject(batch, index, dataset.subject_columns, True))
+                        item.failures.append(_failure(batch, index, dataset, checked))
                         if index in seen:
                             continue
                         seen.add(index)
@@ -239,8 +270,10 @@ class QualityRun:
         outcome.first_subjects = list(dict.fromkeys(bad_rows))[:FIRST_SUBJECTS]
         return outcome
 
-    def build_docs(self, outcomes: list[DatasetOutcome]) -> Path | None:
-        """Write the static site (offline: no network link) and fill each outcome's page paths."""
+    def build_docs(self, outcomes: list[DatasetOutcome], names: dict[str, str] | None = None,
+                   params: dict[int, dict] | None = None) -> Path | None:
+        """Write the static site (offline: no network link), fill each outcome's page paths, and write
+        the Chinese summary page beside index.html (quality/summary.py)."""
         if self.docs_dir is None:
             return None
         if self.docs_dir.exists():
@@ -259,6 +292,10 @@ class QualityRun:
         from dagster_project.quality.docs import make_offline
 
         make_offline(self.docs_dir)
+        from dagster_project.quality.summary import write_summary
+
+        write_summary(self.docs_dir, outcomes, run_name=self.run_name, run_time=self.run_time, names=names or {},
+                      params=params or {})
         return self.docs_dir / "index.html"
 
 
@@ -268,5 +305,7 @@ def run_suites(con: duckdb.DuckDBPyConnection, docs_dir: Path | None = None,
     run = QualityRun(docs_dir, run_name)
     params = read_policy_parameters(con)
     outcomes = [run.validate(con, dataset, params) for dataset in all_datasets(suites)]
-    run.build_docs(outcomes)
+    from dagster_project.quality.summary import code_names
+
+    run.build_docs(outcomes, code_names(con), params)
     return outcomes

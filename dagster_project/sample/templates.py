@@ -1,9 +1,11 @@
 """Blank templates for submitters: one .xlsx per form (F1 … F7).
 
 Each template has the header row (forms.py headers, required ones marked with a
-trailing *, which the reader strips), drop-down lists for enums and yes/no fields,
-date-formatted date columns, text format for ID and application numbers, a note on
-headers that need one, and a short Chinese instruction sheet (说明).
+trailing *, which the reader strips), drop-down lists for enums and yes/no fields, for
+评委会代码 (the committees of the reference data, listed with their names on the 说明
+sheet) and for 评审分组 (forms.REVIEW_GROUPS), date-formatted date columns, text format
+for ID and application numbers, an input prompt on every column (shown when a cell is
+selected), a note on headers that need one, and a short Chinese instruction sheet (说明).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import datetime as dt
 from pathlib import Path
 
 import xlsxwriter
+import xlsxwriter.utility
 
 from dagster_project import forms
 from dagster_project.sample.reference_data import load_reference
@@ -20,12 +23,51 @@ FIRST_DATA_ROW = 1  # 0-based: the header is row 0
 LAST_DATA_ROW = 2000
 CREATED = dt.datetime(2022, 1, 1, 0, 0, 0)
 YES_NO = ("是", "否")
+CODE_LIST_COLUMN = 2  # 说明 sheet: committee codes in column C, names in D (the drop-down's source)
+KIND_HINTS = {
+    forms.DATE: "填写日期，如 2022-06-13。",
+    forms.EVENT_DATE: "填写日期，如 2022-06-13（应为本年度或相邻年度）。",
+    forms.ENUM: "请从下拉列表中选择。",
+    forms.BOOL: "请选择“是”或“否”。",
+    forms.ID_NUMBER: "18 位身份证号，末位可为 X；本列为文本格式，请勿改为数字。",
+    forms.APP_NO: "网上申报系统生成的申报编号（字母、数字或“-”）；本列为文本格式。",
+    forms.UNIT_NAME: "填写工作单位全称，与公章一致。",
+    forms.CODE: "请从下拉列表中选择评委会代码（代码与名称见“说明”工作表）。",
+    forms.TEXT: "请填写文字。",
+}
 
 
 def _values(column: forms.Column) -> tuple[str, ...]:
     if column.values == forms.SERIES:
         return tuple(load_reference().series)
     return tuple(column.values)
+
+
+def _committees() -> list[tuple[str, str]]:
+    """(code, name) of every committee of the reference data (seeds/committees.csv)."""
+    return [(code, row["committee_name"]) for code, row in load_reference().committees.items()]
+
+
+def _prompt(col: forms.Column, choices: tuple[str, ...]) -> dict:
+    """The input prompt shown when a cell of the column is selected (Excel: title ≤ 32, text ≤ 255)."""
+    parts = ["必填。" if col.required else "" if "必填" in col.note else "选填。"]
+    if col.kind in (forms.INT, forms.NUMBER):
+        parts.append(f"填写不小于{col.min_value}的{'整数' if col.kind == forms.INT else '数字'}。")
+    elif col.kind == forms.TEXT and choices:
+        parts.append("请从下拉列表中选择；列表中没有的可直接填写（会提示确认）。")
+    else:
+        parts.append(KIND_HINTS.get(col.kind, ""))
+    if col.note:
+        parts.append(col.note + "。")
+    return {"input_title": col.header[:32], "input_message": "".join(parts)[:255]}
+
+
+def _choices(col: forms.Column) -> tuple[str, ...]:
+    if col.kind == forms.CODE and col.field == "committee_code":
+        return tuple(code for code, _ in _committees())
+    if col.kind == forms.TEXT and col.values:
+        return tuple(col.values)
+    return ()
 
 
 def _instructions(form: forms.Form) -> list[str]:
@@ -68,30 +110,43 @@ def write_template(form: forms.Form, path: Path, rows: list[dict] | None = None)
         if col.note:
             ws.write_comment(0, c, col.note)
         rng = (FIRST_DATA_ROW, c, LAST_DATA_ROW, c)
+        choices = _choices(col)
+        prompt = _prompt(col, choices)
         if col.kind in (forms.DATE, forms.EVENT_DATE):
             ws.set_column(c, c, 13, fmt_date)
             ws.data_validation(*rng, {"validate": "date", "criteria": "between",
                                       "minimum": dt.date(1900, 1, 1), "maximum": dt.date(2100, 12, 31),
-                                      "error_title": "日期格式", "error_message": "请填写日期，如 2022-06-13"})
+                                      "error_title": "日期格式", "error_message": "请填写日期，如 2022-06-13", **prompt})
         elif col.kind == forms.ENUM:
             ws.set_column(c, c, 14, fmt_text)
             ws.data_validation(*rng, {"validate": "list", "source": list(_values(col)),
-                                      "error_title": "请从下拉列表选择", "error_message": f"{col.header}须为下拉列表中的值"})
+                                      "error_title": "请从下拉列表选择", "error_message": f"{col.header}须为下拉列表中的值",
+                                      **prompt})
         elif col.kind == forms.BOOL:
             ws.set_column(c, c, 10, fmt_text)
             ws.data_validation(*rng, {"validate": "list", "source": list(YES_NO),
-                                      "error_title": "请从下拉列表选择", "error_message": "请选择“是”或“否”"})
+                                      "error_title": "请从下拉列表选择", "error_message": "请选择“是”或“否”", **prompt})
         elif col.kind == forms.INT:
             ws.set_column(c, c, 12, fmt_int)
             ws.data_validation(*rng, {"validate": "integer", "criteria": ">=", "value": col.min_value,
-                                      "error_title": "整数", "error_message": f"请填写不小于{col.min_value}的整数"})
+                                      "error_title": "整数", "error_message": f"请填写不小于{col.min_value}的整数",
+                                      **prompt})
         elif col.kind == forms.NUMBER:
             ws.set_column(c, c, 12, fmt_num)
             ws.data_validation(*rng, {"validate": "decimal", "criteria": ">=", "value": 0,
-                                      "error_title": "数字", "error_message": "请填写不小于0的数字（年）"})
+                                      "error_title": "数字", "error_message": "请填写不小于0的数字（年）", **prompt})
+        elif choices:  # committee codes and review groups: a list, but another value is allowed after a warning
+            ws.set_column(c, c, 16, fmt_text)
+            source = (f"=说明!${_letter(CODE_LIST_COLUMN)}$2:${_letter(CODE_LIST_COLUMN)}${len(choices) + 1}"
+                      if col.kind == forms.CODE else list(choices))
+            ws.data_validation(*rng, {"validate": "list", "source": source, "error_type": "warning",
+                                      "error_title": "不在下拉列表中",
+                                      "error_message": f"{col.header}不在下拉列表中，请核对；确认无误可选“是”保留。",
+                                      **prompt})
         else:
             width = 22 if col.kind in (forms.ID_NUMBER, forms.UNIT_NAME, forms.APP_NO) else 14
             ws.set_column(c, c, width, fmt_text)
+            ws.data_validation(*rng, {"validate": "any", **prompt})
     for r, row in enumerate(rows or [], start=FIRST_DATA_ROW):
         for c, col in enumerate(form.columns):
             value = row.get(col.field)
@@ -109,8 +164,20 @@ def write_template(form: forms.Form, path: Path, rows: list[dict] | None = None)
     info.set_column(0, 0, 110)
     for i, line in enumerate(_instructions(form)):
         info.write_string(i, 0, line)
+    if any(col.kind == forms.CODE for col in form.columns):  # the committee drop-down's source
+        info.set_column(CODE_LIST_COLUMN, CODE_LIST_COLUMN, 14)
+        info.set_column(CODE_LIST_COLUMN + 1, CODE_LIST_COLUMN + 1, 46)
+        info.write_string(0, CODE_LIST_COLUMN, "评委会代码", head)
+        info.write_string(0, CODE_LIST_COLUMN + 1, "评审委员会", head)
+        for i, (code, name) in enumerate(_committees(), start=1):
+            info.write_string(i, CODE_LIST_COLUMN, code)
+            info.write_string(i, CODE_LIST_COLUMN + 1, name)
     wb.close()
     return path
+
+
+def _letter(index: int) -> str:
+    return xlsxwriter.utility.xl_col_to_name(index)
 
 
 def template_name(form: forms.Form) -> str:

@@ -6,11 +6,12 @@ from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
-from dagster import AssetCheckResult, AssetExecutionContext, AssetKey, Output
+from dagster import AssetCheckResult, AssetCheckSpec, AssetExecutionContext, AssetKey, AssetSpec, Output
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
 from dagster_project.progress import say
 from dagster_project.settings import WAREHOUSE_POOL
+from dagster_project.transform.check_descriptions import describe_test
 from dagster_project.transform.project import dbt_project
 
 LAYER_GROUPS = {"reference": "reference", "staging": "staging", "intermediate": "intermediate", "marts": "marts"}
@@ -29,6 +30,16 @@ class ZhichengDbtTranslator(DagsterDbtTranslator):
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         schema = dbt_resource_props.get("config", {}).get("schema") or dbt_resource_props.get("schema")
         return LAYER_GROUPS.get(schema, "transform")
+
+    def get_asset_check_spec(self, asset_spec: AssetSpec, manifest: Mapping[str, Any], unique_id: str,
+                             project) -> AssetCheckSpec | None:
+        """Every dbt test's check carries a Chinese description (check_descriptions.py)."""
+        spec = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
+        if spec is None:
+            return None
+        description = describe_test(manifest, unique_id, project.project_dir if project else None)
+        return AssetCheckSpec(name=spec.name, asset=spec.asset_key, description=description,
+                              additional_deps=spec.additional_deps, metadata=spec.metadata, blocking=spec.blocking)
 
 
 translator = ZhichengDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))

@@ -48,6 +48,20 @@ def test_one_template_per_form_with_validations(tmp_path):
                 assert _column_format(ws, i) == "yyyy-mm-dd"
             elif col.kind in (forms.ID_NUMBER, forms.APP_NO):
                 assert _column_format(ws, i) == "@"
+            if col.field == "committee_code":  # the committees of the reference data, listed on 说明
+                assert dvs[letter].type == "list" and dvs[letter].errorStyle == "warning"
+                sheet, cells = dvs[letter].formula1.split("!")
+                codes = [c.value for row in wb[sheet][cells.replace("$", "")] for c in row]
+                assert codes == list(load_reference().committees)
+                names = {r[0].value: r[1].value for r in wb[sheet]["C2:D40"] if r[0].value}
+                assert names == {k: v["committee_name"] for k, v in load_reference().committees.items()}
+            if col.field == "group_name":  # the review groups named once, in forms.py
+                assert dvs[letter].type == "list"
+                assert dvs[letter].formula1.strip('"').split(",") == list(forms.REVIEW_GROUPS)
+            # every column prompts when a cell is selected: its header, required or not, what to write
+            assert dvs[letter].showInputMessage and dvs[letter].promptTitle == col.header[:32]
+            assert dvs[letter].prompt and len(dvs[letter].prompt) <= 255
+            assert ("必填" in dvs[letter].prompt) == (col.required or "必填" in col.note), (form.code, col.header)
         text = "\n".join(str(r[0].value) for r in wb["说明"].iter_rows() if r[0].value)
         assert form.name in text and "必填" in text
 
