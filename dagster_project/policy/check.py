@@ -19,6 +19,7 @@ from pathlib import Path
 
 import yaml
 
+from dagster_project import rule_registry
 from dagster_project.forms import BUREAU_CODE, LEVELS
 from dagster_project.settings import DBT_DIR
 
@@ -86,6 +87,12 @@ def requirements(dbt_dir: Path = DBT_DIR) -> Requirements:
     params = {m.upper() for m in re.findall(r"\bparameters\.([a-z][a-z0-9_]*)\b", sql)} - {"YEAR"}
     deadlines = {m.upper().replace("_", "-") for m in re.findall(r"\bdeadlines\.([a-z][a-z0-9_]*)\b", sql)} - {"YEAR"}
     windows = set(re.findall(r"\brequirement_code\s*=\s*'([A-Z][A-Z0-9-]*)'", sql))
+    # the rule texts of notices and report name parameters and deadlines too, and notices read their 整改期限
+    from dagster_project.documents.policy import CORRECTION_PARAMETER
+
+    texts = rule_registry.placeholders()
+    params |= {name for name in texts if "-" not in name} | {CORRECTION_PARAMETER}
+    deadlines |= {name for name in texts if "-" in name}
     return Requirements(frozenset(params), frozenset(deadlines), frozenset(windows))
 
 
