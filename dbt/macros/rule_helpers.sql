@@ -9,6 +9,16 @@ where
     and applications.year in (select policy_years.year from {{ ref('int_policy_years') }} as policy_years)
 {%- endmacro %}
 
+{#- 报送类规则（PUB-02、FIL-01）检查的报送方：int_submitter_filing 中报送了 F1 的地区与市直主管部门，年度在 policy_calendar 中 -#}
+{% macro rule_filing_submitters() -%}
+select filing.*
+from {{ ref('int_submitter_filing') }} as filing
+where
+    filing.has_roster
+    and filing.submitter_kind in ('region', 'department')
+    and filing.year in (select policy_years.year from {{ ref('int_policy_years') }} as policy_years)
+{%- endmacro %}
+
 {#- 日程与公示规则检查的评委会：int_committee_years 中范围为 scopes 之一、年度在 policy_calendar 中的行 -#}
 {% macro rule_committee_years(scopes) -%}
 select committee_years.*
