@@ -9,6 +9,25 @@ where
     and applications.year in (select policy_years.year from {{ ref('int_policy_years') }} as policy_years)
 {%- endmacro %}
 
+{#- 报送类规则（PUB-02、FIL-01）检查的报送方：int_submitter_filing 中报送了 F1 的地区与市直主管部门，年度在 policy_calendar 中 -#}
+{% macro rule_filing_submitters() -%}
+select filing.*
+from {{ ref('int_submitter_filing') }} as filing
+where
+    filing.has_roster
+    and filing.submitter_kind in ('region', 'department')
+    and filing.year in (select policy_years.year from {{ ref('int_policy_years') }} as policy_years)
+{%- endmacro %}
+
+{#- 日程与公示规则检查的评委会：int_committee_years 中范围为 scopes 之一、年度在 policy_calendar 中的行 -#}
+{% macro rule_committee_years(scopes) -%}
+select committee_years.*
+from {{ ref('int_committee_years') }} as committee_years
+where
+    committee_years.scope in ('{{ scopes | join("', '") }}')
+    and committee_years.year in (select policy_years.year from {{ ref('int_policy_years') }} as policy_years)
+{%- endmacro %}
+
 {#- 规则的登记项：reference.rules（seeds/rules.csv）中该规则一列的值（标量子查询，DuckDB 只算一次） -#}
 {% macro rule_registry(rule_id, column) -%}
 (select registry.{{ column }} from {{ ref('rules') }} as registry where registry.rule_id = '{{ rule_id }}')

@@ -73,9 +73,21 @@ def manifest(tmp_path_factory) -> dict:
     work = tmp_path_factory.mktemp("dbt-parse")
     env = dict(os.environ, ZHICHENG_WAREHOUSE=str(work / "w.duckdb"), DO_NOT_TRACK="1")
     result = subprocess.run(
-        [str(DBT_EXECUTABLE), "parse", "--profiles-dir", str(DBT_DIR), "--target-path", str(work / "target"),
-         "--log-path", str(work / "logs")],
-        cwd=DBT_DIR, env=env, capture_output=True, text=True, timeout=600,
+        [
+            str(DBT_EXECUTABLE),
+            "parse",
+            "--profiles-dir",
+            str(DBT_DIR),
+            "--target-path",
+            str(work / "target"),
+            "--log-path",
+            str(work / "logs"),
+        ],
+        cwd=DBT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert result.returncode == 0, result.stdout[-4000:]
     return json.loads((work / "target" / "manifest.json").read_text(encoding="utf-8"))

@@ -1,4 +1,3 @@
-{{ config(tags=['rule']) }}
 -- CHN-03 六(一)：F1 或 F5 中使用的评委会须在评委会名单（committees.csv）中、该年度已核准备案
 -- （committee_filings.csv 有该年度的行），且该年度评审开始不早于备案日期（违规；该评委会的评审结果全部无效）。每个 年度 × 评委会 一条。
 
@@ -112,19 +111,18 @@ final as (
 
     select
         year,
-        'CHN-03' as rule_id,
-        '违规' as severity,
-        'committee' as subject_type,
-        committee_code as subject_key,
-        committee_code as submitter_code,
-        committee_code,
-        cast(null as varchar) as region_code,
-        cast(null as varchar) as series,
-        cast(null as varchar) as level,
-        '六(一)' as clause,
-        reason || '，其评审结果无效' as detail,
-        source_file,
-        source_row,
+        {%- set detail -%}
+            reason || '，其评审结果无效'
+        {%- endset %}
+        {{ rule_columns(
+            'CHN-03',
+            'committee_code',
+            detail=detail,
+            submitter_code='committee_code',
+            committee_code='committee_code',
+            source_file='source_file',
+            source_row='source_row'
+        ) }},
         true as voids_outcomes,
     from checked
     where reason is not null

@@ -5,11 +5,7 @@ with
 
 filing as (
 
-    select * from {{ ref('int_submitter_filing') }}
-    where
-        has_roster
-        and submitter_kind in ('region', 'department')
-        and year in (select policy_years.year from {{ ref('int_policy_years') }} as policy_years)
+    {{ rule_filing_submitters() }}
 
 ),
 

@@ -6,10 +6,7 @@ with
 
 committee_years as (
 
-    select * from {{ ref('int_committee_years') }}
-    where
-        scope in ('市级', '旗县区', '自主评审')
-        and year in (select policy_years.year from {{ ref('int_policy_years') }} as policy_years)
+    {{ rule_committee_years(['市级', '旗县区', '自主评审']) }}
 
 ),
 
