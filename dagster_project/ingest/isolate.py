@@ -190,7 +190,7 @@ class ReaderPool:
         self.seconds = time_limit_seconds() if seconds is None else seconds
         self.workers: list[_Worker] = []
 
-    def __enter__(self) -> "ReaderPool":
+    def __enter__(self) -> ReaderPool:
         return self
 
     def __exit__(self, *exc) -> None:
