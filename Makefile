@@ -13,7 +13,7 @@ OUT ?= output
 SEED ?= 2022
 APPLICATIONS ?= 400
 
-.PHONY: setup system-deps demo test ui bench lint docs clean superset superset-setup serve
+.PHONY: setup system-deps demo test ui bench lint docs clean superset superset-setup serve fuzz
 
 # Debian packages that the reports, notices and browser tests need (installed when missing).
 DEBIAN_PACKAGES := chromium chromium-driver fonts-noto-cjk poppler-utils
@@ -60,6 +60,10 @@ serve: superset-setup
 
 bench: setup
 	$(BIN)/python benchmarks/ingest.py
+
+# hostile entries and 10,000 mutated workbooks through one run: files, crashes, rows lost, peak memory
+fuzz: setup
+	$(BIN)/python -m tests.fuzz.fuzz_inbox --files 10000
 
 lint: setup
 	$(BIN)/sqlfluff lint dbt dagster_project

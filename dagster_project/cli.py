@@ -6,7 +6,6 @@ import os
 import sys
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -109,6 +108,22 @@ class _Stopped(Exception):
     pass
 
 
+def _watch_signals(receiver, stop_seen) -> None:
+    """Read signal numbers written by the wakeup fd; call stop_seen for each stop signal."""
+    import signal
+
+    while True:
+        try:
+            data = receiver.recv(64)
+        except OSError:
+            return
+        if not data:
+            return
+        for number in data:
+            if number in (signal.SIGINT, signal.SIGTERM):
+                stop_seen()
+
+
 @contextmanager
 def _stop_on_signals(say):
     """Ctrl-C and SIGTERM stop the run: Dagster interrupts the running step (it handles both
@@ -145,24 +160,12 @@ def _stop_on_signals(say):
     receiver, sender = socket.socketpair()
     sender.setblocking(False)
 
-    def watch() -> None:
-        while True:
-            try:
-                data = receiver.recv(64)
-            except OSError:
-                return
-            if not data:
-                return
-            for number in data:
-                if number in (signal.SIGINT, signal.SIGTERM):
-                    stop_seen()
-
     def on_signal(signum, frame) -> None:
         raise KeyboardInterrupt
 
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
     previous_fd = signal.set_wakeup_fd(sender.fileno(), warn_on_full_buffer=False)
-    threading.Thread(target=watch, daemon=True, name="zhicheng-stop").start()
+    threading.Thread(target=_watch_signals, args=(receiver, stop_seen), daemon=True, name="zhicheng-stop").start()
     try:
         yield state
         if state["signals"]:
@@ -192,10 +195,10 @@ def _take_warehouse(settings, wait: bool, say) -> None:
 
 @app.command()
 def run(
-    inbox: Optional[Path] = typer.Option(None, "--inbox", help="收件箱目录（<年度>/<报送单位代码>/文件），也可用环境变量 ZHICHENG_INBOX"),
-    warehouse: Optional[Path] = typer.Option(None, "--warehouse", help="DuckDB 数据仓库文件，也可用环境变量 ZHICHENG_WAREHOUSE"),
-    out: Optional[Path] = typer.Option(None, "--out", help="输出目录（默认 output/），也可用环境变量 ZHICHENG_OUT"),
-    year: Optional[int] = typer.Option(None, "--year", help="报告与告知书的年度（默认：有政策数据的最近年度）"),
+    inbox: Path | None = typer.Option(None, "--inbox", help="收件箱目录（<年度>/<报送单位代码>/文件），也可用环境变量 ZHICHENG_INBOX"),
+    warehouse: Path | None = typer.Option(None, "--warehouse", help="DuckDB 数据仓库文件，也可用环境变量 ZHICHENG_WAREHOUSE"),
+    out: Path | None = typer.Option(None, "--out", help="输出目录（默认 output/），也可用环境变量 ZHICHENG_OUT"),
+    year: int | None = typer.Option(None, "--year", help="报告与告知书的年度（默认：有政策数据的最近年度）"),
     wait: bool = typer.Option(False, "--wait", help="数据仓库正被另一次运行使用时排队等待（默认：立即拒绝）"),
 ) -> None:
     """运行完整流程：载入收件箱、计算全部规则与指标、检查数据质量、发布结果。"""

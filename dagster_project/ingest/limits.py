@@ -115,7 +115,8 @@ def _sheet_problem(sheet: str, extent: _Extent) -> str | None:
     if extent.expanded() > MAX_EXPANDED_CELLS:
         rows = extent.max_row - extent.min_row + 1
         cols = extent.max_col - extent.min_col + 1
-        return (f"工作表「{sheet}」实际存储的 {_fmt(extent.cells)} 个单元格分布在 {_fmt(rows)} 行 × {_fmt(cols)} 列的范围内，"
+        return (f"工作表「{sheet}」实际存储的 {_fmt(extent.cells)} 个单元格"
+                f"分布在 {_fmt(rows)} 行 × {_fmt(cols)} 列的范围内，"
                 f"展开后超过 {_fmt(MAX_EXPANDED_CELLS)} 个单元格的读取上限，未读取；请删除远处的零散单元格后重新报送")
     return None
 

@@ -15,16 +15,21 @@ import re
 import stat
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import duckdb
 import pyarrow as pa
 
 from dagster_project import reference
 from dagster_project.forms import (
-    ALLOWED_FORMS, FORMS, FORMS_WITH_COMMITTEE_CODE, UNIT_NAME, UNRECOGNISED, Form,
+    ALLOWED_FORMS,
+    FORMS,
+    FORMS_WITH_COMMITTEE_CODE,
+    UNIT_NAME,
+    UNRECOGNISED,
+    Form,
 )
 from dagster_project.ingest.isolate import ReaderPool
 from dagster_project.ingest.reader import FileRead
@@ -371,7 +376,7 @@ class _FileLoader:
         if key_field:
             con.unregister("_keys")
         read = con.execute(f"SELECT count(*) FROM {v.table}").fetchone()[0]
-        bad = con.execute(f"SELECT count(DISTINCT _row) FROM _probs WHERE _sheet = ?", [sheet]).fetchone()[0]
+        bad = con.execute("SELECT count(DISTINCT _row) FROM _probs WHERE _sheet = ?", [sheet]).fetchone()[0]
         self.audit(sheet, form.code, read, read - bad, bad)
         self.summary.rows_loaded[form.code] += read - bad
         self.summary.rows_quarantined[form.code] += bad

@@ -17,9 +17,24 @@ import pyarrow as pa
 
 from dagster_project import reference
 from dagster_project.forms import (
-    APP_NO, BOOL, CODE, COMMITTEE_EVENT_TYPES, DATE, ENUM, EVENT_DATE, FORMS_WITH_COMMITTEE_CODE,
-    ID_NUMBER, ID_TYPES_CHECKED, INT, NUMBER, PUBLICITY_EVENT_TYPES, SERIES, TEXT, UNIT_NAME,
-    Column, Form,
+    APP_NO,
+    BOOL,
+    CODE,
+    COMMITTEE_EVENT_TYPES,
+    DATE,
+    ENUM,
+    EVENT_DATE,
+    FORMS_WITH_COMMITTEE_CODE,
+    ID_NUMBER,
+    ID_TYPES_CHECKED,
+    INT,
+    NUMBER,
+    PUBLICITY_EVENT_TYPES,
+    SERIES,
+    TEXT,
+    UNIT_NAME,
+    Column,
+    Form,
 )
 from dagster_project.ingest import idcard
 from dagster_project.ingest.reader import SheetRead

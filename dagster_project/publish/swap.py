@@ -85,7 +85,7 @@ def staged_folders(out: Path, folders: Sequence[Path]) -> Iterator[list[Path]]:
         staging.mkdir(parents=True)
     try:
         yield stagings
-        swap_folders(out, list(zip(stagings, [Path(f) for f in folders])))
+        swap_folders(out, list(zip(stagings, [Path(f) for f in folders], strict=True)))
     except BaseException:
         for staging in stagings:
             shutil.rmtree(staging, ignore_errors=True)

@@ -114,7 +114,7 @@ def write_hostile(inbox: Path, year: int = 2022) -> dict[str, str]:
 
     put(known, "空文件.xlsx", b"", "empty")
     put(known, "截断.xlsx", good[: len(good) // 2], "truncated")
-    put(known, "改名的文本.xlsx", "这不是电子表格，只是改了扩展名。\n".encode("utf-8") * 20, "renamed text")
+    put(known, "改名的文本.xlsx", "这不是电子表格，只是改了扩展名。\n".encode() * 20, "renamed text")
     put(known, "加密.xlsx", bytes.fromhex("D0CF11E0A1B11AE1") + bytes(random.Random(1).randbytes(4096)), "encrypted")
     put(known, "压缩炸弹.xlsx", _zip_bomb(good), "zip bomb")
     put(known, "XML炸弹.xlsx", _xml_bomb(good), "xml bomb")
