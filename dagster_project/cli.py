@@ -125,10 +125,11 @@ def run(
         for message in _failure_messages(result) or ["运行失败（详见 Dagster 日志）"]:
             typer.secho(message, fg=typer.colors.RED, err=True)
         raise typer.Exit(1)
-    say("运行完成。输出位置：")
-    typer.echo(f"  数据仓库（DuckDB）：{settings.warehouse}")
-    for path in sorted(settings.out.iterdir()):
-        typer.echo(f"  {path}")
+    say("运行完成。请打开：")
+    from dagster_project.documents.outputs import closing_lines
+
+    for line in closing_lines(settings.warehouse, settings.out, settings.year):
+        typer.echo(f"  {line}")
 
 
 @app.command()
