@@ -60,7 +60,7 @@ NOTICE_TABLES = [
 PDF_ITEM_LIMIT = 300  # problems of each kind listed in a notice's PDF; its XLSX lists them all
 FETCH = 5000
 ROLES = ("整改", "知悉")
-HASH_VERSION = "3"  # bump when templates or the layout change, so that every notice is printed again
+HASH_VERSION = "4"  # bump when templates or the layout change, so that every notice is printed again
 
 
 @dataclass
@@ -395,8 +395,17 @@ class Notice:
             "unrecognised": [f for f in files if f["form"] == UNRECOGNISED and not f["superseded"]],
             "limit": PDF_ITEM_LIMIT,
         }
+        # findings about a committee of the autonomous region go upward (the report's list), not into its notice:
+        # the notice says so, and does not call the committee clean
+        notice["upward"] = int(
+            self.con.execute(
+                "select count(*) from marts.notice_recipients where year = ? and recipient_code = ? "
+                "and channel = '向自治区反映'",
+                [self.year, self.code],
+            ).fetchone()[0]
+        )
         # a sheet that is no form (an instruction sheet, a scanned letter) is listed, not counted as a problem
-        notice["clean"] = not quarantine_total and not findings_total
+        notice["clean"] = not quarantine_total and not findings_total and not notice["upward"]
         notice["must_act"] = bool(quarantine_total or to_correct)
         return notice
 

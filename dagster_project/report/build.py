@@ -44,6 +44,7 @@ MART_TABLES = [
     "marts.report_schedule",
 ]
 GENERAL_GROUP = "普通组"
+CHART_RULES = 20
 NO_REGION = "市直部门及自主评审单位"
 
 
@@ -368,7 +369,11 @@ def compare_with_previous(con, year: int, names: db.Directory, rule_title) -> di
     """Year Y against Y−1, where the warehouse has Y−1: totals, series × level, separate groups, breaches per rule,
     and the submitters whose filing was incomplete both years (every number from the report marts)."""
     prev = year - 1
-    if not db.scalar(con, "select count(*) from marts.report_overview where year = ?", [prev]):
+    # only a policy year of its own with applications is a year to compare with (files of earlier years,
+    # such as evaluator rosters, are history, not a year's work)
+    if prev not in db.policy_years(con) or not db.scalar(
+        con, "select applications from marts.report_overview where year = ?", [prev]
+    ):
         return None
 
     def both(sql: str) -> list[dict[str, Any]]:
@@ -569,15 +574,17 @@ def charts(ctx: dict[str, Any], folder: Path) -> dict[str, str]:
         made["groups"] = "charts/groups.png"
     trend = ctx.get("trend")
     if trend and trend["series"]:
-        rows = trend["series"]
+        totals: dict[str, list[int]] = {}
+        for r in trend["series"]:
+            pair = totals.setdefault(str(r["series"]), [0, 0])
+            pair[0] += int(r["prev_passed"])
+            pair[1] += int(r["passed"])
+        rows = sorted(totals.items(), key=lambda kv: -max(kv[1]))
         bar_chart(
             folder / "trend.png",
-            f"{trend['previous']}与{ctx['year']}年度各系列级别评审通过人数",
-            [f"{r['series']}{r['level']}" for r in rows],
-            {
-                f"{trend['previous']}年度": [r["prev_passed"] for r in rows],
-                f"{ctx['year']}年度": [r["passed"] for r in rows],
-            },
+            f"{trend['previous']}与{ctx['year']}年度各系列评审通过人数",
+            [name for name, _ in rows],
+            {f"{trend['previous']}年度": [v[0] for _, v in rows], f"{ctx['year']}年度": [v[1] for _, v in rows]},
             ylabel="人数",
             horizontal=len(rows) > 8,
         )
@@ -587,10 +594,11 @@ def charts(ctx: dict[str, Any], folder: Path) -> dict[str, str]:
         counts = rules.setdefault(r["rule_id"], {"违规": 0, "提示": 0})
         counts[r["severity"]] = counts.get(r["severity"], 0) + r["findings"]
     if rules:
-        ids = sorted(rules)
+        # the rules with most findings, so that the chart fits beside its table (all of them are in 表8)
+        ids = sorted(sorted(rules, key=lambda i: -sum(rules[i].values()))[:CHART_RULES])
         bar_chart(
             folder / "rules.png",
-            "各规则发现的问题数",
+            "各规则发现的问题数" if len(rules) <= CHART_RULES else f"发现问题最多的{CHART_RULES}项规则",
             [f"{i} {title}" for i in ids for title in [next(r["title"] for r in ctx["by_rule"] if r["rule_id"] == i)]],
             {"违规": [rules[i].get("违规", 0) for i in ids], "提示": [rules[i].get("提示", 0) for i in ids]},
             horizontal=True,

@@ -223,6 +223,11 @@ def test_report_compares_with_previous_year(fx_warehouse, tmp_path):
     con.execute(
         "delete from marts.applications where year = 2021 and series = '工程'"
     )  # fewer engineers the year before
+    # a test-only policy year 2021 (invented: the fixture year's rows a year earlier), so that 2021 is a policy year
+    con.execute(
+        "insert into reference.policy_calendar by name select * replace (2021 as year, start_date - interval 1 year "
+        "as start_date, end_date - interval 1 year as end_date) from reference.policy_calendar where year = 2022"
+    )
     for model in MODELS:
         if model.startswith("report_"):
             con.execute(f"drop table marts.{model}")

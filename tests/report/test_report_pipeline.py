@@ -203,7 +203,8 @@ def test_every_finding_reaches_every_party(run_outputs):
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
         told = con.execute(
-            "select count(distinct recipient_code) from marts.notice_recipients where year = ? and channel = '告知书'", [YEAR]
+            "select count(distinct recipient_code) from marts.notice_recipients where year = ? and channel = '告知书'",
+            [YEAR],
         ).fetchone()[0]
     finally:
         con.close()
@@ -215,10 +216,16 @@ def test_committee_notice_names_evaluators_by_number(run_outputs):
     warehouse, _, notices_dir = run_outputs
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
-        keys = {r[0] for r in con.execute("select distinct evaluator_key from staging.stg_evaluator_roster__evaluators")}
-        committees = [r[0] for r in con.execute(
-            "select distinct submitter_code from marts.findings where year = ? and subject_type = 'evaluator'", [YEAR]
-        )]
+        keys = {
+            r[0] for r in con.execute("select distinct evaluator_key from staging.stg_evaluator_roster__evaluators")
+        }
+        committees = [
+            r[0]
+            for r in con.execute(
+                "select distinct submitter_code from marts.findings where year = ? and subject_type = 'evaluator'",
+                [YEAR],
+            )
+        ]
     finally:
         con.close()
     assert committees
