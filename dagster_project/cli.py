@@ -250,11 +250,11 @@ def _report(result, settings) -> None:
         for message in _failure_messages(result) or ["运行失败（详见 Dagster 日志）"]:
             typer.secho(message, fg=typer.colors.RED, err=True)
         raise typer.Exit(EXIT_FAILED)
-    say("运行完成。输出位置：")
-    typer.echo(f"  数据仓库（DuckDB）：{settings.warehouse}")
-    for path in sorted(settings.out.iterdir()):
-        if not path.name.startswith("."):
-            typer.echo(f"  {path}")
+    say("运行完成。请打开：")
+    from dagster_project.documents.outputs import closing_lines
+
+    for line in closing_lines(settings.warehouse, settings.out, settings.year):
+        typer.echo(f"  {line}")
     unreadable = _unreadable_files(result)
     if unreadable:
         typer.secho(f"注意：收件箱中有 {unreadable} 个文件无法读取，已记为“未识别”（原因见 raw.load_audit 的 reason 列）；"

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import duckdb
 
@@ -40,7 +41,7 @@ def read_only(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
 def rows(con: duckdb.DuckDBPyConnection, sql: str, params: list | tuple = ()) -> list[dict[str, Any]]:
     cur = con.execute(sql, list(params))
     names = [d[0] for d in cur.description]
-    return [dict(zip(names, r)) for r in cur.fetchall()]
+    return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
 
 
 def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list | tuple = ()) -> Any:

@@ -102,8 +102,13 @@ def _cff_to_truetype(font) -> None:
     maxp = font["maxp"] = newTable("maxp")
     maxp.tableVersion = 0x00010000
     for attr in (
-        "maxTwilightPoints", "maxStorage", "maxFunctionDefs", "maxInstructionDefs",
-        "maxStackElements", "maxSizeOfInstructions", "maxComponentElements",
+        "maxTwilightPoints",
+        "maxStorage",
+        "maxFunctionDefs",
+        "maxInstructionDefs",
+        "maxStackElements",
+        "maxSizeOfInstructions",
+        "maxComponentElements",
     ):
         setattr(maxp, attr, 0)
     maxp.maxZones = 1
@@ -150,7 +155,7 @@ def web_fonts(text: str) -> list[tuple[str, int, Path]]:
     if wanted <= covered and all(path.exists() for _, _, path in made):
         return made
     chars = "".join(sorted(covered | wanted))
-    for (family, weight, filename, face, stem), (_, _, path) in zip(WEB_FACES, made, strict=True):
+    for (_, _, filename, face, _), (_, _, path) in zip(WEB_FACES, made, strict=True):
         _subset_face(filename, face, chars, path)
     tmp = covered_file.with_suffix(f".{os.getpid()}.tmp")
     tmp.write_text(chars, encoding="utf-8")
@@ -164,7 +169,9 @@ def font_face_css(fonts: list[tuple[str, int, Path]]) -> str:
         # the version of the cached file in the URL, so a rebuilt font is never taken from a stale cache
         tag = hashlib.sha1(f"{path.stat().st_mtime_ns}".encode()).hexdigest()[:8]
         url = f"{Path(path).resolve().as_uri()}?v={tag}"
-        rules.append(f'@font-face {{ font-family: "{family}"; font-weight: {weight}; src: url("{url}") format("truetype"); }}')
+        rules.append(
+            f'@font-face {{ font-family: "{family}"; font-weight: {weight}; src: url("{url}") format("truetype"); }}'
+        )
     return "\n".join(rules)
 
 

@@ -90,14 +90,26 @@ class Renderer:
         # the child's ends above fd 9, so that moving them to 3 and 4 clobbers nothing
         to_child_r, from_child_w = (_high_fd(fd) for fd in (to_child_r, from_child_w))
         # the child reads commands on fd 3 and writes answers on fd 4
-        launcher = 'exec "$0" "$@" 3<&{r} 4>&{w} {r}<&- {w}>&-'.format(r=to_child_r, w=from_child_w)
-        cmd = ["bash", "-c", launcher, chromium_path(), *CHROMIUM_FLAGS,
-               f"--user-data-dir={self._profile.name}", "--remote-debugging-pipe", "about:blank"]
+        launcher = f'exec "$0" "$@" 3<&{to_child_r} 4>&{from_child_w} {to_child_r}<&- {from_child_w}>&-'
+        cmd = [
+            "bash",
+            "-c",
+            launcher,
+            chromium_path(),
+            *CHROMIUM_FLAGS,
+            f"--user-data-dir={self._profile.name}",
+            "--remote-debugging-pipe",
+            "about:blank",
+        ]
         env = {**os.environ, "HOME": self._profile.name}
         try:
             self._proc = subprocess.Popen(
-                cmd, pass_fds=(to_child_r, from_child_w), env=env,
-                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                cmd,
+                pass_fds=(to_child_r, from_child_w),
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
             )
         finally:
             os.close(to_child_r)
@@ -156,8 +168,9 @@ class Renderer:
         raw, self._buffer = self._buffer.split(b"\0", 1)
         return json.loads(raw)
 
-    def _send(self, method: str, params: dict | None = None, session: str | None = None,
-              wait_event: str | None = None) -> dict[str, Any]:
+    def _send(
+        self, method: str, params: dict | None = None, session: str | None = None, wait_event: str | None = None
+    ) -> dict[str, Any]:
         """Send one command and return its result (after `wait_event` of the session, if given)."""
         self._next_id += 1
         ident = self._next_id
@@ -181,7 +194,9 @@ class Renderer:
         """The session of the tab documents are printed in (one tab, reused: no start-up per document)."""
         if self._session is None:
             self._target = self._send("Target.createTarget", {"url": "about:blank"})["targetId"]
-            self._session = self._send("Target.attachToTarget", {"targetId": self._target, "flatten": True})["sessionId"]
+            self._session = self._send("Target.attachToTarget", {"targetId": self._target, "flatten": True})[
+                "sessionId"
+            ]
             self._send("Page.enable", session=self._session)
         return self._session
 
@@ -203,7 +218,9 @@ class Renderer:
             self.start()
             session = self._tab()
             try:
-                self._send("Page.navigate", {"url": html_path.as_uri()}, session=session, wait_event="Page.loadEventFired")
+                self._send(
+                    "Page.navigate", {"url": html_path.as_uri()}, session=session, wait_event="Page.loadEventFired"
+                )
                 stream = self._send(
                     "Page.printToPDF",
                     {

@@ -28,7 +28,9 @@ class YearPolicy:
             if str(r.get("year")) != str(year) or r.get("scope_type") != "all" or not r.get("end_date"):
                 continue
             end = r["end_date"]
-            self.deadlines[str(r["requirement_code"])] = end if isinstance(end, dt.date) else dt.date.fromisoformat(str(end))
+            self.deadlines[str(r["requirement_code"])] = (
+                end if isinstance(end, dt.date) else dt.date.fromisoformat(str(end))
+            )
         self.values = rule_registry.year_values(self.parameters, self.deadlines)
 
     def fill(self, text: str) -> str:
@@ -41,7 +43,11 @@ class YearPolicy:
         rule = rule_registry.rules().get(rule_id)
         if rule is None:
             return {"title": rule_id, "correction": "请对照所列条款核实更正。", "description": ""}
-        return {"title": self.fill(rule.title), "correction": self.fill(rule.correction), "description": self.fill(rule.description)}
+        return {
+            "title": self.fill(rule.title),
+            "correction": self.fill(rule.correction),
+            "description": self.fill(rule.description),
+        }
 
     def clause_text(self, clause: str | None) -> str:
         if not clause:
@@ -71,7 +77,5 @@ class YearPolicy:
                 if chinese_calendar.is_workday(day):
                     left -= 1
         except NotImplementedError as exc:
-            raise OutputError(
-                f"工作日历缺少 {day.year} 年的数据，无法计算整改期限：请升级 chinesecalendar"
-            ) from exc
+            raise OutputError(f"工作日历缺少 {day.year} 年的数据，无法计算整改期限：请升级 chinesecalendar") from exc
         return day

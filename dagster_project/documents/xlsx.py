@@ -85,7 +85,9 @@ def _split(column: Column) -> tuple[str, str]:
 
 
 def write_workbook(
-    path: Path, sheets: Sequence[tuple[str, Sequence[Column], Iterable[Sequence[Any]]] | tuple], limit: int | None = None
+    path: Path,
+    sheets: Sequence[tuple[str, Sequence[Column], Iterable[Sequence[Any]]] | tuple],
+    limit: int | None = None,
 ) -> dict[str, int]:
     """Write an XLSX, streaming; returns sheet name → rows left off because of the row limit.
 
@@ -102,7 +104,15 @@ def write_workbook(
     )
     base = {"font_name": "宋体", "font_size": 10, "border": 1, "valign": "top"}
     header_fmt = workbook.add_format(
-        {**base, "bold": True, "font_size": 11, "bg_color": "#DDE4EE", "align": "center", "valign": "vcenter", "text_wrap": True}
+        {
+            **base,
+            "bold": True,
+            "font_size": 11,
+            "bg_color": "#DDE4EE",
+            "align": "center",
+            "valign": "vcenter",
+            "text_wrap": True,
+        }
     )
     formats = {
         "": workbook.add_format({**base, "text_wrap": True}),

@@ -1,10 +1,9 @@
 """Dagster asset: one-time notices to every submitter for the run's year."""
 
-
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset
 
-from dagster_project.progress import say
 from dagster_project.documents.db import run_year
+from dagster_project.progress import say
 from dagster_project.settings import WAREHOUSE_POOL, Settings
 
 from .build import build_notices

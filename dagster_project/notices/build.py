@@ -60,7 +60,7 @@ NOTICE_TABLES = [
 PDF_ITEM_LIMIT = 300  # problems of each kind listed in a notice's PDF; its XLSX lists them all
 FETCH = 5000
 ROLES = ("整改", "知悉")
-HASH_VERSION = "3"  # bump when templates or the layout change, so that every notice is printed again
+HASH_VERSION = "4"  # bump when templates or the layout change, so that every notice is printed again
 
 
 @dataclass
@@ -220,8 +220,12 @@ class Notice:
         """A text as this recipient may read it: IDs masked, foreign numbers blanked, evaluator keys as 评委编号."""
         value = self.redact(value)
         if isinstance(value, str) and HEX_KEY_RE.search(value):
-            value = HEX_KEY_RE.sub(lambda m: f"（评委编号 {self.evaluators[m.group(0)]}）"
-                                   if m.group(0) in self.evaluators else "（评委）", value)
+            value = HEX_KEY_RE.sub(
+                lambda m: (
+                    f"（评委编号 {self.evaluators[m.group(0)]}）" if m.group(0) in self.evaluators else "（评委）"
+                ),
+                value,
+            )
         return value
 
     # ---- files and quarantine
@@ -339,16 +343,23 @@ class Notice:
         by_file: OrderedDict[tuple, dict] = OrderedDict()
         for q in _take(self.quarantine(), PDF_ITEM_LIMIT):
             key = (q["file"], q["sheet"])
-            g = by_file.setdefault(key, {"file": q["file"], "sheet": q["sheet"], "file_name": Path(q["file"] or "").name, "items": []})
+            g = by_file.setdefault(
+                key, {"file": q["file"], "sheet": q["sheet"], "file_name": Path(q["file"] or "").name, "items": []}
+            )
             g["items"].append(q)
         summary = self.summary()
         sections: dict[str, OrderedDict] = {role: OrderedDict() for role in ROLES}
         for s in summary:
             rule = ctx.rule(s["rule_id"])
             sections[s["role"]][(s["rule_id"], s["severity"], s["clause"])] = {
-                "rule_id": s["rule_id"], "severity": s["severity"], "clause": s["clause"],
-                "clause_text": ctx.clause_text(s["clause"]), "title": rule["title"], "correction": rule["correction"],
-                "count": int(s["n"]), "items": [],
+                "rule_id": s["rule_id"],
+                "severity": s["severity"],
+                "clause": s["clause"],
+                "clause_text": ctx.clause_text(s["clause"]),
+                "title": rule["title"],
+                "correction": rule["correction"],
+                "count": int(s["n"]),
+                "items": [],
             }
         for f in _take(self.findings(), PDF_ITEM_LIMIT):
             sections[f["role"]][(f["rule_id"], f["severity"], f["clause"])]["items"].append(f)
@@ -384,8 +395,17 @@ class Notice:
             "unrecognised": [f for f in files if f["form"] == UNRECOGNISED and not f["superseded"]],
             "limit": PDF_ITEM_LIMIT,
         }
+        # findings about a committee of the autonomous region go upward (the report's list), not into its notice:
+        # the notice says so, and does not call the committee clean
+        notice["upward"] = int(
+            self.con.execute(
+                "select count(*) from marts.notice_recipients where year = ? and recipient_code = ? "
+                "and channel = '向自治区反映'",
+                [self.year, self.code],
+            ).fetchone()[0]
+        )
         # a sheet that is no form (an instruction sheet, a scanned letter) is listed, not counted as a problem
-        notice["clean"] = not quarantine_total and not findings_total
+        notice["clean"] = not quarantine_total and not findings_total and not notice["upward"]
         notice["must_act"] = bool(quarantine_total or to_correct)
         return notice
 
@@ -405,31 +425,85 @@ class Notice:
             ["未识别、未载入的工作表", len(n["unrecognised"])],
             ["整改期限", deadline if n["must_act"] else "—"],
             ["联系方式", self.ctx.office.contact_line],
-            ["结论", "未发现需要更正的问题" if n["clean"] else
-             ("请按清单逐项更正后重新报送" if n["must_act"] else "所列问题供知悉，无需更正")],
+            [
+                "结论",
+                "未发现需要更正的问题"
+                if n["clean"]
+                else ("请按清单逐项更正后重新报送" if n["must_act"] else "所列问题供知悉，无需更正"),
+            ],
         ]
         return [
             ("告知事项", ["项目", "内容"], summary),
             (
                 "报送文件",
                 ["文件", "工作表", "识别为", ("读取行", "int"), ("入库行", "int"), ("隔离行", "int"), "说明"],
-                [[f["file"], f["sheet"], f["form_name"], f["rows_read"], f["rows_loaded"], f["rows_quarantined"], f["remark"]]
-                 for f in n["files"]],
+                [
+                    [
+                        f["file"],
+                        f["sheet"],
+                        f["form_name"],
+                        f["rows_read"],
+                        f["rows_loaded"],
+                        f["rows_quarantined"],
+                        f["remark"],
+                    ]
+                    for f in n["files"]
+                ],
             ),
             (
                 "未入库数据行",
                 ["文件", "工作表", ("行号", "int"), "表种", "列", "填报值", "问题", "整改要求"],
-                ([q["file"], q["sheet"], q["row"], q["form"], q["column"] or "整行", q["value"], q["reason"], q["correction"]]
-                 for q in self.quarantine()),
+                (
+                    [
+                        q["file"],
+                        q["sheet"],
+                        q["row"],
+                        q["form"],
+                        q["column"] or "整行",
+                        q["value"],
+                        q["reason"],
+                        q["correction"],
+                    ]
+                    for q in self.quarantine()
+                ),
             ),
             (
                 "审核问题",
-                ["规则", "问题", "性质", "政策条款", "对象类型", "对象", "姓名", "问题说明", "整改要求", "来源文件",
-                 ("来源行", "int"), "处理方式", "涉及列", "发现编号"],
-                ([f["rule_id"], f["title"], f["severity"], f["clause"], f["subject_type"], f["subject_key"], f["name"],
-                  f["detail"], f["correction"], f["source_file"], f["source_row"],
-                  "须整改" if f["role"] == "整改" else "供知悉", f["column"], f["finding_id"]]
-                 for f in self.findings()),
+                [
+                    "规则",
+                    "问题",
+                    "性质",
+                    "政策条款",
+                    "对象类型",
+                    "对象",
+                    "姓名",
+                    "问题说明",
+                    "整改要求",
+                    "来源文件",
+                    ("来源行", "int"),
+                    "处理方式",
+                    "涉及列",
+                    "发现编号",
+                ],
+                (
+                    [
+                        f["rule_id"],
+                        f["title"],
+                        f["severity"],
+                        f["clause"],
+                        f["subject_type"],
+                        f["subject_key"],
+                        f["name"],
+                        f["detail"],
+                        f["correction"],
+                        f["source_file"],
+                        f["source_row"],
+                        "须整改" if f["role"] == "整改" else "供知悉",
+                        f["column"],
+                        f["finding_id"],
+                    ]
+                    for f in self.findings()
+                ),
             ),
         ]
 
@@ -536,7 +610,10 @@ def build_notices(
         result = NoticeFiles(year=year, folder=folder, zip=folder / f"一次性告知书_{year}.zip", codes=codes)
         template = jinja_env().get_template("notice.html.j2")
         css = stylesheet()
-        with building_folder(folder, keep=pdf) as staging, tempfile.TemporaryDirectory(prefix="zhicheng-notices-") as tmp:
+        with (
+            building_folder(folder, keep=pdf) as staging,
+            tempfile.TemporaryDirectory(prefix="zhicheng-notices-") as tmp,
+        ):
             pending: list[tuple[str, str, Path, str]] = []
             made: set[str] = set()
             for seq, code in enumerate(codes, start=1):
@@ -545,8 +622,14 @@ def build_notices(
                 number = ctx.office.notice_number(year, seq)
                 stem = file_stem(code, notice.name)
                 html = template.render(
-                    n=n, year=year, css=css, office=ctx.office, issue_date=chinese_date(day), deadline=deadline,
-                    number=number, clause_intro=ctx.policy.clause_text("七(四)1"),
+                    n=n,
+                    year=year,
+                    css=css,
+                    office=ctx.office,
+                    issue_date=chinese_date(day),
+                    deadline=deadline,
+                    number=number,
+                    clause_intro=ctx.policy.clause_text("七(四)1"),
                 )
                 sheets, digest = _digest_rows(notice.sheets(n, deadline, number))
                 write_workbook(staging / f"{stem}.xlsx", sheets)

@@ -1,20 +1,32 @@
 """Dagster asset: the annual supervision report of the run's year (reads the marts read-only)."""
 
-
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset
 
+from dagster_project.documents.db import run_year
 from dagster_project.progress import say
 from dagster_project.settings import WAREHOUSE_POOL, Settings
-
-from dagster_project.documents.db import run_year
 
 from .build import build_report
 
 MART_KEYS = [
     AssetKey(["marts", name])
     for name in (
-        "findings", "pass_rate_by_group", "quota_compliance", "schedule_adherence", "filing_completeness", "applications",
-        "load_audit", "notice_recipients", "report_schedule", "submitters",
+        "findings",
+        "pass_rate_by_group",
+        "quota_compliance",
+        "schedule_adherence",
+        "filing_completeness",
+        "applications",
+        "load_audit",
+        "notice_recipients",
+        "report_schedule",
+        "submitters",
+        "report_overview",
+        "report_series_level",
+        "report_regions",
+        "report_groups",
+        "report_rules",
+        "report_data_quality",
     )
 ]
 REPORT_KEY = AssetKey(["report", "annual_report"])

@@ -28,6 +28,12 @@ from dagster_project.documents.xlsx import percent, write_csv, write_workbook
 
 MART_TABLES = [
     "marts.findings",
+    "marts.report_overview",
+    "marts.report_series_level",
+    "marts.report_regions",
+    "marts.report_groups",
+    "marts.report_rules",
+    "marts.report_data_quality",
     "marts.pass_rate_by_group",
     "marts.quota_compliance",
     "marts.schedule_adherence",
@@ -37,8 +43,8 @@ MART_TABLES = [
     "marts.notice_recipients",
     "marts.report_schedule",
 ]
-LEVEL_ORDER = {"正高级": 0, "副高级": 1, "中级": 2, "初级": 3}
 GENERAL_GROUP = "普通组"
+CHART_RULES = 20
 NO_REGION = "市直部门及自主评审单位"
 
 
@@ -58,8 +64,13 @@ def report_dir(out: Path, year: int) -> Path:
     return Path(out) / "report" / str(year)
 
 
-def _rate(passed: int, evaluated: int) -> float | None:
-    return (passed / evaluated) if evaluated else None
+def _empty_overview() -> dict[str, Any]:
+    keys = (
+        "applications evaluated passed passed_valid passed_void not_evaluated submitters committees files sheets "
+        "sheets_unrecognised senders rows_read rows_loaded rows_quarantined sheets_superseded findings breaches "
+        "advisories rules submitters_to_correct"
+    ).split()
+    return {**dict.fromkeys(keys, 0), "pass_rate": None, "pass_rate_valid": None}
 
 
 def collect(con, year: int) -> dict[str, Any]:
@@ -80,148 +91,51 @@ def collect(con, year: int) -> dict[str, Any]:
         return [{k: mask_id_numbers(v) for k, v in r.items()} for r in db.rows(con, sql, params)]
 
     # ---- overview
-    ov = q(
-        """
-        select
-            count(*) as applications,
-            count(*) filter (where outcome <> '未评审') as evaluated,
-            count(*) filter (where outcome = '通过') as passed,
-            count(*) filter (where outcome = '通过' and outcome_valid) as passed_valid,
-            count(*) filter (where outcome = '通过' and not coalesce(outcome_valid, true)) as passed_void,
-            count(*) filter (where outcome = '未评审') as not_evaluated,
-            count(distinct submitter_code) as submitters,
-            count(distinct committee_code) filter (where outcome <> '未评审') as committees
-        from marts.applications where year = ?
-        """,
-        year,
-    )[0]
-    files = q(
-        """
-        select
-            count(distinct file) as files,
-            count(*) as sheets,
-            count(*) filter (where form = '未识别') as sheets_unrecognised,
-            count(distinct submitter_code) as senders,
-            coalesce(sum(rows_read), 0) as rows_read,
-            coalesce(sum(rows_loaded), 0) as rows_loaded,
-            coalesce(sum(rows_quarantined), 0) as rows_quarantined,
-            count(*) filter (where superseded) as sheets_superseded
-        from marts.load_audit where year = ?
-        """,
-        year,
-    )[0]
-    fnd = q(
-        """
-        select
-            count(*) as findings,
-            count(*) filter (where severity = '违规') as breaches,
-            count(*) filter (where severity = '提示') as advisories,
-            count(distinct rule_id) as rules,
-            count(distinct submitter_code) filter (where severity = '违规') as submitters_to_correct
-        from marts.findings where year = ?
-        """,
-        year,
-    )[0]
-    overview = {**ov, **files, **fnd}
-    overview["pass_rate"] = _rate(ov["passed"], ov["evaluated"])
-    overview["pass_rate_valid"] = _rate(ov["passed_valid"], ov["evaluated"])
+    rows = q("select * from marts.report_overview where year = ?", year)
+    overview = rows[0] if rows else _empty_overview()
 
     # ---- applications by series and level, and by region
-    by_series = q(
-        """
-        select series, level,
-            count(*) as applications,
-            count(*) filter (where outcome <> '未评审') as evaluated,
-            count(*) filter (where outcome = '通过') as passed,
-            count(*) filter (where outcome = '通过' and outcome_valid) as passed_valid
-        from marts.applications where year = ?
-        group by series, level
-        """,
+    by_level = q(
+        "select * exclude (year) from marts.report_series_level where year = ? order by series, level_order, level",
         year,
     )
-    by_series.sort(key=lambda r: (str(r["series"]), LEVEL_ORDER.get(r["level"], 9)))
-    for r in by_series:
-        r["pass_rate"] = _rate(r["passed"], r["evaluated"])
-    series_totals = q(
-        """
-        select series, count(*) as applications,
-            count(*) filter (where outcome <> '未评审') as evaluated,
-            count(*) filter (where outcome = '通过') as passed
-        from marts.applications where year = ? group by series order by applications desc, series
-        """,
+    by_series = [r for r in by_level if r["grain"] == "series_level"]
+    level_totals = [r for r in by_level if r["grain"] == "level"]
+    series_totals = sorted(
+        (r for r in by_level if r["grain"] == "series"), key=lambda r: (-r["applications"], str(r["series"]))
+    )
+    by_region = q(
+        "select * exclude (year) from marts.report_regions where year = ? "
+        "order by region_order, region_code nulls last",
         year,
     )
-    level_totals = q(
-        """
-        select level, count(*) as applications,
-            count(*) filter (where outcome <> '未评审') as evaluated,
-            count(*) filter (where outcome = '通过') as passed,
-            count(*) filter (where outcome = '通过' and outcome_valid) as passed_valid
-        from marts.applications where year = ? group by level
-        """,
-        year,
-    )
-    level_totals.sort(key=lambda r: LEVEL_ORDER.get(r["level"], 9))
-    for r in level_totals:
-        r["pass_rate"] = _rate(r["passed"], r["evaluated"])
-    region_raw = {
-        (r["region_code"] or ""): r
-        for r in q(
-            """
-            select coalesce(region_code, '') as region_code,
-                count(*) as applications,
-                count(*) filter (where outcome <> '未评审') as evaluated,
-                count(*) filter (where outcome = '通过') as passed,
-                count(*) filter (where outcome = '通过' and outcome_valid) as passed_valid
-            from marts.applications where year = ? group by 1
-            """,
-            year,
-        )
-    }
-    by_region = []
-    for code in names.region_order + sorted(c for c in region_raw if c and c not in names.region_order) + [""]:
-        r = region_raw.get(code)
-        if r is None and code == "":
-            continue
-        r = r or {"region_code": code, "applications": 0, "evaluated": 0, "passed": 0, "passed_valid": 0}
-        r = dict(r)
-        r["name"] = names.name(code) if code else NO_REGION
-        r["pass_rate"] = _rate(r["passed"], r["evaluated"])
-        by_region.append(r)
+    for r in by_region:
+        r["region_code"] = r["region_code"] or ""
+        r["name"] = names.name(r["region_code"]) if r["region_code"] else NO_REGION
 
     # ---- pass rates per group, against the general group of the same committee and level
     groups = q(
         """
-        select committee_code, level, group_name, evaluated, passed, passed_valid, pass_rate, pass_rate_valid
-        from marts.pass_rate_by_group where year = ?
+        select * exclude (year) from marts.report_groups where year = ?
+        order by committee_code, case level when '正高级' then 0 when '副高级' then 1 when '中级' then 2 else 3 end,
+                 not is_general, group_name
         """,
         year,
     )
-    general = {(g["committee_code"], g["level"]): g for g in groups if g["group_name"] == GENERAL_GROUP}
     for g in groups:
         g["committee_name"] = names.name(g["committee_code"])
-        base = general.get((g["committee_code"], g["level"]))
-        g["general_rate"] = base["pass_rate"] if base else None
-        g["is_general"] = g["group_name"] == GENERAL_GROUP
-        g["diff_pp"] = (
-            (g["pass_rate"] - base["pass_rate"]) * 100
-            if base and not g["is_general"] and g["pass_rate"] is not None and base["pass_rate"] is not None
-            else None
-        )
-    groups.sort(key=lambda g: (str(g["committee_code"]), LEVEL_ORDER.get(g["level"], 9), not g["is_general"], str(g["group_name"])))
     group_totals = q(
         """
-        select group_name, sum(evaluated) as evaluated, sum(passed) as passed, sum(passed_valid) as passed_valid
-        from marts.pass_rate_by_group where year = ? group by group_name order by evaluated desc, group_name
+        select group_name, sum(evaluated)::bigint as evaluated, sum(passed)::bigint as passed,
+            sum(passed_valid)::bigint as passed_valid, sum(passed) / nullif(sum(evaluated), 0) as pass_rate,
+            sum(passed_valid) / nullif(sum(evaluated), 0) as pass_rate_valid
+        from marts.report_groups where year = ? group by group_name order by evaluated desc, group_name
         """,
         year,
     )
-    for g in group_totals:
-        g["evaluated"], g["passed"], g["passed_valid"] = int(g["evaluated"]), int(g["passed"]), int(g["passed_valid"])
-        g["pass_rate"] = _rate(g["passed"], g["evaluated"])
-        g["pass_rate_valid"] = _rate(g["passed_valid"], g["evaluated"])
-    separate_higher = [g for g in groups if g["diff_pp"] is not None and g["diff_pp"] > 0]
-    separate_higher.sort(key=lambda g: -g["diff_pp"])
+    separate_higher = sorted(
+        (g for g in groups if g["diff_pp"] is not None and g["diff_pp"] > 0), key=lambda g: -g["diff_pp"]
+    )
 
     # ---- quotas
     quotas = q(
@@ -254,7 +168,8 @@ def collect(con, year: int) -> dict[str, Any]:
     schedule_summary = q(
         """
         select requirement_code as code, any_value(requirement_name) as name, count(*) as total,
-            count(*) filter (where compliant) as compliant, count(*) filter (where not coalesce(compliant, false)) as failed
+            count(*) filter (where compliant) as compliant,
+            count(*) filter (where not coalesce(compliant, false)) as failed
         from marts.report_schedule where year = ? group by requirement_code order by requirement_code
         """,
         year,
@@ -291,19 +206,110 @@ def collect(con, year: int) -> dict[str, Any]:
     }
 
     # ---- findings by rule
-    by_rule = q(
-        """
-        select rule_id, severity, clause, count(*) as findings,
-            count(distinct submitter_code) as submitters,
-            count(*) filter (where subject_type = 'application') as applications
-        from marts.findings where year = ? group by rule_id, severity, clause
-        order by rule_id, severity
-        """,
-        year,
-    )
+    by_rule = q("select * exclude (year) from marts.report_rules where year = ? order by rule_id, severity", year)
     for r in by_rule:
         r["title"] = rule_title(r["rule_id"])
 
+    to_correct, committees_to_correct, upward, notified = _recipients(con, year, names, rule_title, q)
+
+    # ---- data quality per sender (quarantine)
+    quality = q(
+        """
+        select submitter_code, files, rows_read, rows_quarantined, quarantined_share as share, unrecognised
+        from marts.report_data_quality where year = ? order by rows_quarantined desc, submitter_code
+        """,
+        year,
+    )
+    for r in quality:
+        r["name"] = names.label(r["submitter_code"])
+
+    # ---- history: late two years running
+    history_years = sorted(db.scalar(con, "select list(distinct year) from marts.schedule_adherence") or [])
+    has_previous = (year - 1) in history_years
+    late_twice = []
+    if has_previous:
+        late_twice = q(
+            """
+            select cur.requirement_code, cur.subject_type, cur.subject_code
+            from marts.schedule_adherence cur
+            join marts.schedule_adherence prev
+              on prev.year = cur.year - 1
+             and prev.requirement_code = cur.requirement_code
+             and prev.subject_type = cur.subject_type
+             and prev.subject_code = cur.subject_code
+            where cur.year = ? and not coalesce(cur.compliant, false) and not coalesce(prev.compliant, false)
+              and cur.subject_type <> 'application'
+            order by 1, 2, 3
+            """,
+            year,
+        )
+        for r in late_twice:
+            r["subject_name"] = _subject_label(names, r["subject_type"], r["subject_code"])
+            r["requirement_name"] = rule_registry.label("requirement", r["requirement_code"])
+
+    trend = compare_with_previous(con, year, names, rule_title)
+
+    context = {
+        "year": year,
+        "overview": overview,
+        "by_series": by_series,
+        "series_totals": series_totals,
+        "level_totals": level_totals,
+        "by_region": by_region,
+        "groups": groups,
+        "group_totals": group_totals,
+        "separate_higher": separate_higher,
+        "quotas": quotas,
+        "quota_summary": quota_summary,
+        "quotas_failed": [r for r in quotas if not r["compliant"]],
+        "schedule_summary": schedule_summary,
+        "schedule_all": schedule,
+        "schedule_apps": schedule_apps,
+        "schedule_late": schedule_late_listed,
+        "schedule_late_apps": schedule_late_apps,
+        "filing": filing,
+        "filing_summary": filing_summary,
+        "filing_incomplete": [r for r in filing if not r["complete"]],
+        "by_rule": by_rule,
+        "to_correct": to_correct,
+        "committees_to_correct": committees_to_correct,
+        "upward": upward,
+        "notified": notified,
+        "quality": quality,
+        "has_previous": has_previous,
+        "late_twice": late_twice,
+        "trend": trend,
+    }
+    context["recommendations"] = recommendations(context, names)
+    return context
+
+
+FINDINGS_DETAIL_SQL = """
+    select rule_id, severity, clause, subject_type, subject_key, submitter_code, committee_code,
+        region_code, series, level, detail, source_file, source_row
+    from marts.findings where year = ? order by rule_id, submitter_code, subject_key
+"""
+SCHEDULE_EXTRACT_SQL = """
+    select requirement_code, requirement_name, subject_type, subject_code, due_date, actual_date, compliant,
+        timing_status, days_early, days_late
+    from marts.report_schedule where year = ? order by requirement_code, subject_type, subject_code
+"""
+
+
+def _stream(con, sql: str, params: list, convert=None):
+    cur = con.cursor()
+    cur.execute(sql, params)
+    while True:
+        batch = cur.fetchmany(5000)
+        if not batch:
+            break
+        for row in batch:
+            yield convert(row) if convert else row
+    cur.close()
+
+
+def _recipients(con, year: int, names: db.Directory, rule_title, q) -> tuple[list, list, list, int]:
+    """Who must correct, who was told, what goes upward: all from marts.notice_recipients."""
     # ---- who must correct: the recipients of 违规 findings to correct, as marts.notice_recipients routes them
     # (the notices read the same table, so that what the report says of the notices is true by construction)
     routed = q(
@@ -356,106 +362,83 @@ def collect(con, year: int) -> dict[str, Any]:
     }
     for r in committees_to_correct:
         r["void"] = voids.get(r["committee_code"], 0)
+    return to_correct, committees_to_correct, upward, notified
 
-    # ---- data quality per sender (quarantine)
-    quality = q(
+
+def compare_with_previous(con, year: int, names: db.Directory, rule_title) -> dict[str, Any] | None:
+    """Year Y against Y−1, where the warehouse has Y−1: totals, series × level, separate groups, breaches per rule,
+    and the submitters whose filing was incomplete both years (every number from the report marts)."""
+    prev = year - 1
+    # only a policy year of its own with applications is a year to compare with (files of earlier years,
+    # such as evaluator rosters, are history, not a year's work)
+    if prev not in db.policy_years(con) or not db.scalar(
+        con, "select applications from marts.report_overview where year = ?", [prev]
+    ):
+        return None
+
+    def both(sql: str) -> list[dict[str, Any]]:
+        return [{k: mask_id_numbers(v) for k, v in r.items()} for r in db.rows(con, sql, [year, prev])]
+
+    totals = both(
         """
-        select submitter_code, count(distinct file) as files, sum(rows_read) as rows_read,
-            sum(rows_quarantined) as rows_quarantined,
-            count(*) filter (where form = '未识别') as unrecognised
-        from marts.load_audit where year = ? group by submitter_code
-        order by rows_quarantined desc, submitter_code
-        """,
-        year,
+        select cur.applications, prev.applications as prev_applications, cur.passed, prev.passed as prev_passed,
+            cur.pass_rate, prev.pass_rate as prev_pass_rate, cur.breaches, prev.breaches as prev_breaches
+        from marts.report_overview cur, marts.report_overview prev where cur.year = ? and prev.year = ?
+        """
+    )[0]
+    series = both(
+        """
+        select coalesce(cur.series, prev.series) as series, coalesce(cur.level, prev.level) as level,
+            coalesce(cur.level_order, prev.level_order) as level_order,
+            coalesce(cur.applications, 0) as applications, coalesce(prev.applications, 0) as prev_applications,
+            coalesce(cur.passed, 0) as passed, coalesce(prev.passed, 0) as prev_passed
+        from (select * from marts.report_series_level where year = ? and grain = 'series_level') cur
+        full join (select * from marts.report_series_level where year = ? and grain = 'series_level') prev
+            on cur.series = prev.series and cur.level = prev.level
+        order by 1, 3
+        """
     )
-    for r in quality:
-        r["name"] = names.label(r["submitter_code"])
-        r["rows_read"] = int(r["rows_read"] or 0)
-        r["rows_quarantined"] = int(r["rows_quarantined"] or 0)
-        r["share"] = _rate(r["rows_quarantined"], r["rows_read"])
-
-    # ---- history: late two years running
-    history_years = sorted(
-        db.scalar(con, "select list(distinct year) from marts.schedule_adherence") or []
+    groups = both(
+        """
+        select coalesce(cur.group_name, prev.group_name) as group_name,
+            sum(cur.passed) / nullif(sum(cur.evaluated), 0) as pass_rate,
+            sum(prev.passed) / nullif(sum(prev.evaluated), 0) as prev_pass_rate,
+            coalesce(sum(cur.evaluated), 0)::bigint as evaluated,
+            coalesce(sum(prev.evaluated), 0)::bigint as prev_evaluated
+        from (select * from marts.report_groups where year = ?) cur
+        full join (select * from marts.report_groups where year = ?) prev
+            on cur.committee_code = prev.committee_code and cur.level = prev.level and cur.group_name = prev.group_name
+        group by 1 order by 1
+        """
     )
-    has_previous = (year - 1) in history_years
-    late_twice = []
-    if has_previous:
-        late_twice = q(
-            """
-            select cur.requirement_code, cur.subject_type, cur.subject_code
-            from marts.schedule_adherence cur
-            join marts.schedule_adherence prev
-              on prev.year = cur.year - 1
-             and prev.requirement_code = cur.requirement_code
-             and prev.subject_type = cur.subject_type
-             and prev.subject_code = cur.subject_code
-            where cur.year = ? and not coalesce(cur.compliant, false) and not coalesce(prev.compliant, false)
-              and cur.subject_type <> 'application'
-            order by 1, 2, 3
-            """,
-            year,
-        )
-        for r in late_twice:
-            r["subject_name"] = _subject_label(names, r["subject_type"], r["subject_code"])
-            r["requirement_name"] = rule_registry.label("requirement", r["requirement_code"])
-
-    context = {
-        "year": year,
-        "overview": overview,
-        "by_series": by_series,
-        "series_totals": series_totals,
-        "level_totals": level_totals,
-        "by_region": by_region,
+    rules = both(
+        """
+        select coalesce(cur.rule_id, prev.rule_id) as rule_id, coalesce(cur.findings, 0)::bigint as findings,
+            coalesce(prev.findings, 0)::bigint as prev_findings
+        from (select rule_id, sum(findings) as findings from marts.report_rules where year = ? and severity = '违规'
+              group by rule_id) cur
+        full join (select rule_id, sum(findings) as findings from marts.report_rules
+                   where year = ? and severity = '违规' group by rule_id) prev on cur.rule_id = prev.rule_id
+        order by 1
+        """
+    )
+    for r in rules:
+        r["title"] = rule_title(r["rule_id"])
+    incomplete = both(
+        """
+        select cur.submitter_code from marts.filing_completeness cur
+        join marts.filing_completeness prev on prev.submitter_code = cur.submitter_code and prev.year = $2
+        where cur.year = $1 and not cur.complete and not prev.complete order by 1
+        """
+    )
+    return {
+        "previous": prev,
+        "totals": totals,
+        "series": series,
         "groups": groups,
-        "group_totals": group_totals,
-        "separate_higher": separate_higher,
-        "quotas": quotas,
-        "quota_summary": quota_summary,
-        "quotas_failed": [r for r in quotas if not r["compliant"]],
-        "schedule_summary": schedule_summary,
-        "schedule_all": schedule,
-        "schedule_apps": schedule_apps,
-        "schedule_late": schedule_late_listed,
-        "schedule_late_apps": schedule_late_apps,
-        "filing": filing,
-        "filing_summary": filing_summary,
-        "filing_incomplete": [r for r in filing if not r["complete"]],
-        "by_rule": by_rule,
-        "to_correct": to_correct,
-        "committees_to_correct": committees_to_correct,
-        "upward": upward,
-        "notified": notified,
-        "quality": quality,
-        "has_previous": has_previous,
-        "late_twice": late_twice,
+        "rules": rules,
+        "incomplete_twice": [names.label(r["submitter_code"]) for r in incomplete],
     }
-    context["recommendations"] = recommendations(context, names)
-    return context
-
-
-FINDINGS_DETAIL_SQL = """
-    select rule_id, severity, clause, subject_type, subject_key, submitter_code, committee_code,
-        region_code, series, level, detail, source_file, source_row
-    from marts.findings where year = ? order by rule_id, submitter_code, subject_key
-"""
-SCHEDULE_EXTRACT_SQL = """
-    select requirement_code, requirement_name, subject_type, subject_code, due_date, actual_date, compliant,
-        timing_status, days_early, days_late
-    from marts.report_schedule where year = ? order by requirement_code, subject_type, subject_code
-"""
-
-
-def _stream(con, sql: str, params: list, convert=None):
-    cur = con.cursor()
-    cur.execute(sql, params)
-    while True:
-        batch = cur.fetchmany(5000)
-        if not batch:
-            break
-        for row in batch:
-            yield convert(row) if convert else row
-    cur.close()
 
 
 def _summarise(items: list[dict], key: str, label) -> list[dict]:
@@ -494,7 +477,9 @@ def recommendations(ctx: dict[str, Any], names: db.Directory) -> list[str]:
     breaches = sorted((r for r in ctx["by_rule"] if r["severity"] == "违规"), key=lambda r: -r["findings"])
     if breaches:
         top = "；".join(f"{r['rule_id']}“{r['title']}”{r['findings']}条（{r['clause']}）" for r in breaches[:3])
-        out.append(f"本年度共发现违规问题{ov['breaches']}条，集中在：{top}。建议对上述问题开展专项督导，逐条督促整改到位。")
+        out.append(
+            f"本年度共发现违规问题{ov['breaches']}条，集中在：{top}。建议对上述问题开展专项督导，逐条督促整改到位。"
+        )
     else:
         out.append("本年度未发现违规问题，建议继续保持现有审核和公示工作机制。")
     if ctx["has_previous"]:
@@ -504,7 +489,10 @@ def recommendations(ctx: dict[str, Any], names: db.Directory) -> list[str]:
         else:
             out.append("与上一年度相比，没有连续两年未按期完成同一事项的单位。")
     else:
-        out.append(f"数据仓库中尚无{ctx['year'] - 1}年度的进度数据，暂不能判断连续两年逾期情况；自下一年度起本报告将据此提出建议。")
+        out.append(
+            f"数据仓库中尚无{ctx['year'] - 1}年度的进度数据，暂不能判断连续两年逾期情况；"
+            "自下一年度起本报告将据此提出建议。"
+        )
     if ctx["filing_incomplete"]:
         listed = "、".join(r["name"] for r in ctx["filing_incomplete"][:12])
         out.append(
@@ -515,11 +503,14 @@ def recommendations(ctx: dict[str, Any], names: db.Directory) -> list[str]:
     if ov["passed_void"]:
         listed = "、".join(f"{r['name']}{r['void']}人" for r in void_committees[:8])
         out.append(
-            f"评审通过但结果无效或不予核准备案的共{ov['passed_void']}人" + (f"（{listed}）" if listed else "")
+            f"评审通过但结果无效或不予核准备案的共{ov['passed_void']}人"
+            + (f"（{listed}）" if listed else "")
             + "，建议对相关评委会的评审结果不予核准备案，并责成其规范评审程序。"
         )
     if ctx["quotas_failed"]:
-        out.append(f"数额和岗位控制不达标{len(ctx['quotas_failed'])}项，建议按控制数核减，并在下一年度申报前下达岗位和数额控制要求。")
+        out.append(
+            f"数额和岗位控制不达标{len(ctx['quotas_failed'])}项，建议按控制数核减，并在下一年度申报前下达岗位和数额控制要求。"
+        )
     if ctx["separate_higher"]:
         g = ctx["separate_higher"][0]
         out.append(
@@ -547,7 +538,11 @@ def charts(ctx: dict[str, Any], folder: Path) -> dict[str, str]:
             folder / "series.png",
             f"{ctx['year']}年度各系列申报与评审通过人数",
             [r["series"] for r in s],
-            {"申报": [r["applications"] for r in s], "参评": [r["evaluated"] for r in s], "通过": [r["passed"] for r in s]},
+            {
+                "申报": [r["applications"] for r in s],
+                "参评": [r["evaluated"] for r in s],
+                "通过": [r["passed"] for r in s],
+            },
             ylabel="人数",
             horizontal=len(s) > 8,
         )
@@ -577,15 +572,33 @@ def charts(ctx: dict[str, Any], folder: Path) -> dict[str, str]:
             reference_label="普通组通过率" if general is not None else "",
         )
         made["groups"] = "charts/groups.png"
+    trend = ctx.get("trend")
+    if trend and trend["series"]:
+        totals: dict[str, list[int]] = {}
+        for r in trend["series"]:
+            pair = totals.setdefault(str(r["series"]), [0, 0])
+            pair[0] += int(r["prev_passed"])
+            pair[1] += int(r["passed"])
+        rows = sorted(totals.items(), key=lambda kv: -max(kv[1]))
+        bar_chart(
+            folder / "trend.png",
+            f"{trend['previous']}与{ctx['year']}年度各系列评审通过人数",
+            [name for name, _ in rows],
+            {f"{trend['previous']}年度": [v[0] for _, v in rows], f"{ctx['year']}年度": [v[1] for _, v in rows]},
+            ylabel="人数",
+            horizontal=len(rows) > 8,
+        )
+        made["trend"] = "charts/trend.png"
     rules: dict[str, dict[str, int]] = {}
     for r in ctx["by_rule"]:
         counts = rules.setdefault(r["rule_id"], {"违规": 0, "提示": 0})
         counts[r["severity"]] = counts.get(r["severity"], 0) + r["findings"]
     if rules:
-        ids = sorted(rules)
+        # the rules with most findings, so that the chart fits beside its table (all of them are in 表8)
+        ids = sorted(sorted(rules, key=lambda i: -sum(rules[i].values()))[:CHART_RULES])
         bar_chart(
             folder / "rules.png",
-            "各规则发现的问题数",
+            "各规则发现的问题数" if len(rules) <= CHART_RULES else f"发现问题最多的{CHART_RULES}项规则",
             [f"{i} {title}" for i in ids for title in [next(r["title"] for r in ctx["by_rule"] if r["rule_id"] == i)]],
             {"违规": [rules[i].get("违规", 0) for i in ids], "提示": [rules[i].get("提示", 0) for i in ids]},
             horizontal=True,
@@ -627,66 +640,252 @@ def xlsx_sheets(ctx: dict[str, Any], con, year: int) -> list:
     )
     return [
         ("总体情况", ["指标", "数值"], overview_rows),
-        ("系列级别", ["申报系列", "申报级别", ("申报人数", "int"), ("参评人数", "int"), ("通过人数", "int"), ("有效通过人数", "int"), ("通过率", "pct")],
-         [[r["series"], r["level"], r["applications"], r["evaluated"], r["passed"], r["passed_valid"], r["pass_rate"]] for r in ctx["by_series"]]),
-        ("旗县区", ["地区代码", "地区", ("申报人数", "int"), ("参评人数", "int"), ("通过人数", "int"), ("有效通过人数", "int"), ("通过率", "pct")],
-         [[r["region_code"], r["name"], r["applications"], r["evaluated"], r["passed"], r["passed_valid"], r["pass_rate"]] for r in ctx["by_region"]]),
+        (
+            "系列级别",
+            [
+                "申报系列",
+                "申报级别",
+                ("申报人数", "int"),
+                ("参评人数", "int"),
+                ("通过人数", "int"),
+                ("有效通过人数", "int"),
+                ("通过率", "pct"),
+            ],
+            [
+                [
+                    r["series"],
+                    r["level"],
+                    r["applications"],
+                    r["evaluated"],
+                    r["passed"],
+                    r["passed_valid"],
+                    r["pass_rate"],
+                ]
+                for r in ctx["by_series"]
+            ],
+        ),
+        (
+            "旗县区",
+            [
+                "地区代码",
+                "地区",
+                ("申报人数", "int"),
+                ("参评人数", "int"),
+                ("通过人数", "int"),
+                ("有效通过人数", "int"),
+                ("通过率", "pct"),
+            ],
+            [
+                [
+                    r["region_code"],
+                    r["name"],
+                    r["applications"],
+                    r["evaluated"],
+                    r["passed"],
+                    r["passed_valid"],
+                    r["pass_rate"],
+                ]
+                for r in ctx["by_region"]
+            ],
+        ),
         (
             "分组通过率",
-            ["评委会代码", "评委会", "级别", "评审分组", ("参评人数", "int"), ("通过人数", "int"), ("有效通过人数", "int"), ("通过率", "pct"),
-             ("有效通过率", "pct"), ("普通组通过率", "pct"), ("高于普通组（百分点）", "num")],
             [
-                [g["committee_code"], g["committee_name"], g["level"], g["group_name"], g["evaluated"], g["passed"], g["passed_valid"],
-                 g["pass_rate"], g["pass_rate_valid"], g["general_rate"], None if g["diff_pp"] is None else round(g["diff_pp"], 1)]
+                "评委会代码",
+                "评委会",
+                "级别",
+                "评审分组",
+                ("参评人数", "int"),
+                ("通过人数", "int"),
+                ("有效通过人数", "int"),
+                ("通过率", "pct"),
+                ("有效通过率", "pct"),
+                ("普通组通过率", "pct"),
+                ("高于普通组（百分点）", "num"),
+            ],
+            [
+                [
+                    g["committee_code"],
+                    g["committee_name"],
+                    g["level"],
+                    g["group_name"],
+                    g["evaluated"],
+                    g["passed"],
+                    g["passed_valid"],
+                    g["pass_rate"],
+                    g["pass_rate_valid"],
+                    g["general_rate"],
+                    None if g["diff_pp"] is None else round(g["diff_pp"], 1),
+                ]
                 for g in ctx["groups"]
             ],
         ),
         (
             "数额控制",
             ["控制项目", "项目名称", "范围类型", "范围代码", "范围", ("限额", "num"), ("实际", "num"), "是否达标"],
-            [[r["quota_code"], r["quota_name"], label("scope_type", r["scope_type"]), r["scope_code"], r["scope_name"],
-              r["limit_value"], r["actual_value"], r["compliant"]] for r in ctx["quotas"]],
+            [
+                [
+                    r["quota_code"],
+                    r["quota_name"],
+                    label("scope_type", r["scope_type"]),
+                    r["scope_code"],
+                    r["scope_name"],
+                    r["limit_value"],
+                    r["actual_value"],
+                    r["compliant"],
+                ]
+                for r in ctx["quotas"]
+            ],
         ),
         (
             "时间进度",
-            ["要求", "要求名称", "对象类型", "对象代码", "对象", "规定日期", "实际日期", "是否按期", "状态", ("提前天数", "int"),
-             ("逾期天数", "int"), ("申报件数", "int")],
             [
-                *[[r["requirement_code"], r["requirement_name"], label("subject_type", r["subject_type"]), r["subject_code"],
-                   r["subject_name"], r["due_date"], r["actual_date"], r["compliant"], r["timing_status"], r["days_early"],
-                   r["days_late"], None] for r in ctx["schedule_all"]],
-                *[[r["requirement_code"], r["requirement_name"], "申报（按状态汇总）", "", f"申报{r['applications']}件", None, None,
-                   r["compliant"], r["timing_status"], r["max_days_early"], r["max_days_late"], r["applications"]]
-                  for r in ctx["schedule_apps"]],
+                "要求",
+                "要求名称",
+                "对象类型",
+                "对象代码",
+                "对象",
+                "规定日期",
+                "实际日期",
+                "是否按期",
+                "状态",
+                ("提前天数", "int"),
+                ("逾期天数", "int"),
+                ("申报件数", "int"),
+            ],
+            [
+                *[
+                    [
+                        r["requirement_code"],
+                        r["requirement_name"],
+                        label("subject_type", r["subject_type"]),
+                        r["subject_code"],
+                        r["subject_name"],
+                        r["due_date"],
+                        r["actual_date"],
+                        r["compliant"],
+                        r["timing_status"],
+                        r["days_early"],
+                        r["days_late"],
+                        None,
+                    ]
+                    for r in ctx["schedule_all"]
+                ],
+                *[
+                    [
+                        r["requirement_code"],
+                        r["requirement_name"],
+                        "申报（按状态汇总）",
+                        "",
+                        f"申报{r['applications']}件",
+                        None,
+                        None,
+                        r["compliant"],
+                        r["timing_status"],
+                        r["max_days_early"],
+                        r["max_days_late"],
+                        r["applications"],
+                    ]
+                    for r in ctx["schedule_apps"]
+                ],
             ],
         ),
         (
             "公示与报送",
-            ["报送单位代码", "报送单位", "报送花名册", "花名册公示合格", "材料报送合格", "工作总结报告", "公示结果报告", "完整"],
-            [[r["submitter_code"], r["name"], r["has_roster"], r["roster_publicity_ok"], r["materials_ok"], r["summary_report_ok"],
-              r["publicity_report_ok"], r["complete"]] for r in ctx["filing"]],
+            [
+                "报送单位代码",
+                "报送单位",
+                "报送花名册",
+                "花名册公示合格",
+                "材料报送合格",
+                "工作总结报告",
+                "公示结果报告",
+                "完整",
+            ],
+            [
+                [
+                    r["submitter_code"],
+                    r["name"],
+                    r["has_roster"],
+                    r["roster_publicity_ok"],
+                    r["materials_ok"],
+                    r["summary_report_ok"],
+                    r["publicity_report_ok"],
+                    r["complete"],
+                ]
+                for r in ctx["filing"]
+            ],
         ),
         (
             "问题汇总",
             ["规则", "问题", "性质", "条款", ("条数", "int"), ("涉及报送单位数", "int"), ("涉及申报数", "int")],
-            [[r["rule_id"], r["title"], r["severity"], r["clause"], r["findings"], r["submitters"], r["applications"]] for r in ctx["by_rule"]],
+            [
+                [
+                    r["rule_id"],
+                    r["title"],
+                    r["severity"],
+                    r["clause"],
+                    r["findings"],
+                    r["submitters"],
+                    r["applications"],
+                ]
+                for r in ctx["by_rule"]
+            ],
         ),
         (
             "问题明细",
-            ["规则", "性质", "条款", "对象类型", "对象（申报编号/代码）", "报送单位", "评委会", "地区", "系列", "级别", "说明", "来源文件",
-             ("来源行", "int")],
+            [
+                "规则",
+                "性质",
+                "条款",
+                "对象类型",
+                "对象（申报编号/代码）",
+                "报送单位",
+                "评委会",
+                "地区",
+                "系列",
+                "级别",
+                "说明",
+                "来源文件",
+                ("来源行", "int"),
+            ],
             detail,
         ),
         (
             "整改对象",
             ["收件单位代码", "收件单位", ("违规条数", "int"), "涉及规则", ("涉及申报数", "int")],
-            [[r["submitter_code"], r["name"], r["breaches"], r["rule_ids"], r["applications"]] for r in ctx["to_correct"]]
-            + [[r["committee_code"], "评委会：" + r["name"], r["breaches"], r["rule_ids"], r["applications"]] for r in ctx["committees_to_correct"]],
+            [
+                [r["submitter_code"], r["name"], r["breaches"], r["rule_ids"], r["applications"]]
+                for r in ctx["to_correct"]
+            ]
+            + [
+                [r["committee_code"], "评委会：" + r["name"], r["breaches"], r["rule_ids"], r["applications"]]
+                for r in ctx["committees_to_correct"]
+            ],
         ),
         (
             "数据质量",
-            ["报送单位代码", "报送单位", ("文件数", "int"), ("读取行", "int"), ("隔离行", "int"), ("隔离比例", "pct"), ("未识别工作表", "int")],
-            [[r["submitter_code"], r["name"], r["files"], r["rows_read"], r["rows_quarantined"], r["share"], r["unrecognised"]] for r in ctx["quality"]],
+            [
+                "报送单位代码",
+                "报送单位",
+                ("文件数", "int"),
+                ("读取行", "int"),
+                ("隔离行", "int"),
+                ("隔离比例", "pct"),
+                ("未识别工作表", "int"),
+            ],
+            [
+                [
+                    r["submitter_code"],
+                    r["name"],
+                    r["files"],
+                    r["rows_read"],
+                    r["rows_quarantined"],
+                    r["share"],
+                    r["unrecognised"],
+                ]
+                for r in ctx["quality"]
+            ],
         ),
     ]
 
@@ -708,11 +907,19 @@ def build_report(
         folder = report_dir(out, year)
         with building_folder(folder) as staging:
             chart_paths = charts(ctx, staging / "charts")
-            html = jinja_env().get_template("report.html.j2").render(
-                **ctx, charts=chart_paths, css=stylesheet(), office=the_office,
-                number=the_office.report_number(year), issue_date=chinese_date(issue_date or db.today()),
+            html = (
+                jinja_env()
+                .get_template("report.html.j2")
+                .render(
+                    **ctx,
+                    charts=chart_paths,
+                    css=stylesheet(),
+                    office=the_office,
+                    number=the_office.report_number(year),
+                    issue_date=chinese_date(issue_date or db.today()),
+                )
             )
-            html_path = write_text_atomic(staging / f"监管报告_{year}.html", html)
+            write_text_atomic(staging / f"监管报告_{year}.html", html)
             if pdf:
                 printable = staging / f".监管报告_{year}.print.html"
                 write_text_atomic(printable, with_fonts(html, web_fonts(html)))
@@ -720,11 +927,41 @@ def build_report(
                 printable.unlink()
             write_workbook(staging / f"监管报告数据_{year}.xlsx", xlsx_sheets(ctx, con, year))
             extracts = [
-                (f"时间进度明细_{year}.csv", SCHEDULE_EXTRACT_SQL,
-                 ["要求", "要求名称", "对象类型", "对象代码", "规定日期", "实际日期", "是否按期", "状态", "提前天数", "逾期天数"]),
-                (f"问题明细_{year}.csv", FINDINGS_DETAIL_SQL,
-                 ["规则", "性质", "条款", "对象类型", "对象（申报编号/代码）", "报送单位", "评委会", "地区", "系列", "级别", "说明",
-                  "来源文件", "来源行"]),
+                (
+                    f"时间进度明细_{year}.csv",
+                    SCHEDULE_EXTRACT_SQL,
+                    [
+                        "要求",
+                        "要求名称",
+                        "对象类型",
+                        "对象代码",
+                        "规定日期",
+                        "实际日期",
+                        "是否按期",
+                        "状态",
+                        "提前天数",
+                        "逾期天数",
+                    ],
+                ),
+                (
+                    f"问题明细_{year}.csv",
+                    FINDINGS_DETAIL_SQL,
+                    [
+                        "规则",
+                        "性质",
+                        "条款",
+                        "对象类型",
+                        "对象（申报编号/代码）",
+                        "报送单位",
+                        "评委会",
+                        "地区",
+                        "系列",
+                        "级别",
+                        "说明",
+                        "来源文件",
+                        "来源行",
+                    ],
+                ),
             ]
             for name, sql, headers in extracts:
                 write_csv(staging / name, headers, _stream(con, sql, [year], lambda r: [mask_id_numbers(v) for v in r]))

@@ -11,7 +11,9 @@ from dagster_project.documents.errors import OutputError, exit_with
 
 def report_command(
     year: int | None = typer.Option(None, "--year", help="报告年度（默认：有政策数据的最近年度）"),
-    warehouse: Path | None = typer.Option(None, "--warehouse", help="DuckDB 数据仓库文件（只读打开），也可用环境变量 ZHICHENG_WAREHOUSE"),
+    warehouse: Path | None = typer.Option(
+        None, "--warehouse", help="DuckDB 数据仓库文件（只读打开），也可用环境变量 ZHICHENG_WAREHOUSE"
+    ),
     out: Path | None = typer.Option(None, "--out", help="输出目录（默认 output/），报告写入 <输出目录>/report/<年度>/"),
 ) -> None:
     """生成年度职称评审监管报告（HTML、PDF、XLSX），数字全部取自数据仓库的 marts。"""

@@ -83,4 +83,9 @@ def assert_xlsx_safe(path: Path) -> None:
             for cell in row:
                 assert cell.data_type != "f", (path, ws.title, cell.coordinate, cell.value)
                 if isinstance(cell.value, str):
-                    assert not cell.value.startswith(("=", "+", "-", "@")), (path, ws.title, cell.coordinate, cell.value)
+                    assert not cell.value.startswith(("=", "+", "-", "@")), (
+                        path,
+                        ws.title,
+                        cell.coordinate,
+                        cell.value,
+                    )

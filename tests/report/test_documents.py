@@ -10,7 +10,6 @@ import subprocess
 
 import duckdb
 import pytest
-
 from report_checks import pdf_text, xlsx_text
 
 COMMITTEE_CONDUCT = {"COM-02", "COM-03", "COM-04", "CHN-03", "CHN-04", "PUB-03", "SCH-02", "SCH-03", "SCH-04"}
@@ -31,9 +30,16 @@ def _finding_ids(xlsx) -> set[str]:
 def _routing_facts(warehouse):
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
-        findings = con.execute("select finding_id, rule_id, submitter_code, committee_code from marts.findings").fetchall()
+        findings = con.execute(
+            "select finding_id, rule_id, submitter_code, committee_code from marts.findings"
+        ).fetchall()
         scopes = dict(con.execute("select committee_code, scope from reference.committees").fetchall())
-        upward = {r[0] for r in con.execute("select finding_id from marts.notice_recipients where channel = '向自治区反映'").fetchall()}
+        upward = {
+            r[0]
+            for r in con.execute(
+                "select finding_id from marts.notice_recipients where channel = '向自治区反映'"
+            ).fetchall()
+        }
     finally:
         con.close()
     return findings, scopes, upward
@@ -86,7 +92,7 @@ def test_report_lists_what_to_raise_upward(fx_outputs):
     text = re.sub(r"\s+", "", pdf_text(fx_outputs["report"].pdf))
     assert "需向自治区反映的问题" in text
     html = fx_outputs["report"].html.read_text(encoding="utf-8")
-    upward = html[html.index("需向自治区反映的问题"):]
+    upward = html[html.index("需向自治区反映的问题") :]
     assert "C-WS-NMG" in upward and "COM-04" in upward
 
 
@@ -194,3 +200,45 @@ def test_documents_use_registry_texts(fx_outputs, kind):
     title = rule_registry.rules()["ELG-04"].title
     pdf = fx_outputs["notices"].pdfs["150102"] if kind == "notice" else fx_outputs["report"].pdf
     assert title in re.sub(r"\s+", "", pdf_text(pdf))
+
+
+def test_report_compares_with_previous_year(fx_warehouse, tmp_path):
+    """Year Y's report compares with Y−1 where the warehouse has Y−1 (a second year made in this test)."""
+    from report_fixture_warehouse import MODELS, build_model
+
+    from dagster_project.report.build import build_report
+
+    warehouse, _ = fx_warehouse
+    two = tmp_path / "two.duckdb"
+    shutil.copy(warehouse, two)
+    con = duckdb.connect(str(two))
+    for table in (
+        "marts.applications",
+        "marts.findings",
+        "marts.pass_rate_by_group",
+        "marts.filing_completeness",
+        "marts.load_audit",
+    ):
+        con.execute(f"insert into {table} by name select * replace (2021 as year) from {table} where year = 2022")
+    con.execute(
+        "delete from marts.applications where year = 2021 and series = '工程'"
+    )  # fewer engineers the year before
+    # a test-only policy year 2021 (invented: the fixture year's rows a year earlier), so that 2021 is a policy year
+    con.execute(
+        "insert into reference.policy_calendar by name select * replace (2021 as year, start_date - interval 1 year "
+        "as start_date, end_date - interval 1 year as end_date) from reference.policy_calendar where year = 2022"
+    )
+    for model in MODELS:
+        if model.startswith("report_"):
+            con.execute(f"drop table marts.{model}")
+            build_model(con, model)
+    prev_eng = con.execute("select count(*) from marts.applications where year = 2022 and series = '工程'").fetchone()[
+        0
+    ]
+    con.close()
+    report = build_report(two, 2022, tmp_path / "out", issue_date=dt.date(2022, 11, 30))
+    html = re.sub(r"<[^>]+>", " ", report.html.read_text(encoding="utf-8"))
+    assert "与2021年度比较" in html
+    assert re.search(rf"工程\s+中级\s+0\s+{prev_eng}\s", html), "engineering: none in 2021, all in 2022"
+    assert "连续两年材料报送和公示不完整的报送单位" in html
+    assert (report.folder / "charts" / "trend.png").exists()

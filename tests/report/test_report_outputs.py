@@ -6,12 +6,11 @@ import hashlib
 import re
 
 import duckdb
-import pytest
+from report_checks import ID_NUMBER, assert_pdf_ok, assert_xlsx_safe, pdf_text, xlsx_text
 
 from dagster_project.documents.masking import mask_id_numbers
 from dagster_project.documents.text import chinese_numeral
 from dagster_project.documents.xlsx import neutralise
-from report_checks import ID_NUMBER, assert_pdf_ok, assert_xlsx_safe, pdf_text, xlsx_text
 
 REPORT_HEADINGS = [
     "呼和浩特市人力资源和社会保障局",
@@ -26,7 +25,19 @@ REPORT_HEADINGS = [
     "八、需整改的评委会和报送单位",
     "九、工作建议",
 ]
-REPORT_SHEETS = ["总体情况", "系列级别", "旗县区", "分组通过率", "数额控制", "时间进度", "公示与报送", "问题汇总", "问题明细", "整改对象", "数据质量"]
+REPORT_SHEETS = [
+    "总体情况",
+    "系列级别",
+    "旗县区",
+    "分组通过率",
+    "数额控制",
+    "时间进度",
+    "公示与报送",
+    "问题汇总",
+    "问题明细",
+    "整改对象",
+    "数据质量",
+]
 NOTICE_HEADINGS = ["呼和浩特市人力资源和社会保障局", "一次性告知书"]
 
 
@@ -63,16 +74,22 @@ def test_report_numbers_come_from_marts(fx_outputs):
     con = duckdb.connect(str(fx_outputs["warehouse"]), read_only=True)
     text = html_text(fx_outputs["report"].html)
     n_apps = con.execute("select count(*) from marts.applications where year = 2022").fetchone()[0]
-    n_passed = con.execute("select count(*) from marts.applications where year = 2022 and outcome = '通过'").fetchone()[0]
-    n_valid = con.execute("select count(*) from marts.applications where year = 2022 and outcome = '通过' and outcome_valid").fetchone()[0]
-    n_eval = con.execute("select count(*) from marts.applications where year = 2022 and outcome <> '未评审'").fetchone()[0]
+    n_passed = con.execute("select count(*) from marts.applications where year = 2022 and outcome = '通过'").fetchone()[
+        0
+    ]
+    n_valid = con.execute(
+        "select count(*) from marts.applications where year = 2022 and outcome = '通过' and outcome_valid"
+    ).fetchone()[0]
+    n_eval = con.execute(
+        "select count(*) from marts.applications where year = 2022 and outcome <> '未评审'"
+    ).fetchone()[0]
     n_breach = con.execute("select count(*) from marts.findings where year = 2022 and severity = '违规'").fetchone()[0]
     fil02 = con.execute("select count(*) from marts.findings where year = 2022 and rule_id = 'FIL-02'").fetchone()[0]
     assert f"受理职称申报{n_apps}人" in text
     assert f"评审通过{n_passed}人，通过率{n_passed / n_eval * 100:.1f}%" in text
     assert f"有效通过{n_valid}人" in text
     assert f"违规{n_breach}条" in text
-    assert re.search(rf"FIL-02\s*</td>|FIL-02", text) and f"“缺少诚信承诺书”{fil02}条" in text
+    assert re.search(r"FIL-02\s*</td>|FIL-02", text) and f"“缺少诚信承诺书”{fil02}条" in text
     series_row = con.execute(
         "select count(*) from marts.applications where year = 2022 and series = '工程' and level = '中级'"
     ).fetchone()[0]
@@ -133,7 +150,9 @@ def test_one_notice_per_submitter(fx_outputs):
 
 def test_notice_pdfs_render(fx_outputs):
     notices = fx_outputs["notices"]
-    text = assert_pdf_ok(notices.pdfs["150102"], NOTICE_HEADINGS + ["报送文件接收情况", "未能入库的数据行", "审核发现的问题", "整改要求"])
+    text = assert_pdf_ok(
+        notices.pdfs["150102"], NOTICE_HEADINGS + ["报送文件接收情况", "未能入库的数据行", "审核发现的问题", "整改要求"]
+    )
     squeezed = re.sub(r"\s+", "", text)
     # grouped by file and by rule, with the clause and what to correct
     assert "2022/150102/花名册.xlsx" in squeezed
@@ -176,7 +195,10 @@ def test_notice_correction_of_whole_row_reasons():
     row_advice = "请核对并更正整行数据（如重复行只保留一行）"
     assert correction(None, "报送目录“X-1”不是已知的报送单位代码，本文件的数据不予入库") == code_advice
     assert correction(None, "旗县区“150121”不能报送评审结果（F5），本工作表的数据不予入库") == code_advice
-    assert correction(None, "事项类型、评委会代码、开始日期、报送日期在本文件中重复出现（共2行），这些行均未入库") == row_advice
+    assert (
+        correction(None, "事项类型、评委会代码、开始日期、报送日期在本文件中重复出现（共2行），这些行均未入库")
+        == row_advice
+    )
     assert correction(None, "评委会代码、网上申报编号在本文件中重复出现（共3行），这些行均未入库") == row_advice
     assert correction("身份证号", "身份证号校验位错误") == "更正该行“身份证号”的填报值"
 

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import duckdb
 import pytest
-
 from report_checks import ID_NUMBER, assert_pdf_ok, assert_xlsx_safe, pdf_text, xlsx_text
 
 YEAR = 2022
@@ -35,7 +34,17 @@ def run_outputs(pipeline_run):
 def test_run_writes_report(run_outputs):
     warehouse, report_dir, _ = run_outputs
     pdf = report_dir / f"监管报告_{YEAR}.pdf"
-    assert_pdf_ok(pdf, ["呼和浩特市人力资源和社会保障局", "监管报告", "一、总体情况", "三、单独分组评审通过率", "七、违规问题及政策依据", "九、工作建议"])
+    assert_pdf_ok(
+        pdf,
+        [
+            "呼和浩特市人力资源和社会保障局",
+            "监管报告",
+            "一、总体情况",
+            "三、单独分组评审通过率",
+            "七、违规问题及政策依据",
+            "九、工作建议",
+        ],
+    )
     sheets, text = xlsx_text(report_dir / f"监管报告数据_{YEAR}.xlsx")
     assert {"总体情况", "分组通过率", "问题明细"} <= set(sheets)
     assert_xlsx_safe(report_dir / f"监管报告数据_{YEAR}.xlsx")
@@ -71,8 +80,17 @@ def test_report_numbers_recomputed_from_warehouse(run_outputs):
         for rule_id, severity, clause, count in con.execute(
             "select rule_id, severity, clause, count(*) from marts.findings where year = ? group by all", [YEAR]
         ).fetchall():
-            assert re.search(rf"{re.escape(rule_id)}\s.*?{severity}\s+{re.escape(clause)}\s+{count}\s", text), (rule_id, severity, count)
-        names = {r[0] for r in con.execute("select name from staging.stg_application_roster__applications where name is not null").fetchall()}
+            assert re.search(rf"{re.escape(rule_id)}\s.*?{severity}\s+{re.escape(clause)}\s+{count}\s", text), (
+                rule_id,
+                severity,
+                count,
+            )
+        names = {
+            r[0]
+            for r in con.execute(
+                "select name from staging.stg_application_roster__applications where name is not null"
+            ).fetchall()
+        }
     finally:
         con.close()
     assert not ID_NUMBER.search(text)
@@ -108,7 +126,8 @@ def test_no_notice_has_another_submitters_applicant(run_outputs):
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
         roster = con.execute(
-            "select submitter_code, application_no, name from staging.stg_application_roster__applications where year = ?", [YEAR]
+            "select submitter_code, application_no, name from staging.stg_application_roster__applications where year = ?",
+            [YEAR],
         ).fetchall()
     finally:
         con.close()
@@ -149,7 +168,9 @@ def test_notice_pdfs_render(run_outputs):
 
 
 def _cli(*args: str, env: dict) -> subprocess.CompletedProcess:
-    done = subprocess.run([ZHICHENG, *args], cwd=PROJECT_ROOT, env={**os.environ, **env}, capture_output=True, text=True, timeout=900)
+    done = subprocess.run(
+        [ZHICHENG, *args], cwd=PROJECT_ROOT, env={**os.environ, **env}, capture_output=True, text=True, timeout=900
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     return done
 
@@ -165,3 +186,51 @@ def test_report_and_notices_commands_on_their_own(run_outputs, tmp_path):
     made = {p.name for p in (tmp_path / "notices" / str(YEAR)).glob("*.xlsx")}
     # without the inbox, every code with a loaded file or a finding still gets its notice
     assert made and made <= {p.name for p in notices_dir.glob("*.xlsx")}
+
+
+def test_every_finding_reaches_every_party(run_outputs):
+    """On the real run: every finding is in at least one notice, every committee-conduct finding in its committee's
+    notice (a committee of the autonomous region: in the report's list to raise upward), and what the report says of
+    the notices is what they hold."""
+    from types import SimpleNamespace
+
+    from test_documents import check_every_finding_reaches_its_parties
+
+    warehouse, report_dir, notices_dir = run_outputs
+    xlsx = {p.name.split("_一次性告知书")[0]: p for p in notices_dir.glob("*.xlsx")}
+    notices = SimpleNamespace(xlsx=xlsx, codes=sorted(xlsx))
+    assert check_every_finding_reaches_its_parties(warehouse, notices) > 0
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        told = con.execute(
+            "select count(distinct recipient_code) from marts.notice_recipients where year = ? and channel = '告知书'",
+            [YEAR],
+        ).fetchone()[0]
+    finally:
+        con.close()
+    assert f"本年度共向{told}个单位发出" in _html_text(report_dir / f"监管报告_{YEAR}.html").replace(" ", "")
+
+
+def test_committee_notice_names_evaluators_by_number(run_outputs):
+    """A committee's notice shows its evaluators by its own 评委编号, never by their key."""
+    warehouse, _, notices_dir = run_outputs
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        keys = {
+            r[0] for r in con.execute("select distinct evaluator_key from staging.stg_evaluator_roster__evaluators")
+        }
+        committees = [
+            r[0]
+            for r in con.execute(
+                "select distinct submitter_code from marts.findings where year = ? and subject_type = 'evaluator'",
+                [YEAR],
+            )
+        ]
+    finally:
+        con.close()
+    assert committees
+    for code in committees:
+        for path in notices_dir.glob(f"{code}_一次性告知书*"):
+            text = pdf_text(path) if path.suffix == ".pdf" else xlsx_text(path)[1]
+            assert not [k for k in keys if k and k in text], (code, path.name)
+            assert "评委编号" in text

@@ -99,7 +99,11 @@ submitter_rows as (
         findings.submitter_code as recipient_code,
         case
             when
-                findings.finding_id in (select committee_rows.finding_id from committee_rows where committee_rows.role = '整改')
+                findings.finding_id in (
+                    select committee_rows.finding_id
+                    from committee_rows
+                    where committee_rows.role = '整改'
+                )
                 and findings.submitter_code <> findings.committee_code
                 then '知悉'
             else '整改'
