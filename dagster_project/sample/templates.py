@@ -83,6 +83,10 @@ def _instructions(form: forms.Form) -> list[str]:
         "6. 文件名可以自定，系统根据表头识别表格；同一报送单位重新报送更正表时，会以新文件替换旧文件中相同编号的记录。",
         "7. 表格下方可写“填表人：…  审核人：…”，系统会自动忽略。",
     ]
+    if any(c.kind == forms.CODE for c in form.columns):
+        lines.append("8. 评委会代码请从下拉列表选择，代码与评审委员会名称见本工作表右侧（C、D 列）。")
+    if any(c.field == "group_name" for c in form.columns):
+        lines.append("9. 评审分组请从下拉列表选择（普通组以外的为单独分组）；确有其他分组的可直接填写。")
     notes = [f"   {c.header}：{c.note}" for c in form.columns if c.note]
     if notes:
         lines += ["", "各列说明："] + notes
