@@ -199,7 +199,7 @@ def report(url: str, filters: list[dict] | None = None) -> dict:
             data = chart_data_filtered(client, chart_id, filters) if filters else chart_data(client, chart_id)
             result = data["result"][0]
             charts[chart_uuid] = {"id": chart_id, "rowcount": result.get("rowcount"), "error": result.get("error"),
-                                  "data": result.get("data", [])[:50]}
+                                  "data": result.get("data", [])[:1000]}
         except RuntimeError as error:
             charts[chart_uuid] = {"id": chart_id, "rowcount": 0, "error": str(error), "data": []}
     response = client.get(client.join_urls(client.base_url, "database/"),

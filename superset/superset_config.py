@@ -55,8 +55,10 @@ ZH_OVERRIDES = {
     "No results": "无数据",
     "No data": "无数据",
     "No Data": "无数据",
-    "Make sure that the controls are configured properly and the datasource contains data for the selected time range":
-        "当前筛选条件下没有数据。",
+    (
+        "Make sure that the controls are configured properly and the datasource contains data for the selected "
+        "time range"
+    ): "当前筛选条件下没有数据。",
     "No data after filtering or data is NULL for the latest time record": "无数据（筛选后没有数据）",
     "Try applying different filters or ensuring your datasource has data": "当前筛选条件下没有数据。",
     "There is currently no information to display.": "当前筛选条件下没有数据。",
@@ -72,7 +74,6 @@ def _chinese_language_pack(app) -> None:
     import json
 
     from flask import request
-
     from superset.translations import utils as translations
 
     path = Path(translations.__file__).parent / "zh" / "LC_MESSAGES" / "messages.json"

@@ -22,7 +22,7 @@ def _free_port() -> int:
 def _descendants(root: int) -> set[int]:
     table = subprocess.run(["ps", "-eo", "pid=,ppid="], capture_output=True, text=True).stdout.split()
     children: dict[int, list[int]] = {}
-    for pid, ppid in zip(table[::2], table[1::2]):
+    for pid, ppid in zip(table[::2], table[1::2], strict=True):
         children.setdefault(int(ppid), []).append(int(pid))
     found, todo = set(), [root]
     while todo:
@@ -58,7 +58,8 @@ def test_ctrl_c_stops_superset_and_dagster(tmp_path):
     log_path = tmp_path / "serve.log"
     with open(log_path, "w") as log:
         serve = subprocess.Popen(
-            ["make", "serve", f"INBOX={tmp_path / 'inbox'}", f"WAREHOUSE={tmp_path / 'w.duckdb'}", f"OUT={tmp_path / 'out'}"],
+            ["make", "serve", f"INBOX={tmp_path / 'inbox'}", f"WAREHOUSE={tmp_path / 'w.duckdb'}",
+             f"OUT={tmp_path / 'out'}"],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # as in a terminal
         )
@@ -77,8 +78,9 @@ def test_ctrl_c_stops_superset_and_dagster(tmp_path):
         while _alive(started) and time.monotonic() - stop < 60:
             time.sleep(0.5)
         print(f"Ctrl-C 后 {time.monotonic() - stop:.1f} 秒全部停止；启动的进程 {len(started)} 个")
-        assert _alive(started) == set(), subprocess.run(["ps", "-o", "pid,cmd", "-p", ",".join(map(str, _alive(started)))],
-                                                        capture_output=True, text=True).stdout
+        left = _alive(started)
+        assert left == set(), subprocess.run(["ps", "-o", "pid,cmd", "-p", ",".join(map(str, left))],
+                                             capture_output=True, text=True).stdout
         assert not _listening(superset_port) and not _listening(dagster_port)
         assert "已停止 Superset 与 Dagster 界面" in log_path.read_text(encoding="utf-8")
     finally:
