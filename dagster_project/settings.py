@@ -18,6 +18,10 @@ LOCAL_KEY_FILE = PROJECT_ROOT / ".local" / "pii_key"
 # so DuckDB never sees two writers.
 WAREHOUSE_POOL = "duckdb_warehouse"
 
+# A review group with fewer evaluated applications than this has its pass rate marked "仅供参考"
+# (dashboards; the comparison of a separate group with the general group needs a few people).
+MIN_GROUP_SIZE = 5
+
 
 @dataclass(frozen=True)
 class Settings:

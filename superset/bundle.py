@@ -19,6 +19,10 @@ from pathlib import Path
 import yaml
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+from dagster_project.forms import GENERAL_GROUP  # noqa: E402  (stdlib-only modules: names and settings once)
+from dagster_project.settings import MIN_GROUP_SIZE  # noqa: E402
+
 ASSETS = HERE / "assets"
 NAMESPACE = uuid.UUID("5b0c3a52-6f0e-4c59-9d8a-2d6c1c0e2022")
 SNAPSHOT_PLACEHOLDER = "{{SERVING_SNAPSHOT}}"
@@ -64,6 +68,31 @@ def share_when(condition):
 COMMON = [
     col("year", "INTEGER", "年度"),
 ]
+# the five columns that every dashboard chart's dataset carries, so every native filter applies to every chart
+FILTER_COLUMNS = ("year", "committee_name", "region_name", "series", "level")
+DIMENSIONS = [
+    col("committee_name", "VARCHAR", "评审委员会"),
+    col("region_name", "VARCHAR", "地区"),
+    col("series", "VARCHAR", "系列"),
+    col("level", "VARCHAR", "层级"),
+]
+RULE_FAMILIES = {"ELG": "申报资格", "CHN": "申报渠道", "POS": "岗位", "QTA": "指标控制", "SCH": "时限",
+                 "PUB": "公示", "FIL": "报送材料", "COM": "评委会与评委", "INT": "诚信"}
+
+
+def label_case(column: str, labels: dict[str, str]) -> str:
+    whens = " ".join(f"WHEN '{code}' THEN '{label}'" for code, label in labels.items())
+    return f"CASE {column} {whens} ELSE {column} END"
+
+
+def distinct_when(condition: str, key: str) -> str:
+    return f"COUNT(DISTINCT CASE WHEN {condition} THEN {key} END)"
+
+
+RATE = "SUM(passed_valid) * 1.0 / NULLIF(SUM(evaluated), 0)"
+GENERAL_RATE = ("SUM(SUM(CASE WHEN is_general THEN passed_valid ELSE 0 END)) OVER ({window}) * 1.0 / "
+                "NULLIF(SUM(SUM(CASE WHEN is_general THEN evaluated ELSE 0 END)) OVER ({window}), 0)")
+SMALL = f"SUM(evaluated) < {MIN_GROUP_SIZE}"
 
 DATASETS = {
     "applications": {
@@ -102,7 +131,8 @@ DATASETS = {
         "description": "违规与提示：一行一条（规则、条款、说明、来源文件与行）",
         "columns": COMMON + [
             col("rule_id", "VARCHAR", "规则"),
-            col("rule_family", "VARCHAR", "规则类别"),
+            col("rule_family", "VARCHAR", "规则类别代码"),
+            col("rule_family_label", "VARCHAR", "规则类别", label_case("rule_family", RULE_FAMILIES)),
             col("severity", "VARCHAR", "性质"),
             col("subject_type", "VARCHAR", "对象类型代码"),
             col("subject_type_label", "VARCHAR", "对象类型"),
@@ -210,6 +240,97 @@ DATASETS = {
             metric("submitters", "COUNT(*)", "报送单位数", ",d"),
             metric("incomplete", count_unless("complete"), "不完整单位数", ",d"),
             metric("complete_rate", share_when("complete"), "完整率", ".0%"),
+        ],
+    },
+    "group_pass_rates": {
+        "description": "分组通过率（仪表板）：年度 × 评委会 × 层级 × 系列 × 地区 × 评审分组，只计已参评；is_general 为普通组",
+        "columns": COMMON + DIMENSIONS + [
+            col("committee_code", "VARCHAR", "评委会代码"),
+            col("group_name", "VARCHAR", "评审分组"),
+            col("is_general", "BOOLEAN", "普通组"),
+            col("group_order", "INTEGER", "分组顺序"),
+            col("evaluated", "BIGINT", "参评人数"),
+            col("passed", "BIGINT", "通过人数"),
+            col("passed_valid", "BIGINT", "有效通过人数"),
+        ],
+        "metrics": [
+            metric("group_evaluated", "SUM(evaluated)", "参评人数", ",d"),
+            metric("group_passed_valid", "SUM(passed_valid)", "有效通过人数", ",d"),
+            metric("group_rate", RATE, "有效通过率", ".1%"),
+            metric("group_rate_reliable", f"CASE WHEN NOT ({SMALL}) THEN {RATE} END",
+                   "本组通过率", ".0%"),
+            metric("group_rate_small", f"CASE WHEN {SMALL} THEN {RATE} END",
+                   f"本组通过率（不足{MIN_GROUP_SIZE}人，仅供参考）", ".0%"),
+            metric("general_rate_all", GENERAL_RATE.format(window=""), f"{GENERAL_GROUP}通过率", ".0%"),
+            metric("general_rate_same", GENERAL_RATE.format(window="PARTITION BY committee_name, level"),
+                   f"{GENERAL_GROUP}有效通过率（同评委会同层级）", ".1%"),
+            metric("rate_gap_points",
+                   f"({RATE} - {GENERAL_RATE.format(window='PARTITION BY committee_name, level')}) * 100",
+                   f"高于{GENERAL_GROUP}（百分点）", "+.1f"),
+            metric("separate_first", "MAX(CASE WHEN is_general THEN 0 ELSE 1 END) * 1000000 + SUM(evaluated)",
+                   "排序：单独分组在前、人数多的在前", ",d"),
+            metric("small_group_note", f"CASE WHEN {SMALL} THEN '参评不足{MIN_GROUP_SIZE}人，仅供参考' ELSE '' END",
+                   "样本提示"),
+        ],
+    },
+    "quota_scopes": {
+        "description": "指标控制（仪表板）：每个限额 × 其范围内申报涉及的评委会、系列、层级；excess = 实际 − 限额",
+        "columns": COMMON + DIMENSIONS + [
+            col("quota_code", "VARCHAR", "限额规则"),
+            col("scope_type", "VARCHAR", "范围类型代码"),
+            col("scope_type_label", "VARCHAR", "范围类型"),
+            col("scope_code", "VARCHAR", "范围代码"),
+            col("scope_name", "VARCHAR", "范围"),
+            col("limit_value", "DOUBLE", "限额"),
+            col("actual_value", "DOUBLE", "实际"),
+            col("excess", "DOUBLE", "超出"),
+            col("compliant", "BOOLEAN", "达标"),
+            col("compliant_label", "VARCHAR", "是否达标", yes_no("compliant")),
+        ],
+        "metrics": [
+            metric("quota_limit", "MAX(limit_value)", "限额", ",.1f"),
+            metric("quota_actual", "MAX(actual_value)", "实际", ",.1f"),
+            metric("quota_excess", "MAX(excess)", "超出", "+,.1f"),
+        ],
+    },
+    "schedule_scopes": {
+        "description": "时限执行（仪表板）：每项时限要求 × 其对象的申报涉及的评委会、系列、层级；计数按 item_key 去重",
+        "columns": COMMON + [
+            col("committee_name", "VARCHAR", "评审委员会（所涉申报）"),
+            col("region_name", "VARCHAR", "地区"),
+            col("series", "VARCHAR", "系列"),
+            col("level", "VARCHAR", "层级"),
+            col("requirement_code", "VARCHAR", "时限要求"),
+            col("subject_type", "VARCHAR", "对象类型"),
+            col("subject_code", "VARCHAR", "对象代码"),
+            col("subject_name", "VARCHAR", "对象"),
+            col("compliant", "BOOLEAN", "按时"),
+            col("status", "VARCHAR", "状态"),
+            col("item_key", "VARCHAR", "要求编号"),
+        ],
+        "metrics": [
+            metric("items_on_time", distinct_when("compliant", "item_key"), "按时", ",d"),
+            metric("items_late", distinct_when("NOT compliant", "item_key"), "逾期或缺失", ",d"),
+            metric("items_on_time_rate",
+                   f"{distinct_when('compliant', 'item_key')} * 1.0 / NULLIF(COUNT(DISTINCT item_key), 0)", "按时率", ".0%"),
+        ],
+    },
+    "filing_scopes": {
+        "description": "报送完整性（仪表板）：报送单位 × 其申报涉及的评委会、系列、层级；missing_items 为缺少的材料项数",
+        "columns": COMMON + DIMENSIONS + [
+            col("submitter_code", "VARCHAR", "报送单位代码"),
+            col("submitter_name", "VARCHAR", "报送单位"),
+            col("complete", "BOOLEAN", "完整"),
+            col("missing_items", "INTEGER", "缺项数"),
+            col("has_roster_label", "VARCHAR", "花名册", yes_no("has_roster")),
+            col("roster_publicity_label", "VARCHAR", "花名册公示合格", yes_no("roster_publicity_ok")),
+            col("materials_label", "VARCHAR", "材料报送合格", yes_no("materials_ok")),
+            col("summary_report_label", "VARCHAR", "总结报告已报", yes_no("summary_report_ok")),
+            col("publicity_report_label", "VARCHAR", "公示结果报告已报", yes_no("publicity_report_ok")),
+            col("complete_label", "VARCHAR", "报送完整", yes_no("complete")),
+        ],
+        "metrics": [
+            metric("filing_missing", "MAX(missing_items)", "缺项数", ",d"),
         ],
     },
 }
@@ -336,32 +457,57 @@ BAR_COMMON = {
     "y_axis_bounds": [None, None], "show_value": True, "only_total": True, "color_scheme": "supersetColors",
     "xAxisLabelRotation": 45,
 }
-chart("pass_rate_by_group", "各评委会分组通过率（有效）", "pass_rates", "echarts_timeseries_bar",
-      metrics=["rate_valid"], x_axis="committee_name", groupby=["group_name"],
-      extra={**BAR_COMMON, "y_axis_format": ".0%", "orientation": "horizontal", "xAxisLabelRotation": 0,
-             "show_value": False})
-chart("quota_limit_actual", "指标控制：限额与实际", "quota_compliance", "echarts_timeseries_bar",
-      metrics=["limit_sum", "actual_sum"], x_axis="scope_name",
-      extra={**BAR_COMMON, "y_axis_format": ",.1f", "show_value": False})
-chart("schedule_by_committee", "评委会时限执行", "schedule_adherence", "echarts_timeseries_bar",
-      metrics=["on_time", "late"], x_axis="subject_name",
+chart("pass_rate_by_group", f"单独分组与{GENERAL_GROUP}有效通过率对比", "group_pass_rates", "echarts_timeseries_bar",
+      metrics=["group_rate_reliable", "group_rate_small", "general_rate_all"], x_axis="group_name",
+      extra={**BAR_COMMON, "y_axis_format": ".0%", "xAxisLabelRotation": 0, "only_total": False,
+             "y_axis_bounds": [0, 1]})
+chart("group_comparison", f"各评委会分组通过率与{GENERAL_GROUP}比较（含人数）", "group_pass_rates", "table",
+      groupby=["committee_name", "level", "group_name"],
+      metrics=["group_evaluated", "group_passed_valid", "group_rate", "general_rate_same", "rate_gap_points",
+               "small_group_note"],
+      orderby=[["separate_first", False]],
+      extra={"query_mode": "aggregate", "server_page_length": 15, "show_cell_bars": False, "order_desc": True,
+             "table_timestamp_format": "%Y-%m-%d",
+             "conditional_formatting": [{"column": "rate_gap_points", "operator": ">", "targetValue": 0,
+                                         "colorScheme": "#E04355"}]})
+chart("quota_breaches", "超出限额的范围（限额与实际）", "quota_scopes", "table",
+      groupby=["year", "quota_code", "scope_type_label", "scope_name", "region_name"],
+      metrics=["quota_limit", "quota_actual", "quota_excess"],
+      filters=[{"col": "compliant_label", "op": "==", "val": "否"}],
+      orderby=[["quota_excess", False]],
+      extra={"query_mode": "aggregate", "server_page_length": 20, "show_cell_bars": False, "order_desc": True,
+             "table_timestamp_format": "%Y-%m-%d",
+             "conditional_formatting": [{"column": "quota_excess", "operator": ">", "targetValue": 0,
+                                         "colorScheme": "#E04355"}]})
+chart("schedule_by_committee", "评委会时限执行", "schedule_scopes", "echarts_timeseries_bar",
+      metrics=["items_on_time", "items_late"], x_axis="subject_name",
       filters=[{"col": "subject_type", "op": "==", "val": "committee"}],
       extra={**BAR_COMMON, "stack": "Stack", "y_axis_format": "SMART_NUMBER", "orientation": "horizontal",
              "xAxisLabelRotation": 0, "show_value": False})
-chart("schedule_by_region", "各地区时限按时率", "schedule_adherence", "echarts_timeseries_bar",
-      metrics=["on_time_rate"], x_axis="region_name",
+chart("schedule_by_region", "各地区时限按时率", "schedule_scopes", "echarts_timeseries_bar",
+      metrics=["items_on_time_rate"], x_axis="region_name",
       extra={**BAR_COMMON, "y_axis_format": ".0%"})
-chart("filing_by_submitter", "报送完整性（按报送单位）", "filing_completeness", "table",
-      columns=["year", "submitter_name", "has_roster_label", "roster_publicity_label", "materials_label",
-               "summary_report_label", "publicity_report_label", "complete_label"],
-      extra={"query_mode": "raw", "server_page_length": 20, "order_by_cols": [], "show_cell_bars": False,
-             "table_timestamp_format": "%Y-%m-%d"})
+chart("filing_by_submitter", "报送完整性（缺项多的在前）", "filing_scopes", "table",
+      groupby=["year", "submitter_name", "region_name", "has_roster_label", "roster_publicity_label",
+               "materials_label", "summary_report_label", "publicity_report_label", "complete_label"],
+      metrics=["filing_missing"], orderby=[["filing_missing", False]],
+      extra={"query_mode": "aggregate", "server_page_length": 20, "show_cell_bars": False, "order_desc": True,
+             "table_timestamp_format": "%Y-%m-%d",
+             "conditional_formatting": [{"column": "filing_missing", "operator": ">", "targetValue": 0,
+                                         "colorScheme": "#E04355"}]})
 chart("findings_by_rule", "违规与提示（按规则）", "findings", "echarts_timeseries_bar",
       metrics=["findings"], x_axis="rule_id", groupby=["severity"],
       extra={**BAR_COMMON, "stack": "Stack", "y_axis_format": ",d", "show_value": False})
 chart("findings_by_region", "违规与提示（按地区）", "findings", "echarts_timeseries_bar",
       metrics=["violations", "advisories"], x_axis="region_name",
       extra={**BAR_COMMON, "stack": "Stack", "y_axis_format": ",d", "show_value": False})
+# trends across the policy years
+chart("trend_pass_rate", "历年各评审分组有效通过率", "group_pass_rates", "echarts_timeseries_bar",
+      metrics=["group_rate"], x_axis="year", groupby=["group_name"],
+      extra={**BAR_COMMON, "y_axis_format": ".0%", "xAxisLabelRotation": 0, "only_total": False})
+chart("trend_breaches", "历年违规条数（按规则类别）", "findings", "echarts_timeseries_bar",
+      metrics=["violations"], x_axis="year", groupby=["rule_family_label"],
+      extra={**BAR_COMMON, "stack": "Stack", "y_axis_format": ",d", "xAxisLabelRotation": 0})
 # title office
 chart("findings_by_submitter", "各报送单位违规情况（点击单位查看明细）", "findings", "table",
       groupby=["submitter_name"], metrics=["violations", "advisories", "applications_involved"],
@@ -471,6 +617,15 @@ def _native_filter(dashboard: str, name: str, label: str, dataset: str, column: 
     }
 
 
+# 年度、评委会、地区、系列、层级: on both dashboards, and every chart's dataset has these columns
+COMMON_FILTERS = [
+    ("year", "年度", "applications", "year"),
+    ("committee", "评委会", "applications", "committee_name"),
+    ("region", "地区", "applications", "region_name"),
+    ("series", "系列", "applications", "series"),
+    ("level", "层级", "applications", "level"),
+]
+
 DASHBOARDS = {
     "leadership": {
         "title": "职称评审监管总览（局领导）",
@@ -479,20 +634,19 @@ DASHBOARDS = {
             [("markdown", "header_leadership", 12, 12)],
             [("kpi_applications", 2, 28), ("kpi_evaluated", 2, 28), ("kpi_passed", 2, 28),
              ("kpi_pass_rate_valid", 2, 28), ("kpi_violations", 2, 28), ("kpi_advisories", 2, 28)],
-            [("pass_rate_by_group", 7, 70), ("quota_limit_actual", 5, 70)],
+            [("pass_rate_by_group", 5, 70), ("group_comparison", 7, 70)],
+            [("quota_breaches", 12, 32)],
             [("schedule_by_committee", 7, 70), ("schedule_by_region", 5, 70)],
             [("findings_by_rule", 6, 60), ("findings_by_region", 6, 60)],
+            [("trend_pass_rate", 6, 55), ("trend_breaches", 6, 55)],
             [("filing_by_submitter", 12, 70)],
         ],
-        "filters": [
-            ("year", "年度", "applications", "year"),
-            ("region", "地区", "applications", "region_name"),
-            ("series", "系列", "applications", "series"),
-            ("level", "层级", "applications", "level"),
-        ],
+        "filters": COMMON_FILTERS,
         "markdown": {
             "header_leadership": "## 职称评审监管总览\n数据来自服务快照（只读）；不含身份证号与姓名。"
-                                 "上方筛选可按年度、地区、系列、层级查看。",
+                                 "左侧筛选可按年度、评委会、地区、系列、层级查看，每个图表都随之变化。"
+                                 f"参评不足{MIN_GROUP_SIZE}人的分组通过率以浅色标出、仅供参考；"
+                                 "超出限额的范围以红色列出。",
         },
     },
     "title_office": {
@@ -503,8 +657,7 @@ DASHBOARDS = {
             [("findings_by_submitter", 5, 90), ("findings_by_rule", 7, 90)],
             [("finding_details", 12, 110)],
         ],
-        "filters": [
-            ("year", "年度", "findings", "year"),
+        "filters": COMMON_FILTERS + [
             ("submitter", "报送单位", "findings", "submitter_name"),
             ("rule", "规则", "findings", "rule_id"),
             ("severity", "性质", "findings", "severity"),
@@ -513,6 +666,17 @@ DASHBOARDS = {
             "header_office": "## 违规问题清单\n点击左表中的报送单位，下方明细即只显示该单位的申报编号、规则与条款。",
         },
     },
+}
+
+
+# the list of scopes over their limit is drawn in red (the chart holder carries the chart's name)
+DASHBOARD_CSS = (f'[data-test-chart-name="{CHARTS["quota_breaches"]["title"]}"] td '
+                 "{ color: #C8102E; font-weight: 600; }\n")
+SERIES_COLORS = {
+    "违规": "#E04355", "提示": "#FCC700",
+    "本组通过率": "#1F77B4",
+    f"本组通过率（不足{MIN_GROUP_SIZE}人，仅供参考）": "#B8C4D6",
+    f"{GENERAL_GROUP}通过率": "#4D4D4D",
 }
 
 
@@ -553,7 +717,7 @@ def dashboard_yaml(key: str, spec: dict) -> dict:
     return {
         "dashboard_title": spec["title"],
         "description": None,
-        "css": "",
+        "css": DASHBOARD_CSS,
         "slug": spec["slug"],
         "certified_by": "",
         "certification_details": "",
@@ -567,7 +731,7 @@ def dashboard_yaml(key: str, spec: dict) -> dict:
             "expanded_slices": {},
             "timed_refresh_immune_slices": [],
             "default_filters": "{}",
-            "label_colors": {"违规": "#E04355", "提示": "#FCC700"},
+            "label_colors": SERIES_COLORS,
             "shared_label_colors": [],
             "color_scheme_domain": [],
             "chart_configuration": {},

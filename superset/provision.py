@@ -145,6 +145,26 @@ def chart_data(client, chart_id: int) -> dict:
     return response.json()
 
 
+def chart_data_filtered(client, chart_id: int, filters: list[dict]) -> dict:
+    """Run a chart's saved query with extra filters, as a dashboard's native filters add them
+    (their extraFormData filters: [{"col", "op": "IN", "val": [...]}]) — REST: POST /api/v1/chart/data."""
+    response = client.get(client.join_urls(client.base_url, f"chart/{chart_id}"))
+    response.raise_for_status()
+    saved = response.json()["result"]
+    form = json.loads(saved["params"])
+    context = json.loads(saved["query_context"])
+    datasource_id = int(str(form["datasource"]).split("__")[0])
+    context["datasource"] = {"id": datasource_id, "type": "table"}
+    context["form_data"] = {**form, "extra_form_data": {"filters": filters}}
+    for query in context["queries"]:
+        query["filters"] = [*query.get("filters", []), *filters]
+    context["force"] = True
+    response = client.post(client.join_urls(client.base_url, "chart/data"), json=context)
+    if response.status_code != 200:
+        raise RuntimeError(f"图表 {chart_id} 的筛选查询失败（HTTP {response.status_code}）：{response.text[:500]}")
+    return response.json()
+
+
 def provision(url: str, snapshot: Path, force: bool = False) -> bool:
     """Import when needed. True when an import was made."""
     snapshot = snapshot.resolve()
@@ -169,15 +189,17 @@ def provision(url: str, snapshot: Path, force: bool = False) -> bool:
     return True
 
 
-def report(url: str) -> dict:
-    """Every chart's saved query run through the API, the database backend and a digest of the export."""
+def report(url: str, filters: list[dict] | None = None) -> dict:
+    """Every chart's saved query run through the API (with `filters` added as a native filter adds
+    them, when given), the database backend and a digest of the export."""
     client = connect(url)
     charts = {}
     for chart_uuid, chart_id in chart_ids(client).items():
         try:
-            result = chart_data(client, chart_id)["result"][0]
+            data = chart_data_filtered(client, chart_id, filters) if filters else chart_data(client, chart_id)
+            result = data["result"][0]
             charts[chart_uuid] = {"id": chart_id, "rowcount": result.get("rowcount"), "error": result.get("error"),
-                                  "data": result.get("data", [])[:50]}
+                                  "data": result.get("data", [])[:1000]}
         except RuntimeError as error:
             charts[chart_uuid] = {"id": chart_id, "rowcount": 0, "error": str(error), "data": []}
     response = client.get(client.join_urls(client.base_url, "database/"),
@@ -197,9 +219,15 @@ def main() -> None:
     parser.add_argument("--url", default=f"http://127.0.0.1:{port}", help="Superset 地址")
     parser.add_argument("--force", action="store_true", help="即使资产包未变也重新导入")
     parser.add_argument("--report", action="store_true", help="不导入；以 JSON 打印每个图表的数据查询结果与导出摘要（供测试）")
+    parser.add_argument("--filter", action="append", default=[], metavar="列=值",
+                        help="与 --report 合用：像仪表板筛选器那样给每个图表加上筛选（可重复）")
     args = parser.parse_args()
     if args.report:
-        print(json.dumps(report(args.url), ensure_ascii=False, default=str))
+        filters = []
+        for item in args.filter:
+            column, _, value = item.partition("=")
+            filters.append({"col": column, "op": "IN", "val": [int(value) if value.isdigit() else value]})
+        print(json.dumps(report(args.url, filters), ensure_ascii=False, default=str))
         return
     provision(args.url, args.snapshot, args.force)
 

@@ -23,7 +23,8 @@ def test_every_dbt_check_has_a_chinese_description():
     graph = defs.resolve_asset_graph()
     manifest = json.loads(dbt_project.manifest_path.read_text(encoding="utf-8"))
     # a test attached to a model is an asset check (a singular test on several models is not)
-    tests = {v["name"]: v for v in manifest["nodes"].values() if v["resource_type"] == "test" and v.get("attached_node")}
+    tests = {v["name"]: v for v in manifest["nodes"].values()
+             if v["resource_type"] == "test" and v.get("attached_node")}
     dbt_checks = [graph.get_check_spec(key) for key in graph.asset_check_keys if key.name in tests]
     assert len(dbt_checks) == len(tests)
     for spec in dbt_checks:

@@ -193,3 +193,169 @@ select
     l.superseded
 from marts.load_audit as l
 left join analyst.dim_submitters as s on l.submitter_code = s.submitter_code;
+
+-- ---- 仪表板用视图：每个图表的数据集都带 年度、评委会、地区、系列、层级 五个筛选列 ----
+
+-- 筛选维度：每个对象（全市、报送单位、地区、评委会、申报）涉及的 评委会 × 系列 × 层级，取自其申报
+create or replace view analyst.scope_dimensions as
+with apps as (
+    select distinct
+        year,
+        application_no,
+        submitter_code,
+        region_code,
+        committee_code,
+        committee_name,
+        series,
+        level
+    from analyst.applications
+)
+
+select
+    year,
+    'application' as scope_type,
+    application_no as scope_code,
+    committee_name,
+    series,
+    level
+from apps
+union
+select
+    year,
+    'submitter' as scope_type,
+    submitter_code as scope_code,
+    committee_name,
+    series,
+    level
+from apps
+union
+select
+    year,
+    'region' as scope_type,
+    region_code as scope_code,
+    committee_name,
+    series,
+    level
+from apps
+where region_code is not null
+union
+select
+    year,
+    'committee' as scope_type,
+    committee_code as scope_code,
+    committee_name,
+    series,
+    level
+from apps
+where committee_code is not null
+union
+select
+    year,
+    'city' as scope_type,
+    null as scope_code,
+    committee_name,
+    series,
+    level
+from apps;
+
+-- 分组通过率：年度 × 评委会 × 层级 × 系列 × 地区 × 评审分组 一格一行（只计已参评）；is_general 标出普通组
+-- （analyst.dim_review_groups，名称只在 forms.py 定义一次），仪表板在同一筛选范围内与普通组比较
+create or replace view analyst.group_pass_rates as
+select
+    a.year,
+    a.committee_code,
+    a.committee_name,
+    a.level,
+    a.series,
+    a.region_name,
+    a.group_name,
+    coalesce(g.is_general, false) as is_general,
+    coalesce(g.sort_order, 99) as group_order,
+    count(*) as evaluated,
+    count(*) filter (where a.is_passed) as passed,
+    count(*) filter (where a.is_passed_valid) as passed_valid
+from analyst.applications as a
+left join analyst.dim_review_groups as g on a.group_name = g.group_name
+where a.is_evaluated
+group by
+    a.year, a.committee_code, a.committee_name, a.level, a.series, a.region_name, a.group_name,
+    g.is_general, g.sort_order;
+
+-- 指标控制（按筛选维度展开）：每个限额 × 其范围内申报涉及的 评委会/系列/层级；excess = 实际 − 限额
+create or replace view analyst.quota_scopes as
+select
+    q.year,
+    q.quota_code,
+    q.scope_type,
+    case q.scope_type
+        when 'city' then '全市'
+        when 'submitter' then '报送单位'
+        when 'region_field' then '地区专业领域'
+        else q.scope_type
+    end as scope_type_label,
+    q.scope_code,
+    q.scope_name,
+    q.region_name,
+    q.limit_value,
+    q.actual_value,
+    q.actual_value - q.limit_value as excess,
+    q.compliant,
+    d.committee_name,
+    d.series,
+    d.level
+from analyst.quota_compliance as q
+left join analyst.scope_dimensions as d
+    on
+        q.year = d.year
+        and (
+            (q.scope_type = 'city' and d.scope_type = 'city')
+            or (q.scope_type = 'submitter' and d.scope_type = 'submitter' and q.scope_code = d.scope_code)
+            or (
+                q.scope_type = 'region_field' and d.scope_type = 'region'
+                and d.scope_code = split_part(q.scope_code, '/', 1)
+            )
+        );
+
+-- 时限执行（按筛选维度展开）：item_key 标识一项时限要求，计数用 count(distinct item_key)
+create or replace view analyst.schedule_scopes as
+select
+    h.year,
+    h.requirement_code,
+    h.subject_type,
+    h.subject_code,
+    h.subject_name,
+    h.region_name,
+    h.compliant,
+    h.status,
+    h.year || '/' || h.requirement_code || '/' || h.subject_type || '/' || h.subject_code as item_key,
+    d.committee_name,
+    d.series,
+    d.level
+from analyst.schedule_adherence as h
+left join analyst.scope_dimensions as d
+    on h.year = d.year and h.subject_type = d.scope_type and h.subject_code = d.scope_code;
+
+-- 报送完整性（按筛选维度展开）：missing_items = 缺少的材料项数（0 为完整），表格按它从多到少排列
+create or replace view analyst.filing_scopes as
+select
+    f.year,
+    f.submitter_code,
+    f.submitter_name,
+    f.region_name,
+    f.has_roster,
+    f.roster_publicity_ok,
+    f.materials_ok,
+    f.summary_report_ok,
+    f.publicity_report_ok,
+    f.complete,
+    (case when f.has_roster then 0 else 1 end)
+    + (case when f.roster_publicity_ok then 0 else 1 end)
+    + (case when f.materials_ok then 0 else 1 end)
+    + (case when f.summary_report_ok then 0 else 1 end)
+    + (case when f.publicity_report_ok then 0 else 1 end) as missing_items,
+    d.committee_name,
+    d.series,
+    d.level
+from analyst.filing_completeness as f
+left join analyst.scope_dimensions as d
+    on f.year = d.year and d.scope_type = 'submitter' and f.submitter_code = d.scope_code;

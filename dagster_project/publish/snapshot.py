@@ -24,6 +24,8 @@ from pathlib import Path
 
 import duckdb
 
+from dagster_project.forms import GENERAL_GROUP, REVIEW_GROUPS
+
 SNAPSHOT_NAME = "serving.duckdb"
 
 # An 18-digit ID number as a token of its own: 17 digits + digit/X, not part of a longer run of
@@ -132,7 +134,12 @@ def _copy_into(con: duckdb.DuckDBPyConnection, source_catalog: str, target: str)
         + " union all ".join(parts)
         + ") order by submitter_code"
     )
-    for name in [*DICTIONARIES, "dim_submitters"]:
+    # the review groups named once in forms.py; the first is the general group (普通组)
+    con.execute(f"create table {target}.analyst.dim_review_groups "
+                "(group_name varchar, sort_order integer, is_general boolean)")
+    con.executemany(f"insert into {target}.analyst.dim_review_groups values (?, ?, ?)",
+                    [(name, i, name == GENERAL_GROUP) for i, name in enumerate(REVIEW_GROUPS)])
+    for name in [*DICTIONARIES, "dim_submitters", "dim_review_groups"]:
         counts[f"analyst.{name}"] = con.execute(f"select count(*) from {target}.analyst.{name}").fetchone()[0]
     return counts
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import duckdb
@@ -71,50 +72,7 @@ NAME_SOURCES = (
     "select committee_code, committee_name from reference.committees",
 )
 
-PAGE = """<!DOCTYPE html>
-<html lang="zh-CN"><head><meta charset="utf-8"><title>数据质量检查摘要</title>
-<style>
-body { font-family: 'Noto Sans CJK SC', 'Noto Sans SC', sans-serif; margin: 2em auto; max-width: 1100px; color: #222; }
-h1 { font-size: 1.6em; border-bottom: 3px solid #c00; padding-bottom: .3em; }
-h2 { font-size: 1.25em; margin-top: 1.8em; }
-h3 { font-size: 1.05em; margin: 1.2em 0 .4em; }
-table { border-collapse: collapse; width: 100%; margin: .4em 0 1em; font-size: .92em; }
-th, td { border: 1px solid #bbb; padding: .3em .5em; text-align: left; vertical-align: top; }
-th { background: #f0f0f0; }
-.ok { color: #1a7f37; font-weight: bold; }
-.bad { color: #c00; font-weight: bold; }
-.warn { color: #b35900; font-weight: bold; }
-.note { color: #555; font-size: .9em; }
-.empty { color: #c00; }
-</style></head><body>
-<h1>数据质量检查摘要</h1>
-<p>运行：{{ run_name }}，检查时间：{{ run_time }}。共检查 {{ outcomes|length }} 组数据，
-{% if failing %}<span class="bad">{{ failing|length }} 组有不符合项</span>{% else %}<span class="ok">全部通过</span>{% endif %}。
-下表每项可点开 Great Expectations 的详细页面；本页按代码列出每一条不符合的记录。</p>
-<table><thead><tr><th>检查项</th><th>结果</th><th>性质</th><th>检查条数</th><th>不符合条数</th><th>未满足的期望</th><th>详细页面</th></tr></thead><tbody>
-{% for o in outcomes %}<tr>
-<td>{{ o.dataset.title }}</td>
-<td>{% if o.error %}<span class="bad">无法检查</span>{% elif o.success %}<span class="ok">通过</span>{% else %}<span class="bad">不通过</span>{% endif %}</td>
-<td>{% if o.dataset.blocking %}阻断{% else %}警告{% endif %}</td>
-<td>{{ o.evaluated }}</td><td>{{ o.unexpected_rows }}</td><td>{{ o.failed_expectations }}</td>
-<td>{% if o.pages %}<a href="{{ o.pages[0] }}">查看</a>{% endif %}</td>
-</tr>{% endfor %}
-</tbody></table>
-{% for o in failing %}
-<h2>{{ o.dataset.title }}</h2>
-<p class="note">{{ o.dataset.notes }}{% if o.dataset.blocking %}（阻断：未通过时不发布后续结果）{% else %}（警告：问题已列入监管报告与告知书）{% endif %}</p>
-{% if o.error %}<p class="bad">无法检查：{{ o.error }}</p>{% endif %}
-{% for e in o.failed %}
-<h3>{{ e.note or e.rule_id }}：{{ e.unexpected_count }} 条不符合</h3>
-<table><thead><tr>{% for h in e.headers %}<th>{{ h }}</th>{% endfor %}</tr></thead><tbody>
-{% for row in e.rows %}<tr>{% for cell in row %}<td{% if cell == empty %} class="empty"{% endif %}>{{ cell }}</td>{% endfor %}</tr>
-{% endfor %}</tbody></table>
-{% if e.more %}<p class="note">另有 {{ e.more }} 条未列出，见详细页面。</p>{% endif %}
-{% endfor %}
-{% endfor %}
-<p class="note">“（空）”表示该项未填写或没有对应的记录。代码后的括号内为参考数据中的单位名称。</p>
-</body></html>
-"""
+PAGE = Path(__file__).parent / "templates" / "summary.html.j2"
 
 
 def code_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
@@ -160,8 +118,9 @@ def _table(expectation, names: dict[str, str], params: dict[int, dict]) -> dict:
         cells += [_text(f["codes"].get(c), c, names) for c in code_columns]
         cells += [_text(f["values"].get(c), c, names) for c in value_columns]
         rows.append(cells)
-    return {"rule_id": expectation.rule_id, "note": _with_values(expectation.note, params), "unexpected_count": expectation.unexpected_count,
-            "headers": headers, "rows": rows, "more": max(0, len(failures) - MAX_ROWS)}
+    return {"rule_id": expectation.rule_id, "note": _with_values(expectation.note, params),
+            "unexpected_count": expectation.unexpected_count, "headers": headers, "rows": rows,
+            "more": max(0, len(failures) - MAX_ROWS)}
 
 
 def render_summary(outcomes, *, run_name: str, run_time: dt.datetime, names: dict[str, str],
@@ -171,11 +130,11 @@ def render_summary(outcomes, *, run_name: str, run_time: dt.datetime, names: dic
         if outcome.success:
             continue
         failed = [_table(e, names, params or {}) for e in outcome.expectations if not e.success]
-        failing.append(type("Failing", (), {"dataset": outcome.dataset, "error": outcome.error, "failed": failed})())
+        failing.append(SimpleNamespace(dataset=outcome.dataset, error=outcome.error, failed=failed))
     local = run_time.astimezone(LOCAL_TIME).strftime("%Y-%m-%d %H:%M")
     env = Environment(autoescape=select_autoescape(default_for_string=True, default=True))
-    return env.from_string(PAGE).render(outcomes=outcomes, failing=failing, run_name=run_name, run_time=local,
-                                        empty=EMPTY)
+    return env.from_string(PAGE.read_text(encoding="utf-8")).render(
+        outcomes=outcomes, failing=failing, run_name=run_name, run_time=local, empty=EMPTY)
 
 
 def write_summary(docs_dir: Path, outcomes, *, run_name: str, run_time: dt.datetime, names: dict[str, str],
@@ -189,7 +148,8 @@ def write_summary(docs_dir: Path, outcomes, *, run_name: str, run_time: dt.datet
     if index.exists():
         html = index.read_text(encoding="utf-8")
         link = (f'<div style="margin:.8em 1em;padding:.6em 1em;border:1px solid #c00;font-size:1.1em">'
-                f'<a href="{SUMMARY_NAME}">数据质量检查摘要（中文）：按评委会、报送单位、申报编号列出每一条不符合项</a></div>')
+                f'<a href="{SUMMARY_NAME}">数据质量检查摘要（中文）：'
+                "按评委会、报送单位、申报编号列出每一条不符合项</a></div>")
         if SUMMARY_NAME not in html:
             html = html.replace("<body>", "<body>\n" + link, 1) if "<body>" in html else link + html
             index.write_text(html, encoding="utf-8")

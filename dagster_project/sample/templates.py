@@ -70,6 +70,39 @@ def _choices(col: forms.Column) -> tuple[str, ...]:
     return ()
 
 
+def _column_rule(col: forms.Column, formats: dict) -> tuple[int, object, dict]:
+    """(column width, cell format, data validation with its input prompt) of one template column."""
+    choices = _choices(col)
+    prompt = _prompt(col, choices)
+    pick = {"error_title": "请从下拉列表选择"}
+    if col.kind in (forms.DATE, forms.EVENT_DATE):
+        return 13, formats[forms.DATE], {
+            "validate": "date", "criteria": "between", "minimum": dt.date(1900, 1, 1), "maximum": dt.date(2100, 12, 31),
+            "error_title": "日期格式", "error_message": "请填写日期，如 2022-06-13", **prompt}
+    if col.kind == forms.ENUM:
+        return 14, formats["text"], {"validate": "list", "source": list(_values(col)), **pick,
+                                     "error_message": f"{col.header}须为下拉列表中的值", **prompt}
+    if col.kind == forms.BOOL:
+        return 10, formats["text"], {"validate": "list", "source": list(YES_NO), **pick,
+                                     "error_message": "请选择“是”或“否”", **prompt}
+    if col.kind == forms.INT:
+        return 12, formats[forms.INT], {"validate": "integer", "criteria": ">=", "value": col.min_value,
+                                        "error_title": "整数", "error_message": f"请填写不小于{col.min_value}的整数",
+                                        **prompt}
+    if col.kind == forms.NUMBER:
+        return 12, formats[forms.NUMBER], {"validate": "decimal", "criteria": ">=", "value": 0, "error_title": "数字",
+                                           "error_message": "请填写不小于0的数字（年）", **prompt}
+    if choices:  # committee codes and review groups: a list, but another value is allowed after a warning
+        letter = _letter(CODE_LIST_COLUMN)
+        source = f"=说明!${letter}$2:${letter}${len(choices) + 1}" if col.kind == forms.CODE else list(choices)
+        return 16, formats["text"], {"validate": "list", "source": source, "error_type": "warning",
+                                     "error_title": "不在下拉列表中",
+                                     "error_message": f"{col.header}不在下拉列表中，请核对；确认无误可选“是”保留。",
+                                     **prompt}
+    width = 22 if col.kind in (forms.ID_NUMBER, forms.UNIT_NAME, forms.APP_NO) else 14
+    return width, formats["text"], {"validate": "any", **prompt}
+
+
 def _instructions(form: forms.Form) -> list[str]:
     required = "、".join(form.required_headers)
     lines = [
@@ -83,6 +116,10 @@ def _instructions(form: forms.Form) -> list[str]:
         "6. 文件名可以自定，系统根据表头识别表格；同一报送单位重新报送更正表时，会以新文件替换旧文件中相同编号的记录。",
         "7. 表格下方可写“填表人：…  审核人：…”，系统会自动忽略。",
     ]
+    if any(c.kind == forms.CODE for c in form.columns):
+        lines.append("8. 评委会代码请从下拉列表选择，代码与评审委员会名称见本工作表右侧（C、D 列）。")
+    if any(c.field == "group_name" for c in form.columns):
+        lines.append("9. 评审分组请从下拉列表选择（普通组以外的为单独分组）；确有其他分组的可直接填写。")
     notes = [f"   {c.header}：{c.note}" for c in form.columns if c.note]
     if notes:
         lines += ["", "各列说明："] + notes
@@ -109,44 +146,10 @@ def write_template(form: forms.Form, path: Path, rows: list[dict] | None = None)
         ws.write_string(0, c, col.header + ("*" if col.required else ""), head_required if col.required else head)
         if col.note:
             ws.write_comment(0, c, col.note)
-        rng = (FIRST_DATA_ROW, c, LAST_DATA_ROW, c)
-        choices = _choices(col)
-        prompt = _prompt(col, choices)
-        if col.kind in (forms.DATE, forms.EVENT_DATE):
-            ws.set_column(c, c, 13, fmt_date)
-            ws.data_validation(*rng, {"validate": "date", "criteria": "between",
-                                      "minimum": dt.date(1900, 1, 1), "maximum": dt.date(2100, 12, 31),
-                                      "error_title": "日期格式", "error_message": "请填写日期，如 2022-06-13", **prompt})
-        elif col.kind == forms.ENUM:
-            ws.set_column(c, c, 14, fmt_text)
-            ws.data_validation(*rng, {"validate": "list", "source": list(_values(col)),
-                                      "error_title": "请从下拉列表选择", "error_message": f"{col.header}须为下拉列表中的值",
-                                      **prompt})
-        elif col.kind == forms.BOOL:
-            ws.set_column(c, c, 10, fmt_text)
-            ws.data_validation(*rng, {"validate": "list", "source": list(YES_NO),
-                                      "error_title": "请从下拉列表选择", "error_message": "请选择“是”或“否”", **prompt})
-        elif col.kind == forms.INT:
-            ws.set_column(c, c, 12, fmt_int)
-            ws.data_validation(*rng, {"validate": "integer", "criteria": ">=", "value": col.min_value,
-                                      "error_title": "整数", "error_message": f"请填写不小于{col.min_value}的整数",
-                                      **prompt})
-        elif col.kind == forms.NUMBER:
-            ws.set_column(c, c, 12, fmt_num)
-            ws.data_validation(*rng, {"validate": "decimal", "criteria": ">=", "value": 0,
-                                      "error_title": "数字", "error_message": "请填写不小于0的数字（年）", **prompt})
-        elif choices:  # committee codes and review groups: a list, but another value is allowed after a warning
-            ws.set_column(c, c, 16, fmt_text)
-            source = (f"=说明!${_letter(CODE_LIST_COLUMN)}$2:${_letter(CODE_LIST_COLUMN)}${len(choices) + 1}"
-                      if col.kind == forms.CODE else list(choices))
-            ws.data_validation(*rng, {"validate": "list", "source": source, "error_type": "warning",
-                                      "error_title": "不在下拉列表中",
-                                      "error_message": f"{col.header}不在下拉列表中，请核对；确认无误可选“是”保留。",
-                                      **prompt})
-        else:
-            width = 22 if col.kind in (forms.ID_NUMBER, forms.UNIT_NAME, forms.APP_NO) else 14
-            ws.set_column(c, c, width, fmt_text)
-            ws.data_validation(*rng, {"validate": "any", **prompt})
+        width, fmt, validation = _column_rule(col, {forms.DATE: fmt_date, "text": fmt_text, forms.INT: fmt_int,
+                                                     forms.NUMBER: fmt_num})
+        ws.set_column(c, c, width, fmt)
+        ws.data_validation(FIRST_DATA_ROW, c, LAST_DATA_ROW, c, validation)
     for r, row in enumerate(rows or [], start=FIRST_DATA_ROW):
         for c, col in enumerate(form.columns):
             value = row.get(col.field)

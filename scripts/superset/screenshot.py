@@ -3,7 +3,10 @@
 Runs with the Superset venv's Python (selenium is a Superset dependency); the driver is
 Debian's /usr/bin/chromedriver, so Selenium Manager never downloads anything.
 
-    .venv-superset/bin/python scripts/superset/screenshot.py --out DIR [--url URL] SLUG...
+    .venv-superset/bin/python scripts/superset/screenshot.py --out DIR [--url URL] [--filters JSON --suffix S] SLUG...
+
+--filters applies native filters through the dashboard URL (``native_filters``, Rison), as a user
+who picked them would: a JSON object {slug: {filter_id: {"column": ..., "values": [...]}}}.
 
 Logs in as the admin (password from SUPERSET_ADMIN_PASSWORD or $SUPERSET_DATA/admin_password),
 opens each dashboard, waits until every chart has rendered, checks it in the page, saves
@@ -39,11 +42,14 @@ PROBE_JS = r"""
 const holders = Array.from(document.querySelectorAll('[data-test="dashboard-component-chart-holder"]'));
 const loading = document.querySelectorAll('[data-test="loading-indicator"], .loading, [aria-label="loading"]').length;
 const errors = [];
+const empty = [];
 for (const h of holders) {
   const bad = h.querySelectorAll('.ant-alert-error, [data-test="error-message"], .alert-danger, [role="alert"]');
   const text = h.innerText || '';
-  if (bad.length || /Unexpected error|Error:|错误|出错|No results|没有结果|无数据/.test(text)) {
+  if (bad.length || /Unexpected error|Error:|错误|出错|No results|No data|没有结果|此查询没有数据返回/.test(text)) {
     errors.push(text.slice(0, 300));
+  } else if (/无数据/.test(text)) {
+    empty.push(text.slice(0, 100));
   }
 }
 function glyph(ch, family) {
@@ -54,8 +60,8 @@ function glyph(ch, family) {
 }
 const family = getComputedStyle(document.body).fontFamily || 'sans-serif';
 const cjk = glyph('职', family) !== glyph('称', family) && glyph('评', family) !== glyph('审', family);
-const rendered = holders.filter(h => h.querySelector('canvas, svg, table, .superset-legacy-chart-big-number, .header-line, .markdown-container')).length;
-return {charts: holders.length, rendered, loading, errors, cjk, family,
+const rendered = holders.filter(h => h.querySelector('canvas, svg, table, .superset-legacy-chart-big-number, .header-line, .markdown-container') || /无数据/.test(h.innerText || '')).length;
+return {charts: holders.length, rendered, loading, errors, empty, cjk, family,
         title: (document.querySelector('[data-test="editable-title-input"], .editable-title input, .dashboard-header h1, title') || {}).value
                || document.title, text: document.body.innerText.slice(0, 50000)};
 """
@@ -96,8 +102,35 @@ def login(browser, url: str, user: str, password: str) -> None:
     wait.until(lambda b: "/login" not in b.current_url)
 
 
-def shoot(browser, url: str, slug: str, out: Path, timeout: float = 90) -> dict:
-    browser.get(f"{url}/superset/dashboard/{slug}/?standalone=0")
+def rison_filters(filters: dict) -> str:
+    """{filter_id: {"column", "values"}} → the dashboard URL's native_filters value (Rison)."""
+    def text(value) -> str:
+        return "'" + str(value).replace("!", "!!").replace("'", "!'") + "'"
+
+    parts = []
+    for filter_id, spec in filters.items():
+        values = ",".join(text(v) if isinstance(v, str) else str(v) for v in spec["values"])
+        parts.append(f"{filter_id}:(id:{filter_id},extraFormData:(filters:!((col:{spec['column']},op:IN,val:!({values})))),"
+                     f"filterState:(value:!({values})),ownState:())")
+    return "(" + ",".join(parts) + ")"
+
+
+def login_page(browser, url: str, out: Path) -> dict:
+    """The login page as a new visitor sees it (before logging in)."""
+    browser.get(f"{url}/login/")
+    time.sleep(3)
+    png = out / "login.png"
+    browser.save_screenshot(str(png))
+    return {"slug": "login", "png": str(png), "text": browser.execute_script("return document.body.innerText")}
+
+
+def shoot(browser, url: str, slug: str, out: Path, timeout: float = 90, filters: dict | None = None,
+          suffix: str = "") -> dict:
+    from urllib.parse import quote
+
+    query = f"&native_filters={quote(rison_filters(filters))}" if filters else ""
+    browser.get(f"{url}/superset/dashboard/{slug}/?standalone=0{query}")
+    browser.set_window_size(1600, 2400)
     deadline = time.monotonic() + timeout
     probe: dict = {}
     stable, last = 0, None
@@ -116,10 +149,11 @@ def shoot(browser, url: str, slug: str, out: Path, timeout: float = 90) -> dict:
     browser.set_window_size(1600, min(max(int(height) + 100, 1200), 6000))
     time.sleep(1)
     probe = browser.execute_script(PROBE_JS)
-    png = out / f"{slug}.png"
+    png = out / f"{slug}{suffix}.png"
     browser.save_screenshot(str(png))
     return {"slug": slug, "png": str(png), "charts": probe["charts"], "rendered": probe["rendered"],
-            "loading_left": probe["loading"], "errors": probe["errors"], "cjk_glyphs_distinct": probe["cjk"],
+            "loading_left": probe["loading"], "errors": probe["errors"], "empty": probe["empty"],
+            "cjk_glyphs_distinct": probe["cjk"],
             "font_family": probe["family"], "title": probe["title"], "text": probe["text"]}
 
 
@@ -128,14 +162,21 @@ def main() -> None:
     parser.add_argument("slugs", nargs="+")
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--url", default=f"http://127.0.0.1:{os.environ.get('SUPERSET_PORT', '8088')}")
+    parser.add_argument("--filters", default="", help="JSON：{slug: {filter_id: {column, values}}}，截取筛选后的仪表板")
+    parser.add_argument("--suffix", default="", help="截图文件名后缀（如 _filtered）")
+    parser.add_argument("--login-page", action="store_true", help="先截取登录页（login.png）")
     args = parser.parse_args()
+    filters = json.loads(args.filters) if args.filters else {}
     args.out.mkdir(parents=True, exist_ok=True)
     profile = Path(tempfile.mkdtemp(prefix="zhicheng-chromium-"))  # a fresh profile every time
     browser = driver(profile)
     try:
+        if args.login_page:
+            print(json.dumps(login_page(browser, args.url, args.out), ensure_ascii=False), flush=True)
         login(browser, args.url, os.environ.get("SUPERSET_ADMIN_USER", "admin"), admin_password())
         for slug in args.slugs:
-            print(json.dumps(shoot(browser, args.url, slug, args.out), ensure_ascii=False), flush=True)
+            shot = shoot(browser, args.url, slug, args.out, filters=filters.get(slug), suffix=args.suffix)
+            print(json.dumps(shot, ensure_ascii=False), flush=True)
     finally:
         browser.quit()
         shutil.rmtree(profile, ignore_errors=True)

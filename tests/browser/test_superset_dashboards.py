@@ -104,8 +104,22 @@ def provisioned(superset_server, served_snapshot):
     return superset_server
 
 
-def _report(server) -> dict:
-    return json.loads(_superset_python(server, "superset/provision.py", "--report", "--url", server["url"]).stdout)
+def _report(server, *filters: str) -> dict:
+    """Every chart's query through the chart-data API; each "column=value" is added as a native filter adds it."""
+    extra = [arg for item in filters for arg in ("--filter", item)]
+    return json.loads(_superset_python(server, "superset/provision.py", "--report", "--url", server["url"],
+                                       *extra).stdout)
+
+
+def _filter_choices(snapshot: Path) -> dict[str, object]:
+    """For each dashboard filter column, the value with the most applications in the snapshot."""
+    con = duckdb.connect(str(snapshot), read_only=True)
+    try:
+        return {column: con.execute(f"select {column} from analyst.applications where {column} is not null "
+                                    "group by 1 order by count(*) desc, 1 limit 1").fetchone()[0]
+                for column in bundle.FILTER_COLUMNS}
+    finally:
+        con.close()
 
 
 def test_server_only_on_loopback_with_strict_csp(superset_server):
@@ -141,6 +155,33 @@ def test_every_chart_returns_rows_from_duckdb(provisioned, served_snapshot):
         assert list(row.values()) == [value], key
 
 
+def test_native_filters_change_the_numbers_of_every_chart(provisioned, served_snapshot):
+    """Each of 年度、评委会、地区、系列、层级, applied as a dashboard applies it, reaches every chart."""
+    unfiltered = _report(provisioned)["charts"]
+    con = duckdb.connect(str(served_snapshot), read_only=True)
+    choices = _filter_choices(served_snapshot)
+    years = con.execute("select count(distinct year) from analyst.applications").fetchone()[0]
+    kpi = bundle.chart_uuid("kpi_applications")
+    comparison = bundle.chart_uuid("group_comparison")
+    try:
+        for column, value in choices.items():
+            charts = _report(provisioned, f"{column}={value}")["charts"]
+            for chart_uuid, result in charts.items():
+                assert result["error"] is None, (column, chart_uuid, result["error"])
+            applications, evaluated = con.execute(
+                f"select count(*), count(*) filter (where is_evaluated) from analyst.applications where {column} = ?",
+                [value]).fetchone()
+            assert [list(r.values()) for r in charts[kpi]["data"]] == [[applications]], column
+            # the pass-rate comparison obeys the filter too (it ignored 地区 before)
+            assert sum(r["group_evaluated"] for r in charts[comparison]["data"]) == evaluated, column
+            if column != "year" or years > 1:
+                changed = [u for u, r in charts.items() if r["data"] != unfiltered[u]["data"]]
+                assert kpi in changed and comparison in changed, column
+                print(f"筛选 {column}={value}：{len(changed)}/{len(charts)} 个图表的数字随之变化")
+    finally:
+        con.close()
+
+
 def test_reprovisioning_changes_nothing(provisioned, served_snapshot):
     before = _report(provisioned)["export_digest"]
     again = _superset_python(provisioned, "superset/provision.py", "--snapshot", str(served_snapshot),
@@ -152,16 +193,35 @@ def test_reprovisioning_changes_nothing(provisioned, served_snapshot):
     assert _report(provisioned)["export_digest"] == before
 
 
-def test_dashboards_render_in_headless_chromium(provisioned):
+def _filters_for_screenshots(values: dict[str, object]) -> dict:
+    """{slug: {filter id: {column, values}}} for 年度 and 地区 on both dashboards."""
+    shots = {}
+    for key, spec in bundle.DASHBOARDS.items():
+        chosen = {}
+        for name, label, dataset, column in spec["filters"]:
+            if column in ("year", "region_name"):
+                chosen[bundle._native_filter(key, name, label, dataset, column)["id"]] = {
+                    "column": column, "values": [values[column]]}
+        shots[spec["slug"]] = chosen
+    return shots
+
+
+def test_dashboards_render_in_headless_chromium(provisioned, served_snapshot):
     SHOT_DIR.mkdir(parents=True, exist_ok=True)
+    print(f"仪表板截图保存在：{SHOT_DIR}")
     slugs = {spec["slug"]: key for key, spec in bundle.DASHBOARDS.items()}
-    result = _superset_python(provisioned, str(SCRIPTS / "screenshot.py"), "--out", str(SHOT_DIR),
+    result = _superset_python(provisioned, str(SCRIPTS / "screenshot.py"), "--out", str(SHOT_DIR), "--login-page",
                               "--url", provisioned["url"], *slugs, timeout=400)
-    shots = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    lines = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    login, shots = lines[0], lines[1:]
+    # the login page, seen before logging in, is Chinese
+    assert login["slug"] == "login" and "登录" in login["text"] and "用户名" in login["text"], login["text"]
+    assert "Sign in" not in login["text"] and "Username" not in login["text"], login["text"]
     assert [s["slug"] for s in shots] == list(slugs)
     for shot in shots:
         key = slugs[shot["slug"]]
         assert shot["errors"] == [], f"{shot['slug']} 有图表报错：{shot['errors']}"
+        assert shot["empty"] == [], f"{shot['slug']} 在未筛选时有空图表：{shot['empty']}"
         assert shot["loading_left"] == 0, shot["slug"]
         assert shot["rendered"] >= len(bundle.dashboard_charts(key)), shot
         assert shot["cjk_glyphs_distinct"], "中文字形未能显示（缺少 fonts-noto-cjk？）"
@@ -170,3 +230,20 @@ def test_dashboards_render_in_headless_chromium(provisioned):
             assert bundle.CHARTS[chart_key]["title"] in shot["text"], chart_key
         png = Path(shot["png"])
         assert png.stat().st_size > 50_000, "截图过小，页面可能是空白"
+    # the same dashboards with 年度 and 地区 applied through the dashboard URL (native filter state)
+    values = _filter_choices(served_snapshot)
+    filtered = _superset_python(provisioned, str(SCRIPTS / "screenshot.py"), "--out", str(SHOT_DIR),
+                                "--url", provisioned["url"], "--suffix", "_筛选后",
+                                "--filters", json.dumps(_filters_for_screenshots(values), ensure_ascii=False),
+                                *slugs, timeout=400)
+    filtered_shots = [json.loads(line) for line in filtered.stdout.splitlines() if line.startswith("{")]
+    assert [s["slug"] for s in filtered_shots] == list(slugs)
+    for shot, plain in zip(filtered_shots, shots):
+        assert shot["errors"] == [], f"{shot['slug']}（筛选后）有图表报错：{shot['errors']}"
+        assert shot["rendered"] >= len(bundle.dashboard_charts(slugs[shot["slug"]])), shot
+        assert str(values["region_name"]) in shot["text"]  # the chosen value shows in the filter bar
+        assert shot["text"] != plain["text"], "筛选后页面上的数字没有变化"
+        assert Path(shot["png"]).stat().st_size > 50_000
+        print(f"{shot['slug']}：{plain['png']}（未筛选），{shot['png']}（年度={values['year']}、地区={values['region_name']}）；"
+              f"筛选后无数据的图表：{[e.splitlines()[0] for e in shot['empty']]}")
+    print(f"登录页截图：{login['png']}")

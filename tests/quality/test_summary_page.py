@@ -35,7 +35,8 @@ def _text(html: str) -> str:
 def test_summary_lists_failing_rows_by_code_with_names_and_values(tmp_path):
     docs, outcomes, names = _run(tmp_path, """
         update intermediate.int_quality_submitter_filing set roster_publicity_end = null where submitter_code = 'D-JYJ';
-        update intermediate.int_quality_unit_publicity set unit_publicity_workdays = 4 where application_no = 'HH20220002';
+        update intermediate.int_quality_unit_publicity set unit_publicity_workdays = 4
+            where application_no = 'HH20220002';
         update intermediate.int_quality_committee_filing set plan_lead_days = 13 where committee_code = 'C-ZXX-150121';
     """)
     summary = docs / "summary.html"

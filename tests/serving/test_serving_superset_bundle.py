@@ -69,7 +69,31 @@ def test_labels_are_chinese():
 
 def test_leadership_dashboard_has_the_filters_asked_for():
     labels = [f[1] for f in bundle.DASHBOARDS["leadership"]["filters"]]
-    assert labels == ["年度", "地区", "系列", "层级"]
+    assert labels == ["年度", "评委会", "地区", "系列", "层级"]
+    office = [f[1] for f in bundle.DASHBOARDS["title_office"]["filters"]]
+    assert office[:5] == labels
+
+
+def test_every_chart_dataset_has_every_filter_column():
+    """A native filter applies to a chart by column name: each chart's dataset must carry each filter's column."""
+    for key, spec in bundle.DASHBOARDS.items():
+        for chart_key in bundle.dashboard_charts(key):
+            columns = {c["column_name"] for c in bundle.DATASETS[bundle.CHARTS[chart_key]["dataset"]]["columns"]}
+            for _, label, _, column in spec["filters"]:
+                if label in {"年度", "评委会", "地区", "系列", "层级"}:
+                    assert column in columns, (key, chart_key, label)
+
+
+def test_small_groups_and_general_group_come_from_one_place():
+    from dagster_project.forms import GENERAL_GROUP
+    from dagster_project.settings import MIN_GROUP_SIZE
+
+    metrics = {m["metric_name"]: m for m in bundle.DATASETS["group_pass_rates"]["metrics"]}
+    assert f"SUM(evaluated) < {MIN_GROUP_SIZE}" in metrics["group_rate_small"]["expression"]
+    assert str(MIN_GROUP_SIZE) in metrics["group_rate_small"]["verbose_name"]
+    assert GENERAL_GROUP in metrics["general_rate_all"]["verbose_name"]
+    assert set(bundle.SERIES_COLORS) >= {metrics[m]["verbose_name"] for m in bundle.CHARTS["pass_rate_by_group"]["metrics"]}
+    assert "is_general" in metrics["general_rate_all"]["expression"]
 
 
 def test_dataset_columns_exist_in_the_snapshot_views(fixture_snapshot):
@@ -85,7 +109,12 @@ def test_dataset_columns_exist_in_the_snapshot_views(fixture_snapshot):
                 else:
                     assert column["column_name"] in actual, (name, column["column_name"])
             for metric in dataset["metrics"]:
-                con.execute(f"select {metric['expression']} from analyst.{name}").fetchall()
+                # a window metric (e.g. the general group's rate per committee and level) runs grouped by its partition
+                partition = re.search(r"PARTITION BY ([\w, ]+)\)", metric["expression"])
+                keys = partition.group(1) if partition else ""
+                grouped = f"{keys}, " if keys else ""
+                group_by = f" group by {keys}" if keys else ""
+                con.execute(f"select {grouped}{metric['expression']} from analyst.{name}{group_by}").fetchall()
     finally:
         con.close()
 
