@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from dagster_project.forms import BUREAU_CODE
-from dagster_project.settings import SEEDS_DIR
+from dagster_project.settings import Settings
 
 REGION = "region"
 DEPARTMENT = "department"
@@ -20,7 +20,7 @@ BUREAU = "bureau"
 
 
 def _rows(name: str, seeds_dir: Path | None = None) -> list[dict[str, str]]:
-    path = (seeds_dir or SEEDS_DIR) / name
+    path = (seeds_dir or Settings.from_env().seeds_dir) / name
     with path.open(encoding="utf-8-sig", newline="") as fh:
         return list(csv.DictReader(fh))
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SEEDS_DIR = PROJECT_ROOT / "seeds"
+SEEDS_ENV = "ZHICHENG_SEEDS"
 DBT_DIR = PROJECT_ROOT / "dbt"
 EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
 LOCAL_KEY_FILE = PROJECT_ROOT / ".local" / "pii_key"
@@ -23,6 +24,9 @@ class Settings:
     warehouse: Path
     out: Path
     year: int | None = None
+    # The reference CSVs the run reads (dbt seeds, known codes, policy years): seeds/ unless
+    # ZHICHENG_SEEDS names another folder (benchmarks, test fixtures; dbt reads the same variable).
+    seeds_dir: Path = SEEDS_DIR
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -32,6 +36,7 @@ class Settings:
             warehouse=Path(os.environ.get("ZHICHENG_WAREHOUSE", PROJECT_ROOT / "data" / "warehouse.duckdb")),
             out=Path(os.environ.get("ZHICHENG_OUT", PROJECT_ROOT / "output")),
             year=int(year) if year else None,
+            seeds_dir=Path(os.environ.get(SEEDS_ENV, SEEDS_DIR)),
         )
 
 

@@ -6,7 +6,7 @@ from dagster_duckdb import DuckDBResource
 
 from dagster_project.calendar.workdays import build_calendar, calendar_years, write_calendar
 from dagster_project.progress import say
-from dagster_project.settings import SEEDS_DIR, WAREHOUSE_POOL
+from dagster_project.settings import WAREHOUSE_POOL, Settings
 
 
 @asset(
@@ -16,7 +16,7 @@ from dagster_project.settings import SEEDS_DIR, WAREHOUSE_POOL
     description="工作日历：由 chinesecalendar 生成，覆盖政策日历中的每一年及其次年（含法定节假日与调休上班日）。",
 )
 def workday_calendar(context: AssetExecutionContext, warehouse: DuckDBResource) -> MaterializeResult:
-    years = calendar_years(SEEDS_DIR)
+    years = calendar_years(Settings.from_env().seeds_dir)
     table = build_calendar(years)
     with warehouse.get_connection() as con:
         rows = write_calendar(con, table)

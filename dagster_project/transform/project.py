@@ -15,6 +15,8 @@ os.environ.setdefault("DO_NOT_TRACK", "1")
 
 dbt_project = DbtProject(project_dir=DBT_DIR, profiles_dir=DBT_DIR)
 DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")
+# The target folder of the pipeline's `dbt build` (artifacts, dbt.log, partial parse kept between runs).
+BUILD_TARGET_DIR = DBT_DIR / "target" / "run"
 
 
 def _sources_newer_than(manifest: Path) -> bool:
