@@ -40,7 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from dagster_project.ingest.reader import CSV_SUFFIXES, SPREADSHEET_SUFFIXES, decode_csv  # noqa: E402
-from dagster_project.settings import DBT_DIR, SEEDS_ENV  # noqa: E402
+from dagster_project.settings import SEEDS_ENV  # noqa: E402
 from dagster_project.transform.project import BUILD_TARGET_DIR  # noqa: E402
 
 ZHICHENG = str(Path(sys.executable).parent / "zhicheng")
@@ -117,8 +117,12 @@ def step_times(dagster_home: Path) -> list[tuple[str, float, float, str]]:
     os.environ["DAGSTER_HOME"] = str(dagster_home)
     with DagsterInstance.get() as instance:
         run = instance.get_runs(limit=1)[0]
-        kinds = {DagsterEventType.STEP_START, DagsterEventType.STEP_SUCCESS, DagsterEventType.STEP_FAILURE,
-                 DagsterEventType.STEP_SKIPPED}
+        kinds = {
+            DagsterEventType.STEP_START,
+            DagsterEventType.STEP_SUCCESS,
+            DagsterEventType.STEP_FAILURE,
+            DagsterEventType.STEP_SKIPPED,
+        }
         starts: dict[str, float] = {}
         steps = []
         for record in instance.all_logs(run.run_id, of_type=kinds):
@@ -213,17 +217,25 @@ def sql_floor(warehouse: Path, target: Path, work: Path) -> tuple[float, int]:
 # --------------------------------------------------------------------------- inbox
 
 
+def roster_rows(inbox: Path, year: int = 2022) -> int:
+    """F1 rows of the year in the inbox (the generator's expected_sheets.csv manifest)."""
+    with (inbox / "expected_sheets.csv").open(encoding="utf-8", newline="") as fh:
+        return sum(
+            int(r["rows_read"]) for r in csv.DictReader(fh) if r["form"] == "F1" and r["file"].startswith(f"{year}/")
+        )
+
+
 def make_inbox(work: Path, applications: int, submitters: int | None) -> tuple[Path, Path | None, int]:
     inbox = work / "inbox"
     if submitters is None:
         from dagster_project.sample.generator import generate_inbox
 
         generate_inbox(inbox, seed=2022, applications=applications)
-        return inbox, None, applications
+        return inbox, None, roster_rows(inbox)
     from dagster_project.sample.scale import generate_scaled_inbox
 
     scaled = generate_scaled_inbox(inbox, work / "seeds", applications=applications, submitters=submitters)
-    return inbox, scaled.seeds_dir, scaled.applications
+    return inbox, scaled.seeds_dir, roster_rows(inbox)
 
 
 def correct_one_roster(inbox: Path) -> Path:
@@ -252,7 +264,9 @@ def fmt_mb(mb: float) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="端到端性能基准：zhicheng run 与同机下限（fastexcel 读取、DuckDB 直接执行 SQL）对比")
+    parser = argparse.ArgumentParser(
+        description="端到端性能基准：zhicheng run 与同机下限（fastexcel 读取、DuckDB 直接执行 SQL）对比"
+    )
     parser.add_argument("--size", default="100k", help="规模：400（演示）、100k（一省一年，默认）、1M，或申报人数")
     parser.add_argument("--submitters", type=int, default=None, help="报送单位数（默认：100k 为 250，1M 为 500）")
     parser.add_argument("--work", type=Path, default=None, help="工作目录（默认临时目录，结束后删除）")
@@ -276,10 +290,11 @@ def main(argv: list[str] | None = None) -> int:
 def _bench(work: Path, applications: int, submitters: int | None) -> int:
     print(f"工作目录：{work}；CPU {os.cpu_count()} 核，开始时负载 {os.getloadavg()[0]:.1f}")
     t0 = time.perf_counter()
-    inbox, seeds, roster_rows = make_inbox(work, applications, submitters)
+    inbox, seeds, rows_f1 = make_inbox(work, applications, submitters)
     files = sum(1 for p in inbox.glob("[0-9]*/*/*") if p.is_file())
     codes = {p.parent.name for p in inbox.glob("[0-9]*/*/*")}
-    print(f"生成收件箱：{files} 个文件，{len(codes)} 个报送单位文件夹，本年度花名册 {roster_rows} 行，用时 {time.perf_counter() - t0:.1f} 秒")
+    seconds = time.perf_counter() - t0
+    print(f"生成收件箱：{files} 个文件，{len(codes)} 个报送单位文件夹，本年度花名册 {rows_f1} 行，{seconds:.1f} 秒")
 
     dagster_home = work / "dagster_home"
     dagster_home.mkdir(exist_ok=True)
@@ -307,8 +322,10 @@ def _bench(work: Path, applications: int, submitters: int | None) -> int:
     print(f"{'阶段':<16}{'用时(秒)':>10}{'内存峰值':>12}{'下限(秒)':>10}{'倍数':>8}")
     boot_end = steps[0][1] if steps else first.ended
     rows = [("启动（首个步骤前）", first.started, boot_end, None)]
-    rows += [(STEP_NAMES.get(key, key) + ("" if status == "成功" else f"（{status}）"), s, e, FLOOR_OF.get(key))
-             for key, s, e, status in steps]
+    rows += [
+        (STEP_NAMES.get(key, key) + ("" if status == "成功" else f"（{status}）"), s, e, FLOOR_OF.get(key))
+        for key, s, e, status in steps
+    ]
     rows.append(("收尾（末个步骤后）", steps[-1][2] if steps else first.ended, first.ended, None))
     for name, start, end, floor_key in rows:
         seconds = end - start
@@ -323,25 +340,34 @@ def _bench(work: Path, applications: int, submitters: int | None) -> int:
     run_results = json.loads((BUILD_TARGET_DIR / "run_results.json").read_text(encoding="utf-8"))
     dbt_elapsed = run_results["elapsed_time"]
     nodes = sum(r["execution_time"] for r in run_results["results"])
-    print(f"dbt 构建步骤 {dbt_step:.1f} 秒 = dbt 自报运行 {dbt_elapsed:.1f} 秒（其中各节点执行合计 {nodes:.1f} 秒，"
-          f"{len(run_results['results'])} 个节点）+ dbt 启动与解析、Dagster 事件流 {dbt_step - dbt_elapsed:.1f} 秒")
-    print(f"下限：fastexcel 读取全部工作表 {read_s:.2f} 秒（{read_rows} 行）；"
-          f"本次运行的种子、模型与测试的编译 SQL 在一个 DuckDB 连接中执行 {sql_s:.2f} 秒（{statements} 条语句）")
+    print(
+        f"dbt 构建步骤 {dbt_step:.1f} 秒 = dbt 自报运行 {dbt_elapsed:.1f} 秒（其中各节点执行合计 {nodes:.1f} 秒，"
+        f"{len(run_results['results'])} 个节点）+ dbt 启动与解析、Dagster 事件流 {dbt_step - dbt_elapsed:.1f} 秒"
+    )
+    print(
+        f"下限：fastexcel 读取全部工作表 {read_s:.2f} 秒（{read_rows} 行）；"
+        f"本次运行的种子、模型与测试的编译 SQL 在一个 DuckDB 连接中执行 {sql_s:.2f} 秒（{statements} 条语句）"
+    )
 
     nothing = run_measured(command, env)
-    print(f"重跑（无变化）：{nothing.seconds:.1f} 秒，内存峰值 {fmt_mb(nothing.peak_mb)}"
-          + ("" if nothing.returncode == 0 else f"，失败（退出码 {nothing.returncode}）"))
+    print(
+        f"重跑（无变化）：{nothing.seconds:.1f} 秒，内存峰值 {fmt_mb(nothing.peak_mb)}"
+        + ("" if nothing.returncode == 0 else f"，失败（退出码 {nothing.returncode}）")
+    )
     corrected = correct_one_roster(inbox)
     one = run_measured(command, env)
-    print(f"重跑（{corrected.relative_to(inbox)} 更正一个单元格）：{one.seconds:.1f} 秒，内存峰值 {fmt_mb(one.peak_mb)}"
-          + ("" if one.returncode == 0 else f"，失败（退出码 {one.returncode}）"))
+    print(
+        f"重跑（{corrected.relative_to(inbox)} 更正一个单元格）：{one.seconds:.1f} 秒，内存峰值 {fmt_mb(one.peak_mb)}"
+        + ("" if one.returncode == 0 else f"，失败（退出码 {one.returncode}）")
+    )
     for key, s, e, status in step_times(dagster_home):
         print(f"  {STEP_NAMES.get(key, key)}：{e - s:.1f} 秒（{status}）")
     peak = max(first.peak_mb, nothing.peak_mb, one.peak_mb)
     print(f"结束时负载 {os.getloadavg()[0]:.1f}")
     print(
         f"pipeline benchmark: size={applications} files={files} total={first.seconds:.1f}s floor={floor_total:.1f}s "
-        f"ratio={ratio:.2f} rerun_nothing={nothing.seconds:.1f}s rerun_one_file={one.seconds:.1f}s peak_rss={peak:.0f}MB"
+        f"ratio={ratio:.2f} rerun_nothing={nothing.seconds:.1f}s rerun_one_file={one.seconds:.1f}s "
+        f"peak_rss={peak:.0f}MB"
     )
     return 0 if nothing.returncode == 0 and one.returncode == 0 else 1
 

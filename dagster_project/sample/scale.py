@@ -110,13 +110,16 @@ class ScaledGenerator(Generator):
         """A copy of roster row ``a`` as another person's application (same birth date and gender)."""
         new = dict(a)
         if "__raw__" in new:
-            new["__raw__"] = {k: v for k, v in new["__raw__"].items() if k not in ("application_no", "id_number", "name")}
+            new["__raw__"] = {
+                k: v for k, v in new["__raw__"].items() if k not in ("application_no", "id_number", "name")
+            }
         new["application_no"] = self.app_no("" if str(a["application_no"]).isdigit() else "ZC")
         new["id_number"] = self.new_id(a["id_number"][:6], idcard.birth_date(a["id_number"]), a["gender"] == "男")
         new["name"] = self.name()
         for sheet, row in outcomes.get(str(a["application_no"]), ()):
-            sheet.rows.append({**row, "application_no": new["application_no"], "id_number": new["id_number"],
-                               "name": new["name"]})
+            sheet.rows.append(
+                {**row, "application_no": new["application_no"], "id_number": new["id_number"], "name": new["name"]}
+            )
         return new
 
     def _clone_sheet(self, sheet: W.SheetSpec, code: str, n_rows: int, outcomes) -> W.SheetSpec:
@@ -132,7 +135,9 @@ class ScaledGenerator(Generator):
             rows = [dict(r) for r in rows]
         clone = W.SheetSpec(**{**sheet.__dict__, "rows": rows})
         if sheet.title:
-            clone.title = tuple(line.replace(self.subs[self._template]["name"], self._clone_name) for line in sheet.title)
+            clone.title = tuple(
+                line.replace(self.subs[self._template]["name"], self._clone_name) for line in sheet.title
+            )
         return clone
 
     def _reference_rows(self, code: str, template: str, k: int) -> None:
@@ -151,7 +156,9 @@ class ScaledGenerator(Generator):
     def _write_clones(self, out: Path) -> None:
         outcomes = self._outcome_index()
         templates = {t: self._template_files(t) for t in REGION_TEMPLATES + DEPARTMENT_TEMPLATES}
-        sizes = {t: sum(len(s.rows) for f in files for s in f.sheets if s.form is forms.F1) for t, files in templates.items()}
+        sizes = {
+            t: sum(len(s.rows) for f in files for s in f.sheets if s.form is forms.F1) for t, files in templates.items()
+        }
         pairs = self._clone_codes()
         weight = sum(sizes[t] for _, t in pairs) or 1
         left = self.extra_applications
@@ -218,7 +225,12 @@ def write_seeds(seeds_dir: Path, gen: ScaledGenerator) -> Path:
 
 
 def generate_scaled_inbox(
-    out: Path, seeds_dir: Path, *, seed: int = 2022, applications: int = 100_000, submitters: int = 250,
+    out: Path,
+    seeds_dir: Path,
+    *,
+    seed: int = 2022,
+    applications: int = 100_000,
+    submitters: int = 250,
     year: int = 2022,
 ) -> ScaledInbox:
     """Write a scaled inbox at ``out`` and its reference data at ``seeds_dir``.
@@ -231,11 +243,13 @@ def generate_scaled_inbox(
     base = len(probe.subs)
     extra = max(0, submitters - base)
     base_applications = max(400, applications * base // max(submitters, base))
-    gen = ScaledGenerator(seed, base_applications, year, extra=extra,
-                          extra_applications=max(0, applications - base_applications))
+    gen = ScaledGenerator(
+        seed, base_applications, year, extra=extra, extra_applications=max(0, applications - base_applications)
+    )
     gen.run(Path(out))
     write_seeds(seeds_dir, gen)
     files = sum(1 for p in Path(out).glob("[0-9]*/*/*") if p.is_file())
-    roster = sum(len(s.rows) for f in gen.files if f.relpath.startswith(f"{year}/") for s in f.sheets
-                 if s.form is forms.F1)
+    roster = sum(
+        len(s.rows) for f in gen.files if f.relpath.startswith(f"{year}/") for s in f.sheets if s.form is forms.F1
+    )
     return ScaledInbox(Path(out), Path(seeds_dir), base + extra, files, roster + gen.extra_roster_rows)
