@@ -24,6 +24,7 @@ import csv
 import io
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -41,7 +42,7 @@ sys.path.insert(0, str(ROOT))
 
 from dagster_project.ingest.reader import CSV_SUFFIXES, SPREADSHEET_SUFFIXES, decode_csv  # noqa: E402
 from dagster_project.settings import SEEDS_ENV  # noqa: E402
-from dagster_project.transform.project import BUILD_TARGET_DIR  # noqa: E402
+from dagster_project.transform.project import build_target_dir  # noqa: E402
 
 ZHICHENG = str(Path(sys.executable).parent / "zhicheng")
 SIZES = {"400": (400, None), "100k": (100_000, 250), "1M": (1_000_000, 500)}
@@ -67,23 +68,28 @@ class RunMeasure:
     peak_mb: float
     returncode: int
     stdout: str
-    samples: list[tuple[float, float]] = field(default_factory=list)  # (epoch, MB of the tree)
+    samples: list[tuple[float, float, float]] = field(default_factory=list)  # (epoch, MB, CPU seconds of the tree)
     started: float = 0.0
     ended: float = 0.0
+    cpu: float = 0.0  # user + system seconds of the whole tree
 
 
-def _tree_rss(proc: psutil.Process) -> float:
-    total = 0
+def _tree_usage(proc: psutil.Process) -> tuple[float, float]:
+    """(RSS in MB, CPU seconds so far) of a process and its descendants (reaped children included)."""
+    rss, cpu = 0, 0.0
     try:
         procs = [proc, *proc.children(recursive=True)]
     except psutil.Error:
-        return 0.0
+        return 0.0, 0.0
     for p in procs:
         try:
-            total += p.memory_info().rss
+            with p.oneshot():
+                rss += p.memory_info().rss
+                t = p.cpu_times()
+                cpu += t.user + t.system + t.children_user + t.children_system
         except psutil.Error:
             pass
-    return total / 2**20
+    return rss / 2**20, cpu
 
 
 def run_measured(args: list[str], env: dict[str, str]) -> RunMeasure:
@@ -92,22 +98,26 @@ def run_measured(args: list[str], env: dict[str, str]) -> RunMeasure:
     t0 = time.perf_counter()
     proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     ps = psutil.Process(proc.pid)
-    samples: list[tuple[float, float]] = []
+    samples: list[tuple[float, float, float]] = []
     done = threading.Event()
 
     def poll() -> None:
         while not done.is_set():
-            samples.append((time.time(), _tree_rss(ps)))
+            samples.append((time.time(), *_tree_usage(ps)))
             done.wait(0.1)
 
     poller = threading.Thread(target=poll, daemon=True)
     poller.start()
+    cpu0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     out, _ = proc.communicate()
     seconds = time.perf_counter() - t0
     done.set()
     poller.join()
-    peak = max((mb for _, mb in samples), default=0.0)
-    return RunMeasure(seconds, peak, proc.returncode, out, samples, started, time.time())
+    cpu1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = cpu1.ru_utime - cpu0.ru_utime + cpu1.ru_stime - cpu0.ru_stime
+    samples.append((time.time(), 0.0, cpu))
+    peak = max((mb for _, mb, _ in samples), default=0.0)
+    return RunMeasure(seconds, peak, proc.returncode, out, samples, started, time.time(), cpu)
 
 
 def step_times(dagster_home: Path) -> list[tuple[str, float, float, str]]:
@@ -137,20 +147,27 @@ def step_times(dagster_home: Path) -> list[tuple[str, float, float, str]]:
     return sorted(steps, key=lambda s: s[1])
 
 
-def peak_between(samples: list[tuple[float, float]], start: float, end: float) -> float:
-    inside = [mb for t, mb in samples if start - 0.05 <= t <= end + 0.05]
+def peak_between(samples: list[tuple[float, float, float]], start: float, end: float) -> float:
+    inside = [mb for t, mb, _ in samples if start - 0.05 <= t <= end + 0.05]
     return max(inside, default=0.0)
+
+
+def cpu_between(samples: list[tuple[float, float, float]], start: float, end: float) -> float:
+    """CPU seconds of the process tree between two moments (nearest samples)."""
+    before = [c for t, _, c in samples if t <= start + 0.05] or [0.0]
+    after = [c for t, _, c in samples if t >= end - 0.05] or [samples[-1][2] if samples else 0.0]
+    return max(0.0, after[0] - before[-1])
 
 
 # --------------------------------------------------------------------------- floors
 
 
-def read_floor(inbox: Path) -> tuple[float, int]:
+def read_floor(inbox: Path) -> tuple[float, float, int]:
     """Seconds to read every sheet of every inbox file with fastexcel (CSV: decode + csv module)."""
     import fastexcel
 
     files = sorted(p for p in inbox.glob("[0-9]*/*/*") if p.is_file())
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     rows = 0
     for path in files:
         suffix = path.suffix.lower()
@@ -160,14 +177,14 @@ def read_floor(inbox: Path) -> tuple[float, int]:
                 rows += reader.load_sheet(name, header_row=None, dtypes="string").to_arrow().num_rows
         elif suffix in CSV_SUFFIXES:
             rows += sum(1 for _ in csv.reader(io.StringIO(decode_csv(path.read_bytes()))))
-    return time.perf_counter() - t0, rows
+    return time.perf_counter() - t0, time.process_time() - c0, rows
 
 
 def _relation(node: dict) -> str:
     return f'"{node["database"]}"."{node["schema"]}"."{node["alias"] or node["name"]}"'
 
 
-def sql_floor(warehouse: Path, target: Path, work: Path) -> tuple[float, int]:
+def sql_floor(warehouse: Path, target: Path, work: Path) -> tuple[float, float, int]:
     """Seconds to run the run's seeds, models and tests (compiled SQL, run_results order) in one connection."""
     manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
     results = json.loads((target / "run_results.json").read_text(encoding="utf-8"))["results"]
@@ -205,13 +222,13 @@ def sql_floor(warehouse: Path, target: Path, work: Path) -> tuple[float, int]:
             statements.append(f"select count(*) from ({code}) dbt_internal_test")
     con = duckdb.connect(str(copy))
     try:
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         for statement in statements:
             con.execute(statement).fetchall()
-        seconds = time.perf_counter() - t0
+        seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
     finally:
         con.close()
-    return seconds, len(statements)
+    return seconds, cpu, len(statements)
 
 
 # --------------------------------------------------------------------------- inbox
@@ -313,13 +330,15 @@ def _bench(work: Path, applications: int, submitters: int | None) -> int:
         return 1
     steps = step_times(dagster_home)
 
-    read_s, read_rows = read_floor(inbox)
-    sql_s, statements = sql_floor(warehouse, BUILD_TARGET_DIR, work)
-    floors = {"read": read_s, "sql": sql_s}
-    floor_total = read_s + sql_s
+    target = build_target_dir(warehouse)
+    read_s, read_cpu, read_rows = read_floor(inbox)
+    sql_s, sql_cpu, statements = sql_floor(warehouse, target, work)
+    floors = {"read": (read_s, read_cpu), "sql": (sql_s, sql_cpu)}
+    floor_total, floor_cpu = read_s + sql_s, read_cpu + sql_cpu
 
     print()
-    print(f"{'阶段':<16}{'用时(秒)':>10}{'内存峰值':>12}{'下限(秒)':>10}{'倍数':>8}")
+    print("各阶段：墙钟用时、进程树 CPU 时间（用户+系统，机器繁忙时更可比）、内存峰值；下限与倍数（墙钟 / CPU）")
+    print(f"{'阶段':<14}{'用时':>8}{'CPU':>8}{'内存峰值':>11}{'下限':>8}{'下限CPU':>9}{'倍数':>7}{'CPU倍数':>8}")
     boot_end = steps[0][1] if steps else first.ended
     rows = [("启动（首个步骤前）", first.started, boot_end, None)]
     rows += [
@@ -328,16 +347,20 @@ def _bench(work: Path, applications: int, submitters: int | None) -> int:
     ]
     rows.append(("收尾（末个步骤后）", steps[-1][2] if steps else first.ended, first.ended, None))
     for name, start, end, floor_key in rows:
-        seconds = end - start
-        line = f"{name:<16}{seconds:>10.1f}{fmt_mb(peak_between(first.samples, start, end)):>12}"
+        seconds, cpu = end - start, cpu_between(first.samples, start, end)
+        line = f"{name:<14}{seconds:>8.1f}{cpu:>8.1f}{fmt_mb(peak_between(first.samples, start, end)):>11}"
         if floor_key:
-            floor = floors[floor_key]
-            line += f"{floor:>10.1f}{seconds / floor if floor else 0:>8.1f}"
+            wall, fcpu = floors[floor_key]
+            line += f"{wall:>8.2f}{fcpu:>9.2f}{seconds / wall if wall else 0:>7.1f}{cpu / fcpu if fcpu else 0:>8.1f}"
         print(line)
     ratio = first.seconds / floor_total if floor_total else 0.0
-    print(f"{'合计':<16}{first.seconds:>10.1f}{fmt_mb(first.peak_mb):>12}{floor_total:>10.1f}{ratio:>8.1f}")
+    cpu_ratio = first.cpu / floor_cpu if floor_cpu else 0.0
+    print(
+        f"{'合计':<14}{first.seconds:>8.1f}{first.cpu:>8.1f}{fmt_mb(first.peak_mb):>11}"
+        f"{floor_total:>8.2f}{floor_cpu:>9.2f}{ratio:>7.1f}{cpu_ratio:>8.1f}"
+    )
     dbt_step = next((e - s for key, s, e, _ in steps if key == "warehouse_dbt_assets"), 0.0)
-    run_results = json.loads((BUILD_TARGET_DIR / "run_results.json").read_text(encoding="utf-8"))
+    run_results = json.loads((target / "run_results.json").read_text(encoding="utf-8"))
     dbt_elapsed = run_results["elapsed_time"]
     nodes = sum(r["execution_time"] for r in run_results["results"])
     print(
@@ -345,20 +368,21 @@ def _bench(work: Path, applications: int, submitters: int | None) -> int:
         f"{len(run_results['results'])} 个节点）+ dbt 启动与解析、Dagster 事件流 {dbt_step - dbt_elapsed:.1f} 秒"
     )
     print(
-        f"下限：fastexcel 读取全部工作表 {read_s:.2f} 秒（{read_rows} 行）；"
-        f"本次运行的种子、模型与测试的编译 SQL 在一个 DuckDB 连接中执行 {sql_s:.2f} 秒（{statements} 条语句）"
+        f"下限：fastexcel 读取全部工作表 {read_s:.2f} 秒（CPU {read_cpu:.2f} 秒，{read_rows} 行）；"
+        f"本次运行的种子、模型与测试的编译 SQL 在一个 DuckDB 连接中执行 {sql_s:.2f} 秒"
+        f"（CPU {sql_cpu:.2f} 秒，{statements} 条语句）"
     )
 
     nothing = run_measured(command, env)
     print(
-        f"重跑（无变化）：{nothing.seconds:.1f} 秒，内存峰值 {fmt_mb(nothing.peak_mb)}"
+        f"重跑（无变化）：{nothing.seconds:.1f} 秒（CPU {nothing.cpu:.1f} 秒），内存峰值 {fmt_mb(nothing.peak_mb)}"
         + ("" if nothing.returncode == 0 else f"，失败（退出码 {nothing.returncode}）")
     )
     corrected = correct_one_roster(inbox)
     one = run_measured(command, env)
     print(
-        f"重跑（{corrected.relative_to(inbox)} 更正一个单元格）：{one.seconds:.1f} 秒，内存峰值 {fmt_mb(one.peak_mb)}"
-        + ("" if one.returncode == 0 else f"，失败（退出码 {one.returncode}）")
+        f"重跑（{corrected.relative_to(inbox)} 更正一个单元格）：{one.seconds:.1f} 秒（CPU {one.cpu:.1f} 秒），"
+        f"内存峰值 {fmt_mb(one.peak_mb)}" + ("" if one.returncode == 0 else f"，失败（退出码 {one.returncode}）")
     )
     for key, s, e, status in step_times(dagster_home):
         print(f"  {STEP_NAMES.get(key, key)}：{e - s:.1f} 秒（{status}）")

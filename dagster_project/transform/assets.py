@@ -18,7 +18,7 @@ from dagster_duckdb import DuckDBResource
 from dagster_project.progress import say
 from dagster_project.settings import WAREHOUSE_POOL, Settings
 from dagster_project.transform import fingerprint
-from dagster_project.transform.project import BUILD_TARGET_DIR, dbt_project
+from dagster_project.transform.project import build_target_dir, dbt_project
 
 # Production builds leave the unit tests to CI (tests/dbt runs `dbt build` with them).
 BUILD_ARGS = ["build", "--exclude-resource-type", "unit_test"]
@@ -62,8 +62,9 @@ def warehouse_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource, wa
     built: Counter[str] = Counter()
     checks: Counter[bool] = Counter()
     say("dbt 开始构建：参考数据 → staging → intermediate → marts")
-    # One target folder for every run: dbt's partial parse of the last run is reused.
-    invocation = dbt.cli(BUILD_ARGS, context=context, raise_on_error=False, target_path=BUILD_TARGET_DIR)
+    # One target folder per warehouse, kept between runs: dbt's partial parse of the last run is reused.
+    target = build_target_dir(settings.warehouse)
+    invocation = dbt.cli(BUILD_ARGS, context=context, raise_on_error=False, target_path=target)
     # dbt echoes every event on stdout; its full log stays in dbt/logs/dbt.log.
     logs = dbt_project.project_dir / "logs"
     logs.mkdir(exist_ok=True)
@@ -82,7 +83,7 @@ def warehouse_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource, wa
         + f"；dbt 测试通过 {checks[True]} 项，未通过 {checks[False]} 项"
     )
     if not invocation.is_successful():
-        raise RuntimeError(f"dbt 构建失败，详见 {BUILD_TARGET_DIR / 'dbt.log'}")
+        raise RuntimeError(f"dbt 构建失败，详见 {target / 'dbt.log'}")
 
 
 RUN_COMPLETE_KEY = AssetKey(["meta", "run_fingerprint"])
