@@ -12,6 +12,8 @@ WAREHOUSE ?= data/warehouse.duckdb
 OUT ?= output
 SEED ?= 2022
 APPLICATIONS ?= 400
+# sizes of the end-to-end benchmark (benchmarks/pipeline.py): 400, 100k, 1M (1M takes long)
+BENCH_SIZES ?= 400 100k
 
 .PHONY: setup system-deps demo test ui bench lint docs clean superset superset-setup serve fuzz
 
@@ -60,6 +62,7 @@ serve: superset-setup
 
 bench: setup
 	$(BIN)/python benchmarks/ingest.py
+	for size in $(BENCH_SIZES); do $(BIN)/python benchmarks/pipeline.py --size $$size || exit 1; done
 
 # hostile entries and 10,000 mutated workbooks through one run: files, crashes, rows lost, peak memory
 fuzz: setup

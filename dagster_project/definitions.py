@@ -11,7 +11,7 @@ from dagster_project.publish.assets import ASSETS as PUBLISH_ASSETS
 from dagster_project.quality.checks import CHECKS as QUALITY_CHECKS
 from dagster_project.report.assets import ASSETS as REPORT_ASSETS
 from dagster_project.resources import build_resources
-from dagster_project.transform.assets import warehouse_dbt_assets
+from dagster_project.transform.assets import run_fingerprint, warehouse_dbt_assets
 
 MAIN_JOB_NAME = "zhicheng_main"
 
@@ -23,7 +23,16 @@ main_job = define_asset_job(
 )
 
 defs = Definitions(
-    assets=[raw_inbox, reference_check, workday_calendar, warehouse_dbt_assets, *PUBLISH_ASSETS, *REPORT_ASSETS, *NOTICE_ASSETS],
+    assets=[
+        raw_inbox,
+        reference_check,
+        workday_calendar,
+        warehouse_dbt_assets,
+        *PUBLISH_ASSETS,
+        *REPORT_ASSETS,
+        *NOTICE_ASSETS,
+        run_fingerprint,
+    ],
     asset_checks=[*QUALITY_CHECKS],
     jobs=[main_job],
     sensors=[build_inbox_sensor(MAIN_JOB_NAME)],

@@ -29,6 +29,9 @@ class Settings:
     warehouse: Path
     out: Path
     year: int | None = None
+    # The reference CSVs the run reads (dbt seeds, known codes, policy years): seeds/ unless
+    # ZHICHENG_SEEDS names another folder (benchmarks, test fixtures; dbt reads the same variable).
+    seeds_dir: Path = SEEDS_DIR
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -38,6 +41,7 @@ class Settings:
             warehouse=Path(os.environ.get("ZHICHENG_WAREHOUSE", PROJECT_ROOT / "data" / "warehouse.duckdb")),
             out=Path(os.environ.get("ZHICHENG_OUT", PROJECT_ROOT / "output")),
             year=int(year) if year else None,
+            seeds_dir=seeds_dir(),
         )
 
 

@@ -14,16 +14,21 @@ import logging
 import os
 import shutil
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from pathlib import Path
 from urllib.parse import unquote
 
 os.environ["GX_ANALYTICS_ENABLED"] = "false"  # no analytics, ever
 
 import duckdb  # noqa: E402
-import great_expectations as gx  # noqa: E402
-import pandas as pd  # noqa: E402
+
+# great_expectations and pandas are imported where the suites run, not when they are declared.
 
 from dagster_project.quality.spec import Dataset, Suite  # noqa: E402
+
+if TYPE_CHECKING:
+    import great_expectations as gx
+    import pandas as pd
 from dagster_project.settings import EXPECTATIONS_DIR  # noqa: E402
 
 FIRST_SUBJECTS = 10
@@ -149,6 +154,8 @@ def _quiet_ge(context) -> None:
 
 
 def _subject(df: pd.DataFrame, index, columns: tuple[str, ...], with_year: bool) -> str:
+    import pandas as pd
+
     row = df.loc[index]
     text = "/".join("" if pd.isna(row[c]) else str(row[c]) for c in columns)
     return f"{int(row['year'])}:{text}" if with_year and "year" in df.columns else text
@@ -161,6 +168,8 @@ class QualityRun:
         self.docs_dir = Path(docs_dir) if docs_dir else None
         self.run_time = dt.datetime.now(dt.timezone.utc)
         self.run_name = run_name or "run-" + self.run_time.strftime("%Y%m%dT%H%M%S")
+        import great_expectations as gx
+
         self.context = gx.get_context(mode="ephemeral")
         _quiet_ge(self.context)
         for site in list(self.context.get_site_names()):
@@ -178,17 +187,21 @@ class QualityRun:
         self._identifiers: dict[str, list] = {}
 
     def _suite(self, dataset: Dataset) -> gx.ExpectationSuite:
+        import great_expectations as gx
+
         suite = gx.ExpectationSuite(
             name=dataset.name,
             meta={"notes": {"format": "markdown", "content": [f"**{dataset.title}**", dataset.notes]}},
             notes=[dataset.title, dataset.notes],
         )
         for expectation in dataset.expectations:
-            suite.add_expectation(expectation.copy(deep=True, update={"id": None}))
+            suite.add_expectation(expectation.build())
         return self.context.suites.add(suite)
 
     def validate(self, con: duckdb.DuckDBPyConnection, dataset: Dataset,
                  params: dict[int, dict] | None = None) -> DatasetOutcome:
+        import great_expectations as gx
+
         outcome = DatasetOutcome(dataset)
         try:
             frame = con.execute(dataset.sql).df()

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from types import SimpleNamespace
+from typing import Any
 
 os.environ["GX_ANALYTICS_ENABLED"] = "false"  # no analytics, ever
-
-import great_expectations as gx  # noqa: E402  (analytics must be off before the import)
 
 from dagster_project import rule_registry  # noqa: E402
 
@@ -25,7 +25,44 @@ def param(name: str) -> dict:
     return {"$PARAMETER": name}
 
 
-def expect(expectation_class: type, *, rule_id: str, clause: str, note: str, **kwargs) -> gx.expectations.Expectation:
+@dataclass(frozen=True)
+class Expectation:
+    """A GE expectation as written in a suite: its class name, arguments and meta.
+
+    Great Expectations is imported only when the suites run (``build``): loading the suites,
+    e.g. to declare the Dagster asset checks, stays off the command line's critical path.
+    """
+
+    type_name: str
+    kwargs: dict[str, Any]
+    meta: dict[str, Any]
+    description: str
+
+    @property
+    def configuration(self) -> SimpleNamespace:
+        return SimpleNamespace(kwargs=self.kwargs, meta=self.meta)
+
+    def build(self):
+        """The great_expectations expectation object."""
+        import great_expectations as gx
+
+        expectation_class = getattr(gx.expectations, self.type_name)
+        return expectation_class(meta=self.meta, notes=self.description, description=self.description, **self.kwargs)
+
+
+class _ExpectationNames:
+    """``E.ExpectColumnValuesToNotBeNull`` names a GE expectation class without importing GE."""
+
+    def __getattr__(self, name: str) -> str:
+        if not name.startswith("Expect"):
+            raise AttributeError(name)
+        return name
+
+
+E = _ExpectationNames()
+
+
+def expect(expectation_class: str | type, *, rule_id: str, clause: str, note: str, **kwargs) -> Expectation:
     """An expectation whose meta names its rule and clause, with a Chinese note (shown in Data Docs)."""
     meta = {
         "rule_id": rule_id,
@@ -33,10 +70,8 @@ def expect(expectation_class: type, *, rule_id: str, clause: str, note: str, **k
         "notes": {"format": "markdown", "content": [f"**{rule_id}**（{clause}）：{note}"]},
     }
     text = f"{rule_id}（{clause}）：{note}"
-    return expectation_class(meta=meta, notes=text, description=text, **kwargs)
-
-
-E = gx.expectations
+    type_name = expectation_class if isinstance(expectation_class, str) else expectation_class.__name__
+    return Expectation(type_name, dict(kwargs), meta, text)
 
 
 @dataclass(frozen=True)
@@ -54,30 +89,30 @@ class Rule:
         if not self.clause:
             object.__setattr__(self, "clause", rule_registry.rules()[self.rule_id].clause)
 
-    def expect(self, expectation_class: type, note: str, **kwargs) -> gx.expectations.Expectation:
+    def expect(self, expectation_class: str | type, note: str, **kwargs) -> Expectation:
         return expect(expectation_class, rule_id=self.rule_id, clause=self.clause, note=note, **kwargs)
 
-    def not_null(self, column: str, note: str) -> gx.expectations.Expectation:
+    def not_null(self, column: str, note: str) -> Expectation:
         return self.expect(E.ExpectColumnValuesToNotBeNull, note, column=column)
 
-    def at_least(self, column: str, parameter: str, note: str) -> gx.expectations.Expectation:
+    def at_least(self, column: str, parameter: str, note: str) -> Expectation:
         """column >= the year's value of reference.policy_parameters PARAMETER."""
         return self.expect(E.ExpectColumnValuesToBeBetween, note, column=column, min_value=param(parameter))
 
-    def after(self, column_a: str, column_b: str, note: str) -> gx.expectations.Expectation:
+    def after(self, column_a: str, column_b: str, note: str) -> Expectation:
         return self._order(column_a, column_b, note, or_equal=False)
 
-    def on_or_after(self, column_a: str, column_b: str, note: str) -> gx.expectations.Expectation:
+    def on_or_after(self, column_a: str, column_b: str, note: str) -> Expectation:
         return self._order(column_a, column_b, note, or_equal=True)
 
-    def _order(self, column_a: str, column_b: str, note: str, *, or_equal: bool) -> gx.expectations.Expectation:
+    def _order(self, column_a: str, column_b: str, note: str, *, or_equal: bool) -> Expectation:
         return self.expect(E.ExpectColumnPairValuesAToBeGreaterThanB, note, column_A=column_a, column_B=column_b,
                            or_equal=or_equal, ignore_row_if="either_value_is_missing")
 
-    def equal(self, column_a: str, column_b: str, note: str) -> gx.expectations.Expectation:
+    def equal(self, column_a: str, column_b: str, note: str) -> Expectation:
         return self.expect(E.ExpectColumnPairValuesToBeEqual, note, column_A=column_a, column_B=column_b)
 
-    def unique(self, columns: list[str], note: str) -> gx.expectations.Expectation:
+    def unique(self, columns: list[str], note: str) -> Expectation:
         return self.expect(E.ExpectCompoundColumnsToBeUnique, note, column_list=list(columns))
 
 
@@ -99,7 +134,7 @@ class Dataset:
     guards: tuple[str, ...]
     sql: str
     subject_columns: tuple[str, ...]
-    expectations: tuple[gx.expectations.Expectation, ...]
+    expectations: tuple[Expectation, ...]
     blocking: bool = False
     per_year: bool = True
 

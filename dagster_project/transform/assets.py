@@ -1,4 +1,9 @@
-"""dbt seeds, models and tests as Dagster assets and asset checks."""
+"""dbt seeds, models and tests as Dagster assets and asset checks.
+
+A production run builds seeds, models and data tests in one `dbt build` (the unit tests of
+the formulas run in CI: tests/dbt), and skips the build when the run's inputs equal those of
+the last complete run (transform/fingerprint.py); the last asset of the run marks it complete.
+"""
 
 
 import contextlib
@@ -6,13 +11,27 @@ from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
-from dagster import AssetCheckResult, AssetCheckSpec, AssetExecutionContext, AssetKey, AssetSpec, Output
+from dagster import (
+    AssetCheckResult,
+    AssetCheckSpec,
+    AssetExecutionContext,
+    AssetKey,
+    AssetSpec,
+    MaterializeResult,
+    Output,
+    asset,
+)
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
+from dagster_duckdb import DuckDBResource
 
 from dagster_project.progress import say
-from dagster_project.settings import WAREHOUSE_POOL
+from dagster_project.settings import WAREHOUSE_POOL, Settings
+from dagster_project.transform import fingerprint
 from dagster_project.transform.check_descriptions import describe_test
-from dagster_project.transform.project import dbt_project
+from dagster_project.transform.project import build_target_dir, dbt_project
+
+# Production builds leave the unit tests to CI (tests/dbt runs `dbt build` with them).
+BUILD_ARGS = ["build", "--exclude-resource-type", "unit_test"]
 
 LAYER_GROUPS = {"reference": "reference", "staging": "staging", "intermediate": "intermediate", "marts": "marts"}
 
@@ -51,12 +70,21 @@ translator = ZhichengDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_
     dagster_dbt_translator=translator,
     pool=WAREHOUSE_POOL,
 )
-def warehouse_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource):
+def warehouse_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: DuckDBResource):
     """dbt build: seeds, staging, intermediate and marts, with every dbt test as an asset check."""
+    settings = Settings.from_env()
+    with warehouse.get_connection() as con:
+        inputs = fingerprint.compute(con, settings)
+        if fingerprint.unchanged_since_last_complete_run(con, settings, inputs):
+            say("输入未变（没有新文件，参考数据与程序未变）：跳过 dbt 构建、质量检查与发布，上次运行的结果仍然有效")
+            return
+        fingerprint.record(con, inputs, fingerprint.BUILDING)
     built: Counter[str] = Counter()
     checks: Counter[bool] = Counter()
     say("dbt 开始构建：参考数据 → staging → intermediate → marts")
-    invocation = dbt.cli(["build"], context=context, raise_on_error=False)
+    # One target folder per warehouse, kept between runs: dbt's partial parse of the last run is reused.
+    target = build_target_dir(settings.warehouse)
+    invocation = dbt.cli(BUILD_ARGS, context=context, raise_on_error=False, target_path=target)
     # dbt echoes every event on stdout; its full log stays in dbt/logs/dbt.log.
     logs = dbt_project.project_dir / "logs"
     logs.mkdir(exist_ok=True)
@@ -75,4 +103,26 @@ def warehouse_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource):
         + f"；dbt 测试通过 {checks[True]} 项，未通过 {checks[False]} 项"
     )
     if not invocation.is_successful():
-        raise RuntimeError(f"dbt 构建失败，详见 {dbt_project.project_dir / 'logs' / 'dbt.log'}")
+        raise RuntimeError(f"dbt 构建失败，详见 {target / 'dbt.log'}")
+
+
+RUN_COMPLETE_KEY = AssetKey(["meta", "run_fingerprint"])
+# The outputs of a run (publish, report, notices): the fingerprint is complete once they are written.
+RUN_OUTPUT_KEYS = [
+    AssetKey(["serving", "snapshot"]),
+    AssetKey(["report", "annual_report"]),
+    AssetKey(["notices", "submitter_notices"]),
+]
+
+
+@asset(
+    key=RUN_COMPLETE_KEY,
+    deps=RUN_OUTPUT_KEYS,
+    group_name="publish",
+    pool=WAREHOUSE_POOL,
+    description="本次运行的输入指纹（文件、参考数据、程序）：快照、报告与告知书都已写出后记为完成；下次输入未变时跳过重算",
+)
+def run_fingerprint(warehouse: DuckDBResource) -> MaterializeResult:
+    with warehouse.get_connection() as con:
+        value = fingerprint.mark_complete(con)
+    return MaterializeResult(metadata={"fingerprint": value or ""})

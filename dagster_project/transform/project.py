@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import subprocess
 import sys
@@ -15,6 +16,17 @@ os.environ.setdefault("DO_NOT_TRACK", "1")
 
 dbt_project = DbtProject(project_dir=DBT_DIR, profiles_dir=DBT_DIR)
 DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")
+
+
+def build_target_dir(warehouse: Path) -> Path:
+    """The target folder of the pipeline's `dbt build` on ``warehouse`` (artifacts, dbt.log, partial parse).
+
+    One folder per warehouse, kept between runs: dbt's partial parse depends on the warehouse path
+    (it is in the profile), so the next run on the same warehouse reuses the last parse, and runs on
+    two warehouses never share artifacts.
+    """
+    digest = hashlib.sha256(str(Path(warehouse).resolve()).encode("utf-8")).hexdigest()[:12]
+    return DBT_DIR / "target" / f"run-{digest}"
 
 
 def _sources_newer_than(manifest: Path) -> bool:

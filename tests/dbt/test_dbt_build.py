@@ -316,3 +316,13 @@ def test_every_mart_and_mart_column_has_a_chinese_description(empty_warehouse):
             assert not undocumented, (name, undocumented)
     finally:
         con.close()
+
+
+def test_ci_build_runs_the_unit_tests(empty_warehouse):
+    """Production runs leave dbt's unit tests out (transform/assets.py); CI's `dbt build` runs every one."""
+    import json
+
+    results = json.loads((empty_warehouse.parent / "target" / "run_results.json").read_text(encoding="utf-8"))
+    unit = [r for r in results["results"] if r["unique_id"].startswith("unit_test.")]
+    assert len(unit) >= 10
+    assert all(r["status"] == "pass" for r in unit), [(r["unique_id"], r["status"]) for r in unit if r["status"] != "pass"]

@@ -1,0 +1,86 @@
+"""The run's input fingerprint: unchanged inputs skip the rebuild; any change to raw rows, seeds or outputs does not."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from dagster_project.ingest.load import ensure_schema
+from dagster_project.settings import SEEDS_DIR, Settings
+from dagster_project.transform import fingerprint
+from tests.conftest import run_zhicheng
+
+
+@pytest.fixture()
+def setting(tmp_path) -> tuple[duckdb.DuckDBPyConnection, Settings]:
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS_DIR, seeds)
+    out = tmp_path / "out"
+    for folder in ("report", "notices"):
+        (out / folder).mkdir(parents=True)
+    (out / "serving.duckdb").write_bytes(b"")
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    ensure_schema(con)
+    con.execute(
+        "insert into raw.load_audit (file, sheet, sha256, rows_read) values ('2022/150121/a.xlsx', 'x', 'abc', 1)"
+    )
+    yield con, Settings(inbox=tmp_path, warehouse=tmp_path / "w.duckdb", out=out, seeds_dir=seeds)
+    con.close()
+
+
+def _complete(con, settings) -> str:
+    value = fingerprint.compute(con, settings)
+    fingerprint.record(con, value, fingerprint.BUILDING)
+    assert not fingerprint.unchanged_since_last_complete_run(con, settings, value)  # building is not complete
+    assert fingerprint.mark_complete(con) == value
+    return value
+
+
+def test_same_inputs_after_a_complete_run_are_unchanged(setting):
+    con, settings = setting
+    value = _complete(con, settings)
+    assert fingerprint.compute(con, settings) == value
+    assert fingerprint.unchanged_since_last_complete_run(con, settings, value)
+
+
+@pytest.mark.parametrize("change", ["raw_row", "raw_value", "seed", "outputs_gone"])
+def test_any_change_of_input_or_output_means_a_rebuild(setting, change):
+    con, settings = setting
+    _complete(con, settings)
+    if change == "raw_row":  # a row removed behind the loader's back (load_audit unchanged)
+        con.execute("insert into raw.quarantine (_source_file, reason) values ('2022/150121/a.xlsx', '测试')")
+    elif change == "raw_value":
+        con.execute("update raw.load_audit set rows_read = 2")
+    elif change == "seed":
+        with (settings.seeds_dir / "regions.csv").open("a", encoding="utf-8") as fh:
+            fh.write("1599999,测试区,市辖区,false\n")
+    else:
+        (settings.out / "serving.duckdb").unlink()
+    now = fingerprint.compute(con, settings)
+    assert not fingerprint.unchanged_since_last_complete_run(con, settings, now)
+
+
+def test_rerun_with_nothing_changed_skips_the_build(pipeline_run, sample_inbox):
+    """A real re-run: no new file, same seeds and code — dbt, checks and documents are skipped, outputs stay."""
+    warehouse, out, first = pipeline_run
+    assert "dbt 开始构建" in first.stdout
+    report = sorted((out / "report").rglob("*.pdf"))
+    assert report
+    before = {p: p.stat().st_mtime_ns for p in report}
+    result = run_zhicheng(
+        "run",
+        "--inbox",
+        str(sample_inbox),
+        "--warehouse",
+        str(warehouse),
+        "--out",
+        str(out),
+        env={"DAGSTER_HOME": str(Path(warehouse).parent / "dagster_home")},
+    )
+    assert "新载入 0 个" in result.stdout
+    assert "输入未变" in result.stdout and "dbt 开始构建" not in result.stdout
+    assert "运行完成" in result.stdout
+    assert {p: p.stat().st_mtime_ns for p in report} == before
