@@ -267,7 +267,7 @@ def sample(
     out: Path = typer.Option(..., "--out", help="写入示例收件箱的目录"),
     seed: int = typer.Option(2022, "--seed", help="随机种子（相同种子生成完全相同的文件）"),
     applications: int = typer.Option(400, "--applications", help="申报人数（背景数据规模）"),
-    reference: Optional[Path] = typer.Option(
+    reference: Path | None = typer.Option(
         None, "--reference", help="含第二个政策年度的参考数据目录：另生成该年度的文件（两个年度的收件箱）"
     ),
 ) -> None:
