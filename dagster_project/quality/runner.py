@@ -86,6 +86,8 @@ IDENTIFYING_COLUMNS = ("committee_code", "submitter_code", "region_code", "appli
 
 
 def _cell(value):
+    import pandas as pd
+
     if value is None or (not isinstance(value, (list, tuple, dict)) and pd.isna(value)):
         return None
     if isinstance(value, (pd.Timestamp, dt.datetime)):
