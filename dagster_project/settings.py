@@ -14,8 +14,9 @@ DBT_DIR = PROJECT_ROOT / "dbt"
 EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
 LOCAL_KEY_FILE = PROJECT_ROOT / ".local" / "pii_key"
 
-# Every asset that opens the warehouse runs in this Dagster pool (limit 1 in dagster_home/dagster.yaml),
-# so DuckDB never sees two writers.
+# Every asset that opens the warehouse is tagged with this Dagster pool, so a deployment can limit it; here
+# one writer per warehouse is kept by an operating-system file lock (ingest/writer_lock.py), which dies with
+# its process, and dagster_home/dagster.yaml sets no pool limit (a slot would outlive a killed run).
 WAREHOUSE_POOL = "duckdb_warehouse"
 
 # A review group with fewer evaluated applications than this has its pass rate marked "仅供参考"
