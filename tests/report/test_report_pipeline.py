@@ -217,14 +217,15 @@ def test_committee_notice_names_evaluators_by_number(run_outputs):
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
         keys = {
-            r[0] for r in con.execute("select distinct evaluator_key from staging.stg_evaluator_roster__evaluators")
+            r[0]
+            for r in con.execute("select distinct evaluator_key from staging.stg_evaluator_roster__evaluators").fetchall()
         }
         committees = [
             r[0]
             for r in con.execute(
                 "select distinct submitter_code from marts.findings where year = ? and subject_type = 'evaluator'",
                 [YEAR],
-            )
+            ).fetchall()
         ]
     finally:
         con.close()
