@@ -43,6 +43,8 @@ demo: setup
 	$(BIN)/zhicheng run --inbox $(INBOX) --warehouse $(WAREHOUSE) --out $(OUT)
 
 test: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/sqlfluff lint dbt dagster_project
 	$(BIN)/pytest
 
@@ -69,6 +71,8 @@ fuzz: setup
 	$(BIN)/python -m tests.fuzz.fuzz_inbox --files 10000
 
 lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/sqlfluff lint dbt dagster_project
 
 docs: setup

@@ -145,8 +145,10 @@ def main(argv: list[str] | None = None) -> int:
         quarantined = con.execute("select count(*) from raw.quarantine").fetchone()[0]
         con.close()
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(f"读取+校验+入库：{elapsed:.2f} 秒（墙钟），{args.applications / elapsed:,.0f} 行/秒；"
-              f"CPU 时间 {cpu:.2f} 秒（{os.cpu_count()} 核，负载 {os.getloadavg()[0]:.1f}）")
+        print(
+            f"读取+校验+入库：{elapsed:.2f} 秒（墙钟），{args.applications / elapsed:,.0f} 行/秒；"
+            f"CPU 时间 {cpu:.2f} 秒（{os.cpu_count()} 核，负载 {os.getloadavg()[0]:.1f}）"
+        )
         for stage, seconds in summary.timings.items():
             print(f"  {stage}: {seconds:.2f} 秒")
         print(f"入库 {loaded} 行，隔离记录 {quarantined} 条")

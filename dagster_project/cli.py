@@ -195,8 +195,12 @@ def _take_warehouse(settings, wait: bool, say) -> None:
 
 @app.command()
 def run(
-    inbox: Path | None = typer.Option(None, "--inbox", help="收件箱目录（<年度>/<报送单位代码>/文件），也可用环境变量 ZHICHENG_INBOX"),
-    warehouse: Path | None = typer.Option(None, "--warehouse", help="DuckDB 数据仓库文件，也可用环境变量 ZHICHENG_WAREHOUSE"),
+    inbox: Path | None = typer.Option(
+        None, "--inbox", help="收件箱目录（<年度>/<报送单位代码>/文件），也可用环境变量 ZHICHENG_INBOX"
+    ),
+    warehouse: Path | None = typer.Option(
+        None, "--warehouse", help="DuckDB 数据仓库文件，也可用环境变量 ZHICHENG_WAREHOUSE"
+    ),
     out: Path | None = typer.Option(None, "--out", help="输出目录（默认 output/），也可用环境变量 ZHICHENG_OUT"),
     year: int | None = typer.Option(None, "--year", help="报告与告知书的年度（默认：有政策数据的最近年度）"),
     wait: bool = typer.Option(False, "--wait", help="数据仓库正被另一次运行使用时排队等待（默认：立即拒绝）"),
@@ -257,8 +261,12 @@ def _report(result, settings) -> None:
         typer.echo(f"  {line}")
     unreadable = _unreadable_files(result)
     if unreadable:
-        typer.secho(f"注意：收件箱中有 {unreadable} 个文件无法读取，已记为“未识别”（原因见 raw.load_audit 的 reason 列）；"
-                    f"退出状态 {EXIT_UNREADABLE}", fg=typer.colors.YELLOW, err=True)
+        typer.secho(
+            f"注意：收件箱中有 {unreadable} 个文件无法读取，已记为“未识别”（原因见 raw.load_audit 的 reason 列）；"
+            f"退出状态 {EXIT_UNREADABLE}",
+            fg=typer.colors.YELLOW,
+            err=True,
+        )
         raise typer.Exit(EXIT_UNREADABLE)
 
 
@@ -275,8 +283,11 @@ def sample(
     from dagster_project.sample.generator import generate_inbox
     from dagster_project.sample.second_year import generate_two_year_inbox
 
-    truths = [generate_inbox(out, seed=seed, applications=applications)] if reference is None else \
-        generate_two_year_inbox(out, reference, seed=seed, applications=applications)
+    truths = (
+        [generate_inbox(out, seed=seed, applications=applications)]
+        if reference is None
+        else generate_two_year_inbox(out, reference, seed=seed, applications=applications)
+    )
     typer.echo(f"示例收件箱已写入：{out}")
     for truth in truths:
         typer.echo(f"注入违规的标准答案：{truth}")
@@ -292,9 +303,9 @@ def templates(out: Path = typer.Option(..., "--out", help="写入报送模板的
 
 
 from dagster_project.analyst.commands import sql  # noqa: E402
+from dagster_project.notices.commands import notices_command  # noqa: E402
 from dagster_project.policy.commands import policy_import, policy_workbook  # noqa: E402
 from dagster_project.quality.commands import quality  # noqa: E402
-from dagster_project.notices.commands import notices_command  # noqa: E402
 from dagster_project.report.commands import report_command  # noqa: E402
 
 app.command(name="quality")(quality)

@@ -31,7 +31,14 @@ ID_TYPES_CHECKED = ("居民身份证", "港澳台居民居住证")
 UNIT_NATURES = ("机关", "事业单位", "国有企业", "非公有制企业", "社会组织", "自由职业")
 UNIT_AFFILIATIONS = ("本市", "驻呼中央单位", "外省区驻呼单位")
 PERSONNEL_STATUSES = (
-    "在职", "公务员", "参照公务员法管理", "离退休", "军转干部", "原公务员调入", "高技能人才", "博士后",
+    "在职",
+    "公务员",
+    "参照公务员法管理",
+    "离退休",
+    "军转干部",
+    "原公务员调入",
+    "高技能人才",
+    "博士后",
 )
 WORKPLACE_LEVELS = ("市直", "旗县区直", "乡镇及以下")
 EDUCATIONS = ("博士研究生", "硕士研究生", "大学本科", "大学专科", "中专", "高中及以下")
@@ -40,8 +47,14 @@ ROUTES = ("正常申报", "破格申报", "转系列", "考核认定", "定向�
 EXAM_RESULTS = ("是", "否", "不适用")
 DIRECTED_FIELDS = ("基层卫生", "中小学教师", "农牧业", "林业", "水利", "乌兰牧骑")
 EVENT_TYPES = (
-    "花名册公示", "材料报送", "工作情况总结报告", "公示结果报告",
-    "评审实施方案备案", "评审结果公示", "核准备案报告", "延期申请",
+    "花名册公示",
+    "材料报送",
+    "工作情况总结报告",
+    "公示结果报告",
+    "评审实施方案备案",
+    "评审结果公示",
+    "核准备案报告",
+    "延期申请",
 )
 # F4 events that need a committee code, and the publicity events (start/end dates).
 COMMITTEE_EVENT_TYPES = ("评审实施方案备案", "评审结果公示", "核准备案报告", "延期申请")
@@ -283,6 +296,8 @@ def header_key(cell: object) -> str:
             break
         text = stripped
     return _CANONICAL.get(text, text)
+
+
 UNRECOGNISED = "未识别"
 
 # Who may send which form (contract section 1).  F5 and F6 are also accepted from
@@ -299,5 +314,10 @@ BUREAU_CODE = "B-RSJ"
 
 # Lineage columns on every raw form table.
 LINEAGE_COLUMNS = (
-    "_source_file", "_source_sheet", "_source_row", "_file_sha256", "_loaded_at", "_superseded",
+    "_source_file",
+    "_source_sheet",
+    "_source_row",
+    "_file_sha256",
+    "_loaded_at",
+    "_superseded",
 )

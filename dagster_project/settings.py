@@ -35,7 +35,7 @@ class Settings:
     seeds_dir: Path = SEEDS_DIR
 
     @classmethod
-    def from_env(cls) -> "Settings":
+    def from_env(cls) -> Settings:
         year = os.environ.get("ZHICHENG_YEAR")
         return cls(
             inbox=Path(os.environ.get("ZHICHENG_INBOX", PROJECT_ROOT / "data" / "inbox")),

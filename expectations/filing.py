@@ -48,8 +48,11 @@ COMMITTEE_FILING = Dataset(
         SCH_03.at_least("plan_lead_days", "PLAN_LEAD_DAYS", "方案备案的报送日期至少早于评审开始 PLAN_LEAD_DAYS 天"),
         SCH_04.not_null("approval_report_date", "须报送核准备案报告"),
         SCH_04.after("approval_report_date", "results_publicity_end", "核准备案报告须在评审结果公示结束之后报送"),
-        SCH_04.on_or_after("result_filing_due_date", "approval_report_date",
-                           "核准备案报告不晚于最迟日（评审工作结束后 RESULT_FILING_MONTHS 个月，由 dbt 计算）"),
+        SCH_04.on_or_after(
+            "result_filing_due_date",
+            "approval_report_date",
+            "核准备案报告不晚于最迟日（评审工作结束后 RESULT_FILING_MONTHS 个月，由 dbt 计算）",
+        ),
     ),
 )
 
@@ -66,7 +69,9 @@ DIRECTED_POSTS = Dataset(
     subject_columns=("region_code",),
     expectations=(
         SCH_05.not_null("directed_posts_last_date", "须报送定向评价岗位表（F3）"),
-        SCH_05.on_or_after("directed_posts_due_date", "directed_posts_last_date", "定向评价岗位表的报送日期不晚于截止日"),
+        SCH_05.on_or_after(
+            "directed_posts_due_date", "directed_posts_last_date", "定向评价岗位表的报送日期不晚于截止日"
+        ),
     ),
 )
 

@@ -125,9 +125,7 @@ OUTCOMES = LoadDataset(
         order by outcomes.year, outcomes.committee_code, outcomes.application_no
     """,
     subject_columns=("outcome_key",),
-    expectations=(
-        LOAD_05.not_null("disposition", "每条评审结果已匹配或已记为问题"),
-    ),
+    expectations=(LOAD_05.not_null("disposition", "每条评审结果已匹配或已记为问题"),),
 )
 
 CODES = LoadDataset(
@@ -167,9 +165,7 @@ CODES = LoadDataset(
         order by used.code_type, used.code, used.year
     """,
     subject_columns=("code_key",),
-    expectations=(
-        LOAD_06.not_null("disposition", "每个代码都已知，或（评委会代码）已记为 CHN-03 问题"),
-    ),
+    expectations=(LOAD_06.not_null("disposition", "每个代码都已知，或（评委会代码）已记为 CHN-03 问题"),),
 )
 
 SUITE = Suite(

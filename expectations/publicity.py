@@ -16,8 +16,11 @@ def adequate(rule: Rule, kind: str, label: str, counted: str = "") -> tuple:
     PUBLICITY_MIN_WORKDAYS working days (columns <kind>_publicity_start / _end / _workdays)."""
     return (
         rule.on_or_after(f"{kind}_publicity_end", f"{kind}_publicity_start", f"{label}结束日期不早于开始日期"),
-        rule.at_least(f"{kind}_publicity_workdays", "PUBLICITY_MIN_WORKDAYS",
-                      f"{label}的工作日数{counted}不少于 PUBLICITY_MIN_WORKDAYS"),
+        rule.at_least(
+            f"{kind}_publicity_workdays",
+            "PUBLICITY_MIN_WORKDAYS",
+            f"{label}的工作日数{counted}不少于 PUBLICITY_MIN_WORKDAYS",
+        ),
     )
 
 
@@ -37,7 +40,9 @@ UNIT_PUBLICITY = Dataset(
         PUB_01.not_null("unit_publicity_start", "单位公示开始日期必须填写"),
         PUB_01.not_null("unit_publicity_end", "单位公示结束日期必须填写"),
         *adequate(PUB_01, "unit", "单位公示", counted="（含首尾两天）"),
-        PUB_01.after("materials_submitted_date", "unit_publicity_end", "单位公示须在报送方材料报送（报送日期）之前结束"),
+        PUB_01.after(
+            "materials_submitted_date", "unit_publicity_end", "单位公示须在报送方材料报送（报送日期）之前结束"
+        ),
     ),
 )
 

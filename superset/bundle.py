@@ -76,8 +76,17 @@ DIMENSIONS = [
     col("series", "VARCHAR", "系列"),
     col("level", "VARCHAR", "层级"),
 ]
-RULE_FAMILIES = {"ELG": "申报资格", "CHN": "申报渠道", "POS": "岗位", "QTA": "指标控制", "SCH": "时限",
-                 "PUB": "公示", "FIL": "报送材料", "COM": "评委会与评委", "INT": "诚信"}
+RULE_FAMILIES = {
+    "ELG": "申报资格",
+    "CHN": "申报渠道",
+    "POS": "岗位",
+    "QTA": "指标控制",
+    "SCH": "时限",
+    "PUB": "公示",
+    "FIL": "报送材料",
+    "COM": "评委会与评委",
+    "INT": "诚信",
+}
 
 
 def label_case(column: str, labels: dict[str, str]) -> str:
@@ -90,14 +99,17 @@ def distinct_when(condition: str, key: str) -> str:
 
 
 RATE = "SUM(passed_valid) * 1.0 / NULLIF(SUM(evaluated), 0)"
-GENERAL_RATE = ("SUM(SUM(CASE WHEN is_general THEN passed_valid ELSE 0 END)) OVER ({window}) * 1.0 / "
-                "NULLIF(SUM(SUM(CASE WHEN is_general THEN evaluated ELSE 0 END)) OVER ({window}), 0)")
+GENERAL_RATE = (
+    "SUM(SUM(CASE WHEN is_general THEN passed_valid ELSE 0 END)) OVER ({window}) * 1.0 / "
+    "NULLIF(SUM(SUM(CASE WHEN is_general THEN evaluated ELSE 0 END)) OVER ({window}), 0)"
+)
 SMALL = f"SUM(evaluated) < {MIN_GROUP_SIZE}"
 
 DATASETS = {
     "applications": {
         "description": "申报：一行一个当前、无歧义的申报（人员只以 person_key 出现）",
-        "columns": COMMON + [
+        "columns": COMMON
+        + [
             col("application_no", "VARCHAR", "网上申报编号"),
             col("person_key", "VARCHAR", "人员编码"),
             col("submitter_code", "VARCHAR", "报送单位代码"),
@@ -122,14 +134,18 @@ DATASETS = {
             metric("evaluated", count_when("is_evaluated"), "参评人数", ",d"),
             metric("passed", count_when("is_passed"), "通过人数", ",d"),
             metric("passed_valid", count_when("is_passed_valid"), "有效通过人数", ",d"),
-            metric("pass_rate_valid",
-                   f"{count_when('is_passed_valid')} * 1.0 / NULLIF({count_when('is_evaluated')}, 0)",
-                   "有效通过率", ".1%"),
+            metric(
+                "pass_rate_valid",
+                f"{count_when('is_passed_valid')} * 1.0 / NULLIF({count_when('is_evaluated')}, 0)",
+                "有效通过率",
+                ".1%",
+            ),
         ],
     },
     "findings": {
         "description": "违规与提示：一行一条（规则、条款、说明、来源文件与行）",
-        "columns": COMMON + [
+        "columns": COMMON
+        + [
             col("rule_id", "VARCHAR", "规则"),
             col("rule_family", "VARCHAR", "规则类别代码"),
             col("rule_family_label", "VARCHAR", "规则类别", label_case("rule_family", RULE_FAMILIES)),
@@ -160,7 +176,8 @@ DATASETS = {
     },
     "pass_rates": {
         "description": "通过率：年度 × 评委会 × 层级 × 评审分组",
-        "columns": COMMON + [
+        "columns": COMMON
+        + [
             col("committee_code", "VARCHAR", "评委会代码"),
             col("committee_name", "VARCHAR", "评审委员会"),
             col("level", "VARCHAR", "层级"),
@@ -180,7 +197,8 @@ DATASETS = {
     },
     "quota_compliance": {
         "description": "指标控制：每个限额一行，限额与实际",
-        "columns": COMMON + [
+        "columns": COMMON
+        + [
             col("quota_code", "VARCHAR", "限额规则"),
             col("scope_type", "VARCHAR", "范围类型"),
             col("scope_code", "VARCHAR", "范围代码"),
@@ -199,7 +217,8 @@ DATASETS = {
     },
     "schedule_adherence": {
         "description": "时限执行：年度 × 要求 × 对象（评委会、地区、申报）",
-        "columns": COMMON + [
+        "columns": COMMON
+        + [
             col("requirement_code", "VARCHAR", "时限要求"),
             col("subject_type", "VARCHAR", "对象类型"),
             col("subject_code", "VARCHAR", "对象代码"),
@@ -219,7 +238,8 @@ DATASETS = {
     },
     "filing_completeness": {
         "description": "报送完整性：年度 × 报送单位",
-        "columns": COMMON + [
+        "columns": COMMON
+        + [
             col("submitter_code", "VARCHAR", "报送单位代码"),
             col("submitter_name", "VARCHAR", "报送单位"),
             col("region_name", "VARCHAR", "地区"),
@@ -244,7 +264,9 @@ DATASETS = {
     },
     "group_pass_rates": {
         "description": "分组通过率（仪表板）：年度 × 评委会 × 层级 × 系列 × 地区 × 评审分组，只计已参评；is_general 为普通组",
-        "columns": COMMON + DIMENSIONS + [
+        "columns": COMMON
+        + DIMENSIONS
+        + [
             col("committee_code", "VARCHAR", "评委会代码"),
             col("group_name", "VARCHAR", "评审分组"),
             col("is_general", "BOOLEAN", "普通组"),
@@ -257,25 +279,44 @@ DATASETS = {
             metric("group_evaluated", "SUM(evaluated)", "参评人数", ",d"),
             metric("group_passed_valid", "SUM(passed_valid)", "有效通过人数", ",d"),
             metric("group_rate", RATE, "有效通过率", ".1%"),
-            metric("group_rate_reliable", f"CASE WHEN NOT ({SMALL}) THEN {RATE} END",
-                   "本组通过率", ".0%"),
-            metric("group_rate_small", f"CASE WHEN {SMALL} THEN {RATE} END",
-                   f"本组通过率（不足{MIN_GROUP_SIZE}人，仅供参考）", ".0%"),
+            metric("group_rate_reliable", f"CASE WHEN NOT ({SMALL}) THEN {RATE} END", "本组通过率", ".0%"),
+            metric(
+                "group_rate_small",
+                f"CASE WHEN {SMALL} THEN {RATE} END",
+                f"本组通过率（不足{MIN_GROUP_SIZE}人，仅供参考）",
+                ".0%",
+            ),
             metric("general_rate_all", GENERAL_RATE.format(window=""), f"{GENERAL_GROUP}通过率", ".0%"),
-            metric("general_rate_same", GENERAL_RATE.format(window="PARTITION BY committee_name, level"),
-                   f"{GENERAL_GROUP}有效通过率（同评委会同层级）", ".1%"),
-            metric("rate_gap_points",
-                   f"({RATE} - {GENERAL_RATE.format(window='PARTITION BY committee_name, level')}) * 100",
-                   f"高于{GENERAL_GROUP}（百分点）", "+.1f"),
-            metric("separate_first", "MAX(CASE WHEN is_general THEN 0 ELSE 1 END) * 1000000 + SUM(evaluated)",
-                   "排序：单独分组在前、人数多的在前", ",d"),
-            metric("small_group_note", f"CASE WHEN {SMALL} THEN '参评不足{MIN_GROUP_SIZE}人，仅供参考' ELSE '' END",
-                   "样本提示"),
+            metric(
+                "general_rate_same",
+                GENERAL_RATE.format(window="PARTITION BY committee_name, level"),
+                f"{GENERAL_GROUP}有效通过率（同评委会同层级）",
+                ".1%",
+            ),
+            metric(
+                "rate_gap_points",
+                f"({RATE} - {GENERAL_RATE.format(window='PARTITION BY committee_name, level')}) * 100",
+                f"高于{GENERAL_GROUP}（百分点）",
+                "+.1f",
+            ),
+            metric(
+                "separate_first",
+                "MAX(CASE WHEN is_general THEN 0 ELSE 1 END) * 1000000 + SUM(evaluated)",
+                "排序：单独分组在前、人数多的在前",
+                ",d",
+            ),
+            metric(
+                "small_group_note",
+                f"CASE WHEN {SMALL} THEN '参评不足{MIN_GROUP_SIZE}人，仅供参考' ELSE '' END",
+                "样本提示",
+            ),
         ],
     },
     "quota_scopes": {
         "description": "指标控制（仪表板）：每个限额 × 其范围内申报涉及的评委会、系列、层级；excess = 实际 − 限额",
-        "columns": COMMON + DIMENSIONS + [
+        "columns": COMMON
+        + DIMENSIONS
+        + [
             col("quota_code", "VARCHAR", "限额规则"),
             col("scope_type", "VARCHAR", "范围类型代码"),
             col("scope_type_label", "VARCHAR", "范围类型"),
@@ -295,7 +336,8 @@ DATASETS = {
     },
     "schedule_scopes": {
         "description": "时限执行（仪表板）：每项时限要求 × 其对象的申报涉及的评委会、系列、层级；计数按 item_key 去重",
-        "columns": COMMON + [
+        "columns": COMMON
+        + [
             col("committee_name", "VARCHAR", "评审委员会（所涉申报）"),
             col("region_name", "VARCHAR", "地区"),
             col("series", "VARCHAR", "系列"),
@@ -311,13 +353,19 @@ DATASETS = {
         "metrics": [
             metric("items_on_time", distinct_when("compliant", "item_key"), "按时", ",d"),
             metric("items_late", distinct_when("NOT compliant", "item_key"), "逾期或缺失", ",d"),
-            metric("items_on_time_rate",
-                   f"{distinct_when('compliant', 'item_key')} * 1.0 / NULLIF(COUNT(DISTINCT item_key), 0)", "按时率", ".0%"),
+            metric(
+                "items_on_time_rate",
+                f"{distinct_when('compliant', 'item_key')} * 1.0 / NULLIF(COUNT(DISTINCT item_key), 0)",
+                "按时率",
+                ".0%",
+            ),
         ],
     },
     "filing_scopes": {
         "description": "报送完整性（仪表板）：报送单位 × 其申报涉及的评委会、系列、层级；missing_items 为缺少的材料项数",
-        "columns": COMMON + DIMENSIONS + [
+        "columns": COMMON
+        + DIMENSIONS
+        + [
             col("submitter_code", "VARCHAR", "报送单位代码"),
             col("submitter_name", "VARCHAR", "报送单位"),
             col("complete", "BOOLEAN", "完整"),
@@ -430,18 +478,47 @@ def database_yaml() -> dict:
 CHARTS: dict[str, dict] = {}
 
 
-def chart(key, title, dataset, viz, *, metrics=None, metric=None, groupby=None, x_axis=None, columns=None,
-          filters=None, orderby=None, row_limit=1000, extra=None):
+def chart(
+    key,
+    title,
+    dataset,
+    viz,
+    *,
+    metrics=None,
+    metric=None,
+    groupby=None,
+    x_axis=None,
+    columns=None,
+    filters=None,
+    orderby=None,
+    row_limit=1000,
+    extra=None,
+):
     CHARTS[key] = {
-        "title": title, "dataset": dataset, "viz": viz, "metrics": metrics or [], "metric": metric,
-        "groupby": groupby or [], "x_axis": x_axis, "columns": columns or [], "filters": filters or [],
-        "orderby": orderby, "row_limit": row_limit, "extra": extra or {},
+        "title": title,
+        "dataset": dataset,
+        "viz": viz,
+        "metrics": metrics or [],
+        "metric": metric,
+        "groupby": groupby or [],
+        "x_axis": x_axis,
+        "columns": columns or [],
+        "filters": filters or [],
+        "orderby": orderby,
+        "row_limit": row_limit,
+        "extra": extra or {},
     }
 
 
 def _kpi(key, title, dataset, metric_name, fmt=",d"):
-    chart(key, title, dataset, "big_number_total", metric=metric_name,
-          extra={"header_font_size": 0.3, "subheader_font_size": 0.125, "subtitle": "", "y_axis_format": fmt})
+    chart(
+        key,
+        title,
+        dataset,
+        "big_number_total",
+        metric=metric_name,
+        extra={"header_font_size": 0.3, "subheader_font_size": 0.125, "subtitle": "", "y_axis_format": fmt},
+    )
 
 
 _kpi("kpi_applications", "申报人数", "applications", "applications")
@@ -452,73 +529,212 @@ _kpi("kpi_violations", "违规（条）", "findings", "violations")
 _kpi("kpi_advisories", "提示（条）", "findings", "advisories")
 
 BAR_COMMON = {
-    "orientation": "vertical", "show_legend": True, "legendOrientation": "top", "legendType": "scroll",
-    "rich_tooltip": True, "xAxisForceCategorical": True, "x_axis_sort_asc": True, "truncateXAxis": True,
-    "y_axis_bounds": [None, None], "show_value": True, "only_total": True, "color_scheme": "supersetColors",
+    "orientation": "vertical",
+    "show_legend": True,
+    "legendOrientation": "top",
+    "legendType": "scroll",
+    "rich_tooltip": True,
+    "xAxisForceCategorical": True,
+    "x_axis_sort_asc": True,
+    "truncateXAxis": True,
+    "y_axis_bounds": [None, None],
+    "show_value": True,
+    "only_total": True,
+    "color_scheme": "supersetColors",
     "xAxisLabelRotation": 45,
 }
-chart("pass_rate_by_group", f"单独分组与{GENERAL_GROUP}有效通过率对比", "group_pass_rates", "echarts_timeseries_bar",
-      metrics=["group_rate_reliable", "group_rate_small", "general_rate_all"], x_axis="group_name",
-      extra={**BAR_COMMON, "y_axis_format": ".0%", "xAxisLabelRotation": 0, "only_total": False,
-             "y_axis_bounds": [0, 1]})
-chart("group_comparison", f"各评委会分组通过率与{GENERAL_GROUP}比较（含人数）", "group_pass_rates", "table",
-      groupby=["committee_name", "level", "group_name"],
-      metrics=["group_evaluated", "group_passed_valid", "group_rate", "general_rate_same", "rate_gap_points",
-               "small_group_note"],
-      orderby=[["separate_first", False]],
-      extra={"query_mode": "aggregate", "server_page_length": 15, "show_cell_bars": False, "order_desc": True,
-             "table_timestamp_format": "%Y-%m-%d",
-             "conditional_formatting": [{"column": "rate_gap_points", "operator": ">", "targetValue": 0,
-                                         "colorScheme": "#E04355"}]})
-chart("quota_breaches", "超出限额的范围（限额与实际）", "quota_scopes", "table",
-      groupby=["year", "quota_code", "scope_type_label", "scope_name", "region_name"],
-      metrics=["quota_limit", "quota_actual", "quota_excess"],
-      filters=[{"col": "compliant_label", "op": "==", "val": "否"}],
-      orderby=[["quota_excess", False]],
-      extra={"query_mode": "aggregate", "server_page_length": 20, "show_cell_bars": False, "order_desc": True,
-             "table_timestamp_format": "%Y-%m-%d",
-             "conditional_formatting": [{"column": "quota_excess", "operator": ">", "targetValue": 0,
-                                         "colorScheme": "#E04355"}]})
-chart("schedule_by_committee", "评委会时限执行", "schedule_scopes", "echarts_timeseries_bar",
-      metrics=["items_on_time", "items_late"], x_axis="subject_name",
-      filters=[{"col": "subject_type", "op": "==", "val": "committee"}],
-      extra={**BAR_COMMON, "stack": "Stack", "y_axis_format": "SMART_NUMBER", "orientation": "horizontal",
-             "xAxisLabelRotation": 0, "show_value": False})
-chart("schedule_by_region", "各地区时限按时率", "schedule_scopes", "echarts_timeseries_bar",
-      metrics=["items_on_time_rate"], x_axis="region_name",
-      extra={**BAR_COMMON, "y_axis_format": ".0%"})
-chart("filing_by_submitter", "报送完整性（缺项多的在前）", "filing_scopes", "table",
-      groupby=["year", "submitter_name", "region_name", "has_roster_label", "roster_publicity_label",
-               "materials_label", "summary_report_label", "publicity_report_label", "complete_label"],
-      metrics=["filing_missing"], orderby=[["filing_missing", False]],
-      extra={"query_mode": "aggregate", "server_page_length": 20, "show_cell_bars": False, "order_desc": True,
-             "table_timestamp_format": "%Y-%m-%d",
-             "conditional_formatting": [{"column": "filing_missing", "operator": ">", "targetValue": 0,
-                                         "colorScheme": "#E04355"}]})
-chart("findings_by_rule", "违规与提示（按规则）", "findings", "echarts_timeseries_bar",
-      metrics=["findings"], x_axis="rule_id", groupby=["severity"],
-      extra={**BAR_COMMON, "stack": "Stack", "y_axis_format": ",d", "show_value": False})
-chart("findings_by_region", "违规与提示（按地区）", "findings", "echarts_timeseries_bar",
-      metrics=["violations", "advisories"], x_axis="region_name",
-      extra={**BAR_COMMON, "stack": "Stack", "y_axis_format": ",d", "show_value": False})
+chart(
+    "pass_rate_by_group",
+    f"单独分组与{GENERAL_GROUP}有效通过率对比",
+    "group_pass_rates",
+    "echarts_timeseries_bar",
+    metrics=["group_rate_reliable", "group_rate_small", "general_rate_all"],
+    x_axis="group_name",
+    extra={**BAR_COMMON, "y_axis_format": ".0%", "xAxisLabelRotation": 0, "only_total": False, "y_axis_bounds": [0, 1]},
+)
+chart(
+    "group_comparison",
+    f"各评委会分组通过率与{GENERAL_GROUP}比较（含人数）",
+    "group_pass_rates",
+    "table",
+    groupby=["committee_name", "level", "group_name"],
+    metrics=[
+        "group_evaluated",
+        "group_passed_valid",
+        "group_rate",
+        "general_rate_same",
+        "rate_gap_points",
+        "small_group_note",
+    ],
+    orderby=[["separate_first", False]],
+    extra={
+        "query_mode": "aggregate",
+        "server_page_length": 15,
+        "show_cell_bars": False,
+        "order_desc": True,
+        "table_timestamp_format": "%Y-%m-%d",
+        "conditional_formatting": [
+            {"column": "rate_gap_points", "operator": ">", "targetValue": 0, "colorScheme": "#E04355"}
+        ],
+    },
+)
+chart(
+    "quota_breaches",
+    "超出限额的范围（限额与实际）",
+    "quota_scopes",
+    "table",
+    groupby=["year", "quota_code", "scope_type_label", "scope_name", "region_name"],
+    metrics=["quota_limit", "quota_actual", "quota_excess"],
+    filters=[{"col": "compliant_label", "op": "==", "val": "否"}],
+    orderby=[["quota_excess", False]],
+    extra={
+        "query_mode": "aggregate",
+        "server_page_length": 20,
+        "show_cell_bars": False,
+        "order_desc": True,
+        "table_timestamp_format": "%Y-%m-%d",
+        "conditional_formatting": [
+            {"column": "quota_excess", "operator": ">", "targetValue": 0, "colorScheme": "#E04355"}
+        ],
+    },
+)
+chart(
+    "schedule_by_committee",
+    "评委会时限执行",
+    "schedule_scopes",
+    "echarts_timeseries_bar",
+    metrics=["items_on_time", "items_late"],
+    x_axis="subject_name",
+    filters=[{"col": "subject_type", "op": "==", "val": "committee"}],
+    extra={
+        **BAR_COMMON,
+        "stack": "Stack",
+        "y_axis_format": "SMART_NUMBER",
+        "orientation": "horizontal",
+        "xAxisLabelRotation": 0,
+        "show_value": False,
+    },
+)
+chart(
+    "schedule_by_region",
+    "各地区时限按时率",
+    "schedule_scopes",
+    "echarts_timeseries_bar",
+    metrics=["items_on_time_rate"],
+    x_axis="region_name",
+    extra={**BAR_COMMON, "y_axis_format": ".0%"},
+)
+chart(
+    "filing_by_submitter",
+    "报送完整性（缺项多的在前）",
+    "filing_scopes",
+    "table",
+    groupby=[
+        "year",
+        "submitter_name",
+        "region_name",
+        "has_roster_label",
+        "roster_publicity_label",
+        "materials_label",
+        "summary_report_label",
+        "publicity_report_label",
+        "complete_label",
+    ],
+    metrics=["filing_missing"],
+    orderby=[["filing_missing", False]],
+    extra={
+        "query_mode": "aggregate",
+        "server_page_length": 20,
+        "show_cell_bars": False,
+        "order_desc": True,
+        "table_timestamp_format": "%Y-%m-%d",
+        "conditional_formatting": [
+            {"column": "filing_missing", "operator": ">", "targetValue": 0, "colorScheme": "#E04355"}
+        ],
+    },
+)
+chart(
+    "findings_by_rule",
+    "违规与提示（按规则）",
+    "findings",
+    "echarts_timeseries_bar",
+    metrics=["findings"],
+    x_axis="rule_id",
+    groupby=["severity"],
+    extra={**BAR_COMMON, "stack": "Stack", "y_axis_format": ",d", "show_value": False},
+)
+chart(
+    "findings_by_region",
+    "违规与提示（按地区）",
+    "findings",
+    "echarts_timeseries_bar",
+    metrics=["violations", "advisories"],
+    x_axis="region_name",
+    extra={**BAR_COMMON, "stack": "Stack", "y_axis_format": ",d", "show_value": False},
+)
 # trends across the policy years
-chart("trend_pass_rate", "历年各评审分组有效通过率", "group_pass_rates", "echarts_timeseries_bar",
-      metrics=["group_rate"], x_axis="year", groupby=["group_name"],
-      extra={**BAR_COMMON, "y_axis_format": ".0%", "xAxisLabelRotation": 0, "only_total": False})
-chart("trend_breaches", "历年违规条数（按规则类别）", "findings", "echarts_timeseries_bar",
-      metrics=["violations"], x_axis="year", groupby=["rule_family_label"],
-      extra={**BAR_COMMON, "stack": "Stack", "y_axis_format": ",d", "xAxisLabelRotation": 0})
+chart(
+    "trend_pass_rate",
+    "历年各评审分组有效通过率",
+    "group_pass_rates",
+    "echarts_timeseries_bar",
+    metrics=["group_rate"],
+    x_axis="year",
+    groupby=["group_name"],
+    extra={**BAR_COMMON, "y_axis_format": ".0%", "xAxisLabelRotation": 0, "only_total": False},
+)
+chart(
+    "trend_breaches",
+    "历年违规条数（按规则类别）",
+    "findings",
+    "echarts_timeseries_bar",
+    metrics=["violations"],
+    x_axis="year",
+    groupby=["rule_family_label"],
+    extra={**BAR_COMMON, "stack": "Stack", "y_axis_format": ",d", "xAxisLabelRotation": 0},
+)
 # title office
-chart("findings_by_submitter", "各报送单位违规情况（点击单位查看明细）", "findings", "table",
-      groupby=["submitter_name"], metrics=["violations", "advisories", "applications_involved"],
-      orderby=[["violations", False]],
-      extra={"query_mode": "aggregate", "server_page_length": 20, "show_cell_bars": True, "order_desc": True,
-             "table_timestamp_format": "%Y-%m-%d"})
-chart("finding_details", "违规明细（申报编号与条款）", "findings", "table",
-      columns=["year", "submitter_name", "application_no", "rule_id", "severity", "clause", "detail", "source_file", "source_row"],
-      row_limit=5000,
-      extra={"query_mode": "raw", "server_page_length": 25, "order_by_cols": [], "show_cell_bars": False,
-             "table_timestamp_format": "%Y-%m-%d"})
+chart(
+    "findings_by_submitter",
+    "各报送单位违规情况（点击单位查看明细）",
+    "findings",
+    "table",
+    groupby=["submitter_name"],
+    metrics=["violations", "advisories", "applications_involved"],
+    orderby=[["violations", False]],
+    extra={
+        "query_mode": "aggregate",
+        "server_page_length": 20,
+        "show_cell_bars": True,
+        "order_desc": True,
+        "table_timestamp_format": "%Y-%m-%d",
+    },
+)
+chart(
+    "finding_details",
+    "违规明细（申报编号与条款）",
+    "findings",
+    "table",
+    columns=[
+        "year",
+        "submitter_name",
+        "application_no",
+        "rule_id",
+        "severity",
+        "clause",
+        "detail",
+        "source_file",
+        "source_row",
+    ],
+    row_limit=5000,
+    extra={
+        "query_mode": "raw",
+        "server_page_length": 25,
+        "order_by_cols": [],
+        "show_cell_bars": False,
+        "table_timestamp_format": "%Y-%m-%d",
+    },
+)
 
 
 def _form_and_query(spec: dict) -> tuple[dict, dict]:
@@ -528,8 +744,15 @@ def _form_and_query(spec: dict) -> tuple[dict, dict]:
         "viz_type": viz,
         "datasource": "1__table",  # replaced at import
         "adhoc_filters": [
-            {"clause": "WHERE", "expressionType": "SIMPLE", "subject": f["col"], "operator": f["op"],
-             "comparator": f["val"], "isExtra": False, "filterOptionName": f"filter_{spec['title']}_{f['col']}"}
+            {
+                "clause": "WHERE",
+                "expressionType": "SIMPLE",
+                "subject": f["col"],
+                "operator": f["op"],
+                "comparator": f["val"],
+                "isExtra": False,
+                "filterOptionName": f"filter_{spec['title']}_{f['col']}",
+            }
             for f in spec["filters"]
         ],
         "extra_form_data": {},
@@ -558,13 +781,21 @@ def _form_and_query(spec: dict) -> tuple[dict, dict]:
         form.update(all_columns=spec["columns"], groupby=[], metrics=[])
         query["columns"] = spec["columns"]
     elif viz == "table":  # grouped rows
-        form.update(groupby=spec["groupby"], metrics=spec["metrics"], percent_metrics=[],
-                    timeseries_limit_metric=spec["orderby"][0][0] if spec["orderby"] else None)
+        form.update(
+            groupby=spec["groupby"],
+            metrics=spec["metrics"],
+            percent_metrics=[],
+            timeseries_limit_metric=spec["orderby"][0][0] if spec["orderby"] else None,
+        )
         query.update(columns=spec["groupby"], metrics=spec["metrics"], orderby=spec["orderby"] or [])
     else:  # bar chart: x axis and series
         form.update(metrics=spec["metrics"], groupby=spec["groupby"], x_axis=spec["x_axis"])
-        query.update(columns=[spec["x_axis"], *spec["groupby"]], metrics=spec["metrics"],
-                     orderby=[[spec["metrics"][0], False]], series_columns=spec["groupby"])
+        query.update(
+            columns=[spec["x_axis"], *spec["groupby"]],
+            metrics=spec["metrics"],
+            orderby=[[spec["metrics"][0], False]],
+            series_columns=spec["groupby"],
+        )
     form.update(spec["extra"])
     context = {
         "datasource": {"id": 1, "type": "table"},
@@ -608,8 +839,14 @@ def _native_filter(dashboard: str, name: str, label: str, dataset: str, column: 
         "defaultDataMask": {"extraFormData": {}, "filterState": {}, "ownState": {}},
         "cascadeParentIds": [],
         "scope": {"rootPath": ["ROOT_ID"], "excluded": []},
-        "controlValues": {"enableEmptyFilter": False, "defaultToFirstItem": False, "multiSelect": True,
-                          "searchAllOptions": False, "inverseSelection": False, "sortAscending": True},
+        "controlValues": {
+            "enableEmptyFilter": False,
+            "defaultToFirstItem": False,
+            "multiSelect": True,
+            "searchAllOptions": False,
+            "inverseSelection": False,
+            "sortAscending": True,
+        },
         "type": "NATIVE_FILTER",
         "description": "",
         "chartsInScope": [],
@@ -632,8 +869,14 @@ DASHBOARDS = {
         "slug": "zhicheng-overview",
         "rows": [
             [("markdown", "header_leadership", 12, 12)],
-            [("kpi_applications", 2, 28), ("kpi_evaluated", 2, 28), ("kpi_passed", 2, 28),
-             ("kpi_pass_rate_valid", 2, 28), ("kpi_violations", 2, 28), ("kpi_advisories", 2, 28)],
+            [
+                ("kpi_applications", 2, 28),
+                ("kpi_evaluated", 2, 28),
+                ("kpi_passed", 2, 28),
+                ("kpi_pass_rate_valid", 2, 28),
+                ("kpi_violations", 2, 28),
+                ("kpi_advisories", 2, 28),
+            ],
             [("pass_rate_by_group", 5, 70), ("group_comparison", 7, 70)],
             [("quota_breaches", 12, 32)],
             [("schedule_by_committee", 7, 70), ("schedule_by_region", 5, 70)],
@@ -644,9 +887,9 @@ DASHBOARDS = {
         "filters": COMMON_FILTERS,
         "markdown": {
             "header_leadership": "## 职称评审监管总览\n数据来自服务快照（只读）；不含身份证号与姓名。"
-                                 "左侧筛选可按年度、评委会、地区、系列、层级查看，每个图表都随之变化。"
-                                 f"参评不足{MIN_GROUP_SIZE}人的分组通过率以浅色标出、仅供参考；"
-                                 "超出限额的范围以红色列出。",
+            "左侧筛选可按年度、评委会、地区、系列、层级查看，每个图表都随之变化。"
+            f"参评不足{MIN_GROUP_SIZE}人的分组通过率以浅色标出、仅供参考；"
+            "超出限额的范围以红色列出。",
         },
     },
     "title_office": {
@@ -657,7 +900,8 @@ DASHBOARDS = {
             [("findings_by_submitter", 5, 90), ("findings_by_rule", 7, 90)],
             [("finding_details", 12, 110)],
         ],
-        "filters": COMMON_FILTERS + [
+        "filters": COMMON_FILTERS
+        + [
             ("submitter", "报送单位", "findings", "submitter_name"),
             ("rule", "规则", "findings", "rule_id"),
             ("severity", "性质", "findings", "severity"),
@@ -670,10 +914,12 @@ DASHBOARDS = {
 
 
 # the list of scopes over their limit is drawn in red (the chart holder carries the chart's name)
-DASHBOARD_CSS = (f'[data-test-chart-name="{CHARTS["quota_breaches"]["title"]}"] td '
-                 "{ color: #C8102E; font-weight: 600; }\n")
+DASHBOARD_CSS = (
+    f'[data-test-chart-name="{CHARTS["quota_breaches"]["title"]}"] td {{ color: #C8102E; font-weight: 600; }}\n'
+)
 SERIES_COLORS = {
-    "违规": "#E04355", "提示": "#FCC700",
+    "违规": "#E04355",
+    "提示": "#FCC700",
     "本组通过率": "#1F77B4",
     f"本组通过率（不足{MIN_GROUP_SIZE}人，仅供参考）": "#B8C4D6",
     f"{GENERAL_GROUP}通过率": "#4D4D4D",
@@ -709,8 +955,13 @@ def dashboard_yaml(key: str, spec: dict) -> dict:
                 chart_key, width, height = item
                 chart_number += 1
                 item_id, item_type = f"CHART-{chart_key}", "CHART"
-                meta = {"chartId": chart_number, "height": height, "width": width,
-                        "sliceName": CHARTS[chart_key]["title"], "uuid": chart_uuid(chart_key)}
+                meta = {
+                    "chartId": chart_number,
+                    "height": height,
+                    "width": width,
+                    "sliceName": CHARTS[chart_key]["title"],
+                    "uuid": chart_uuid(chart_key),
+                }
             position[item_id] = _grid_item(item_id, item_type, meta, ["ROOT_ID", "GRID_ID", row_id])
             position[row_id]["children"].append(item_id)
     filters = [_native_filter(key, name, label, dataset, column) for name, label, dataset, column in spec["filters"]]

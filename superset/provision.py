@@ -69,8 +69,11 @@ def export_bytes(client) -> dict[str, bytes]:
         target = Path(tmp) / "export.zip"
         client.assets.export(target)
         with zipfile.ZipFile(target) as archive:
-            return {"/".join(n.split("/")[1:]): archive.read(n) for n in archive.namelist()
-                    if not n.endswith("metadata.yaml")}
+            return {
+                "/".join(n.split("/")[1:]): archive.read(n)
+                for n in archive.namelist()
+                if not n.endswith("metadata.yaml")
+            }
 
 
 def exported_uuids(client) -> set[str]:
@@ -110,7 +113,9 @@ def connect(url: str):
     os.environ.setdefault("OAUTHLIB_INSECURE_TRANSPORT", "1")  # plain http on 127.0.0.1 only
     from supersetapiclient.client import SupersetClient
 
-    client = SupersetClient(host=url, username=os.environ.get("SUPERSET_ADMIN_USER", "admin"), password=admin_password())
+    client = SupersetClient(
+        host=url, username=os.environ.get("SUPERSET_ADMIN_USER", "admin"), password=admin_password()
+    )
     client.session  # noqa: B018 - logs in and fetches the CSRF token now, so errors surface here
     return client
 
@@ -183,9 +188,14 @@ def provision(url: str, snapshot: Path, force: bool = False) -> bool:
         raise SystemExit(f"错误：导入后仍缺少对象：{sorted(missing)}")
     DATA.mkdir(parents=True, exist_ok=True)
     STAMP.write_text(json.dumps({"hash": digest, "snapshot": str(snapshot)}, ensure_ascii=False), encoding="utf-8")
-    counts = {kind: sum(1 for n in files if n.startswith(kind + "/")) for kind in ("databases", "datasets", "charts", "dashboards")}
-    print(f"已导入资产包：数据库 {counts['databases']}、数据集 {counts['datasets']}、图表 {counts['charts']}、仪表板 {counts['dashboards']}；"
-          f"数据源：{snapshot}")
+    counts = {
+        kind: sum(1 for n in files if n.startswith(kind + "/"))
+        for kind in ("databases", "datasets", "charts", "dashboards")
+    }
+    print(
+        f"已导入资产包：数据库 {counts['databases']}、数据集 {counts['datasets']}、图表 {counts['charts']}、仪表板 {counts['dashboards']}；"
+        f"数据源：{snapshot}"
+    )
     return True
 
 
@@ -198,16 +208,24 @@ def report(url: str, filters: list[dict] | None = None) -> dict:
         try:
             data = chart_data_filtered(client, chart_id, filters) if filters else chart_data(client, chart_id)
             result = data["result"][0]
-            charts[chart_uuid] = {"id": chart_id, "rowcount": result.get("rowcount"), "error": result.get("error"),
-                                  "data": result.get("data", [])[:1000]}
+            charts[chart_uuid] = {
+                "id": chart_id,
+                "rowcount": result.get("rowcount"),
+                "error": result.get("error"),
+                "data": result.get("data", [])[:1000],
+            }
         except RuntimeError as error:
             charts[chart_uuid] = {"id": chart_id, "rowcount": 0, "error": str(error), "data": []}
-    response = client.get(client.join_urls(client.base_url, "database/"),
-                          params={"q": "(columns:!(id,uuid,backend,database_name,sqlalchemy_uri),page_size:100)"})
+    response = client.get(
+        client.join_urls(client.base_url, "database/"),
+        params={"q": "(columns:!(id,uuid,backend,database_name,sqlalchemy_uri),page_size:100)"},
+    )
     response.raise_for_status()
     databases = response.json()["result"]
     exported = export_bytes(client)
-    digest = hashlib.sha256(b"".join(name.encode() + b"\0" + data for name, data in sorted(exported.items()))).hexdigest()
+    digest = hashlib.sha256(
+        b"".join(name.encode() + b"\0" + data for name, data in sorted(exported.items()))
+    ).hexdigest()
     return {"charts": charts, "databases": databases, "export_digest": digest, "export_files": sorted(exported)}
 
 
@@ -215,12 +233,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="把 superset/assets/ 中的仪表板资产包导入正在运行的 Superset")
     out = Path(os.environ.get("ZHICHENG_OUT", HERE.parent / "output"))
     port = os.environ.get("SUPERSET_PORT", "8088")
-    parser.add_argument("--snapshot", type=Path, default=out / "serving.duckdb", help="服务快照（默认 <输出目录>/serving.duckdb）")
+    parser.add_argument(
+        "--snapshot", type=Path, default=out / "serving.duckdb", help="服务快照（默认 <输出目录>/serving.duckdb）"
+    )
     parser.add_argument("--url", default=f"http://127.0.0.1:{port}", help="Superset 地址")
     parser.add_argument("--force", action="store_true", help="即使资产包未变也重新导入")
-    parser.add_argument("--report", action="store_true", help="不导入；以 JSON 打印每个图表的数据查询结果与导出摘要（供测试）")
-    parser.add_argument("--filter", action="append", default=[], metavar="列=值",
-                        help="与 --report 合用：像仪表板筛选器那样给每个图表加上筛选（可重复）")
+    parser.add_argument(
+        "--report", action="store_true", help="不导入；以 JSON 打印每个图表的数据查询结果与导出摘要（供测试）"
+    )
+    parser.add_argument(
+        "--filter",
+        action="append",
+        default=[],
+        metavar="列=值",
+        help="与 --report 合用：像仪表板筛选器那样给每个图表加上筛选（可重复）",
+    )
     args = parser.parse_args()
     if args.report:
         filters = []

@@ -23,7 +23,9 @@ def _secret_key() -> str:
     key_file = _DATA / "secret_key"
     if key_file.exists():
         return key_file.read_text(encoding="utf-8").strip()
-    raise RuntimeError(f"缺少 Superset 密钥：请设置 SUPERSET_SECRET_KEY 或先运行 scripts/superset/setup.sh（生成 {key_file}）")
+    raise RuntimeError(
+        f"缺少 Superset 密钥：请设置 SUPERSET_SECRET_KEY 或先运行 scripts/superset/setup.sh（生成 {key_file}）"
+    )
 
 
 SECRET_KEY = _secret_key()
@@ -114,8 +116,16 @@ FEATURE_FLAGS = {
 # 图表数据缓存 60 秒：服务快照更新后一分钟内即可看到新数据
 CACHE_CONFIG = {"CACHE_TYPE": "SimpleCache", "CACHE_DEFAULT_TIMEOUT": 300, "CACHE_KEY_PREFIX": "zhicheng_"}
 DATA_CACHE_CONFIG = {"CACHE_TYPE": "SimpleCache", "CACHE_DEFAULT_TIMEOUT": 60, "CACHE_KEY_PREFIX": "zhicheng_data_"}
-FILTER_STATE_CACHE_CONFIG = {"CACHE_TYPE": "SimpleCache", "CACHE_DEFAULT_TIMEOUT": 86400, "CACHE_KEY_PREFIX": "zhicheng_fs_"}
-EXPLORE_FORM_DATA_CACHE_CONFIG = {"CACHE_TYPE": "SimpleCache", "CACHE_DEFAULT_TIMEOUT": 86400, "CACHE_KEY_PREFIX": "zhicheng_ef_"}
+FILTER_STATE_CACHE_CONFIG = {
+    "CACHE_TYPE": "SimpleCache",
+    "CACHE_DEFAULT_TIMEOUT": 86400,
+    "CACHE_KEY_PREFIX": "zhicheng_fs_",
+}
+EXPLORE_FORM_DATA_CACHE_CONFIG = {
+    "CACHE_TYPE": "SimpleCache",
+    "CACHE_DEFAULT_TIMEOUT": 86400,
+    "CACHE_KEY_PREFIX": "zhicheng_ef_",
+}
 RATELIMIT_STORAGE_URI = "memory://"
 GLOBAL_ASYNC_QUERIES = False
 

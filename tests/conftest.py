@@ -22,7 +22,9 @@ def run_zhicheng(*args: str, env: dict | None = None, check: bool = True) -> sub
         [ZHICHENG, *args], cwd=PROJECT_ROOT, env=full_env, capture_output=True, text=True, timeout=1200
     )
     if check and result.returncode != 0:
-        raise AssertionError(f"zhicheng {' '.join(args)} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
+        raise AssertionError(
+            f"zhicheng {' '.join(args)} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}"
+        )
     return result
 
 
@@ -39,7 +41,13 @@ def pipeline_run(sample_inbox, tmp_path_factory):
     work = tmp_path_factory.mktemp("run")
     warehouse, out = work / "warehouse.duckdb", work / "output"
     result = run_zhicheng(
-        "run", "--inbox", str(sample_inbox), "--warehouse", str(warehouse), "--out", str(out),
+        "run",
+        "--inbox",
+        str(sample_inbox),
+        "--warehouse",
+        str(warehouse),
+        "--out",
+        str(out),
         env={"DAGSTER_HOME": str(work / "dagster_home")},
     )
     return warehouse, out, result

@@ -27,6 +27,8 @@ def test_every_command_has_chinese_help():
 def test_run_with_a_missing_inbox_fails_in_chinese(tmp_path, monkeypatch):
     for name in ("ZHICHENG_INBOX", "ZHICHENG_WAREHOUSE", "ZHICHENG_OUT", "DAGSTER_HOME"):
         monkeypatch.setenv(name, str(tmp_path / name))  # `run` writes these; restored after the test
-    result = CliRunner().invoke(app, ["run", "--inbox", str(tmp_path / "无此目录"), "--warehouse", str(tmp_path / "w.duckdb")])
+    result = CliRunner().invoke(
+        app, ["run", "--inbox", str(tmp_path / "无此目录"), "--warehouse", str(tmp_path / "w.duckdb")]
+    )
     assert result.exit_code == 1
     assert "收件箱目录不存在" in result.output

@@ -23,8 +23,9 @@ def test_every_dbt_check_has_a_chinese_description():
     graph = defs.resolve_asset_graph()
     manifest = json.loads(dbt_project.manifest_path.read_text(encoding="utf-8"))
     # a test attached to a model is an asset check (a singular test on several models is not)
-    tests = {v["name"]: v for v in manifest["nodes"].values()
-             if v["resource_type"] == "test" and v.get("attached_node")}
+    tests = {
+        v["name"]: v for v in manifest["nodes"].values() if v["resource_type"] == "test" and v.get("attached_node")
+    }
     dbt_checks = [graph.get_check_spec(key) for key in graph.asset_check_keys if key.name in tests]
     assert len(dbt_checks) == len(tests)
     for spec in dbt_checks:
@@ -37,9 +38,14 @@ def test_every_dbt_check_has_a_chinese_description():
 
 def test_description_reads_the_model_column_and_arguments():
     manifest = json.loads(dbt_project.manifest_path.read_text(encoding="utf-8"))
-    (unique_id,) = [k for k, v in manifest["nodes"].items() if v["resource_type"] == "test"
-                    and (v.get("test_metadata") or {}).get("name") == "accepted_values"
-                    and v.get("column_name") == "severity" and v["attached_node"].endswith(".findings")]
+    (unique_id,) = [
+        k
+        for k, v in manifest["nodes"].items()
+        if v["resource_type"] == "test"
+        and (v.get("test_metadata") or {}).get("name") == "accepted_values"
+        and v.get("column_name") == "severity"
+        and v["attached_node"].endswith(".findings")
+    ]
     text = describe_test(manifest, unique_id)
     assert text.startswith("表 marts.findings") and "“severity（" in text and "违规、提示" in text
     manifest["nodes"][unique_id]["meta"] = {"description": "自定义说明"}

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
 
 def sql(
-    command: Optional[str] = typer.Option(None, "-c", "--command", help="执行一条 SQL 并以表格打印结果后退出；不给则进入交互式 SQL 窗口"),
-    snapshot: Optional[Path] = typer.Option(None, "--snapshot", help="服务快照文件（默认 <输出目录>/serving.duckdb）"),
-    out: Optional[Path] = typer.Option(None, "--out", help="输出目录（默认 output/，也可用环境变量 ZHICHENG_OUT）"),
+    command: str | None = typer.Option(
+        None, "-c", "--command", help="执行一条 SQL 并以表格打印结果后退出；不给则进入交互式 SQL 窗口"
+    ),
+    snapshot: Path | None = typer.Option(None, "--snapshot", help="服务快照文件（默认 <输出目录>/serving.duckdb）"),
+    out: Path | None = typer.Option(None, "--out", help="输出目录（默认 output/，也可用环境变量 ZHICHENG_OUT）"),
     fmt: str = typer.Option("table", "--format", help="输出格式：table（表格）或 csv"),
     max_rows: int = typer.Option(200, "--max-rows", help="表格最多显示的行数（csv 不限）"),
 ) -> None:

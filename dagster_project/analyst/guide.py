@@ -11,7 +11,6 @@ from __future__ import annotations
 import importlib.util
 import re
 import sys
-from pathlib import Path
 
 import yaml
 
@@ -20,8 +19,15 @@ from dagster_project.settings import DBT_DIR, PROJECT_ROOT
 GUIDE = PROJECT_ROOT / "docs" / "analyst-guide.md"
 BEGIN = "<!-- 表字典：由 python -m dagster_project.analyst.guide 生成，勿手改 -->"
 END = "<!-- 表字典结束 -->"
-MART_ORDER = ["applications", "findings", "pass_rate_by_group", "quota_compliance", "schedule_adherence",
-              "filing_completeness", "load_audit"]
+MART_ORDER = [
+    "applications",
+    "findings",
+    "pass_rate_by_group",
+    "quota_compliance",
+    "schedule_adherence",
+    "filing_completeness",
+    "load_audit",
+]
 
 
 def mart_docs() -> dict[str, dict]:
@@ -32,7 +38,9 @@ def mart_docs() -> dict[str, dict]:
         for model in data.get("models", []):
             models[model["name"]] = {
                 "description": " ".join(str(model.get("description", "")).split()),
-                "columns": [(c["name"], " ".join(str(c.get("description", "")).split())) for c in model.get("columns", [])],
+                "columns": [
+                    (c["name"], " ".join(str(c.get("description", "")).split())) for c in model.get("columns", [])
+                ],
             }
     return models
 
@@ -63,16 +71,28 @@ def dictionary() -> str:
     lines += ["### analyst 层（分析视图：marts 加上地区、报送单位、评委会名称）", ""]
     for name, spec in bundle.DATASETS.items():
         lines += [f"#### `analyst.{name}`", "", spec["description"], "", "| 列 | 中文名 |", "|---|---|"]
-        lines += [f"| `{c['column_name']}` | {_cell(c['verbose_name'])} |" for c in spec["columns"] if not c["expression"]]
+        lines += [
+            f"| `{c['column_name']}` | {_cell(c['verbose_name'])} |" for c in spec["columns"] if not c["expression"]
+        ]
         lines.append("")
     lines += [
-        "#### `analyst.headline`", "",
+        "#### `analyst.headline`",
+        "",
         "年度总览：每年一行，applications（申报人数）、evaluated（参评）、passed（通过）、passed_valid（有效通过）、"
-        "pass_rate_valid（有效通过率）、violations（违规条数）、advisories（提示条数）。", "",
-        "#### `analyst.load_audit`", "", "文件载入情况：marts.load_audit 加上报送单位名称。", "",
-        "#### `analyst.dim_regions`、`analyst.dim_committees`、`analyst.dim_submitters`", "",
-        "地区、评审委员会、报送单位的代码与名称（来自参考数据）。", "",
-        "#### `analyst.snapshot_info`", "", "本快照的发布时间与行数。", "",
+        "pass_rate_valid（有效通过率）、violations（违规条数）、advisories（提示条数）。",
+        "",
+        "#### `analyst.load_audit`",
+        "",
+        "文件载入情况：marts.load_audit 加上报送单位名称。",
+        "",
+        "#### `analyst.dim_regions`、`analyst.dim_committees`、`analyst.dim_submitters`",
+        "",
+        "地区、评审委员会、报送单位的代码与名称（来自参考数据）。",
+        "",
+        "#### `analyst.snapshot_info`",
+        "",
+        "本快照的发布时间与行数。",
+        "",
         END,
     ]
     return "\n".join(lines)

@@ -51,8 +51,9 @@ def _width() -> int:
     return max(80, shutil.get_terminal_size((160, 40)).columns)
 
 
-def run_query(con: duckdb.DuckDBPyConnection, query: str, *, fmt: str = "table", max_rows: int = 200,
-              stream: TextIO | None = None) -> int:
+def run_query(
+    con: duckdb.DuckDBPyConnection, query: str, *, fmt: str = "table", max_rows: int = 200, stream: TextIO | None = None
+) -> int:
     """Run one query; print its result as a table (or csv). Returns the number of rows."""
     stream = stream or sys.stdout
     relation = con.sql(query)
@@ -91,15 +92,23 @@ def _meta(con: duckdb.DuckDBPyConnection, line: str) -> bool:
     if command == ".help":
         print(HELP)
     elif command == ".tables":
-        run_query(con, "select table_schema || '.' || table_name as 名称, "
-                       "case table_type when 'VIEW' then '视图' else '表' end as 类型 "
-                       "from information_schema.tables order by 1", max_rows=1000)
+        run_query(
+            con,
+            "select table_schema || '.' || table_name as 名称, "
+            "case table_type when 'VIEW' then '视图' else '表' end as 类型 "
+            "from information_schema.tables order by 1",
+            max_rows=1000,
+        )
     elif command == ".schema" and len(parts) == 2:
         schema, _, table = parts[1].rpartition(".")
-        run_query(con, "select column_name as 列, data_type as 类型 from information_schema.columns "
-                       f"where table_name = '{table.replace(chr(39), '')}' "
-                       + (f"and table_schema = '{schema.replace(chr(39), '')}' " if schema else "")
-                       + "order by ordinal_position", max_rows=1000)
+        run_query(
+            con,
+            "select column_name as 列, data_type as 类型 from information_schema.columns "
+            f"where table_name = '{table.replace(chr(39), '')}' "
+            + (f"and table_schema = '{schema.replace(chr(39), '')}' " if schema else "")
+            + "order by ordinal_position",
+            max_rows=1000,
+        )
     else:
         print(f"未知命令：{line}（输入 .help 查看帮助）")
     return True

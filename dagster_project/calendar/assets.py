@@ -1,6 +1,5 @@
 """The working-day calendar as a Dagster asset (reference.workday_calendar)."""
 
-
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, asset
 from dagster_duckdb import DuckDBResource
 

@@ -1,6 +1,5 @@
 """Ingestion as Dagster assets: one asset per raw table, all written by one load of the inbox."""
 
-
 from dagster import AssetExecutionContext, AssetSpec, MaterializeResult, multi_asset
 from dagster_duckdb import DuckDBResource
 
@@ -9,7 +8,10 @@ from dagster_project.progress import say
 from dagster_project.settings import WAREHOUSE_POOL, Settings, pii_key
 
 RAW_DESCRIPTIONS = {
-    **{form.table: f"原始层：{form.code} {form.name}（每行带来源文件、工作表、行号与加载时间）" for form in FORMS.values()},
+    **{
+        form.table: f"原始层：{form.code} {form.name}（每行带来源文件、工作表、行号与加载时间）"
+        for form in FORMS.values()
+    },
     "quarantine": "原始层：隔离记录，每个问题一条（文件、工作表、行、列、值、原因）",
     "load_audit": "原始层：加载审计，每个文件×工作表一行（读取行数 = 载入行数 + 隔离行数）",
 }
@@ -32,15 +34,14 @@ def raw_inbox(context: AssetExecutionContext, warehouse: DuckDBResource):
     say(f"读取收件箱：{settings.inbox}")
     with warehouse.get_connection() as con:
         summary = load_inbox(settings.inbox, con, pii_key(), log=say)
-        counts = {
-            table: con.execute(f'select count(*) from raw."{table}"').fetchone()[0] for table in RAW_DESCRIPTIONS
-        }
+        counts = {table: con.execute(f'select count(*) from raw."{table}"').fetchone()[0] for table in RAW_DESCRIPTIONS}
         unreconciled = con.execute(
             "select count(*) from raw.load_audit where rows_read <> rows_loaded + rows_quarantined"
         ).fetchone()[0]
     context.log.info(str(summary))
     say(
-        "收件箱已载入：" + "，".join(f"{table} {count} 行" for table, count in counts.items())
+        "收件箱已载入："
+        + "，".join(f"{table} {count} 行" for table, count in counts.items())
         + (f"；{unreconciled} 个文件×工作表未对账" if unreconciled else "；每个文件×工作表均已对账")
     )
     for table, count in counts.items():

@@ -18,7 +18,7 @@ EARLIEST_BIRTH = _dt.date(1900, 1, 1)
 
 def check_digit(first17: str) -> str:
     """The GB 11643 check character for the first 17 digits."""
-    total = sum(int(c) * w for c, w in zip(first17, WEIGHTS))
+    total = sum(int(c) * w for c, w in zip(first17, WEIGHTS, strict=False))
     return CHECK_CODES[total % 11]
 
 
@@ -71,6 +71,7 @@ def random_valid(rng: random.Random, male: bool | None = None) -> str:
 
 # ---- SQL (DuckDB) ---------------------------------------------------------
 
+
 def sql_problem(col: str, today: _dt.date | None = None) -> str:
     """A DuckDB expression giving the same reason as :func:`problem` (NULL when valid).
 
@@ -78,9 +79,7 @@ def sql_problem(col: str, today: _dt.date | None = None) -> str:
     """
     today = today or _dt.date.today()
     digits = " + ".join(f"{w} * cast(substr({col}, {i + 1}, 1) as integer)" for i, w in enumerate(WEIGHTS))
-    born = (
-        f"try_cast(substr({col}, 7, 4) || '-' || substr({col}, 11, 2) || '-' || substr({col}, 13, 2) as date)"
-    )
+    born = f"try_cast(substr({col}, 7, 4) || '-' || substr({col}, 11, 2) || '-' || substr({col}, 13, 2) as date)"
     return (
         f"case when not regexp_full_match({col}, '[0-9]{{17}}[0-9Xx]') then '应为18位（前17位数字，末位数字或X）' "
         f"when {born} is null or {born} < date '{EARLIEST_BIRTH}' or {born} > date '{today}' "

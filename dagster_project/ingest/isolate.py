@@ -70,8 +70,9 @@ def read_checked(path: Path) -> FileRead:
             return FileRead([], error=problem, unreadable=True)
         return read_file(path)
     except MemoryError:
-        return FileRead([], error=f"读取该文件所需内存超过 {memory_limit_mb()} MB 的上限，文件可能异常，未读取",
-                        unreadable=True)
+        return FileRead(
+            [], error=f"读取该文件所需内存超过 {memory_limit_mb()} MB 的上限，文件可能异常，未读取", unreadable=True
+        )
     except Exception as exc:  # noqa: BLE001 - any unreadable file is reported, not raised
         return FileRead([], error=f"无法读取该文件（错误类型 {type(exc).__name__}）", unreadable=True)
 
@@ -131,8 +132,10 @@ def _death_reason(exitcode: int | None) -> str:
         how = f"被信号 {name} 终止"
     else:
         how = f"以状态 {exitcode} 退出"
-    return (f"读取程序在读取该文件时异常终止（{how}；内存上限 {memory_limit_mb()} MB），"
-            "文件可能损坏或尺寸异常（例如单元格分布范围过大），未读取")
+    return (
+        f"读取程序在读取该文件时异常终止（{how}；内存上限 {memory_limit_mb()} MB），"
+        "文件可能损坏或尺寸异常（例如单元格分布范围过大），未读取"
+    )
 
 
 class _Worker:
@@ -142,7 +145,9 @@ class _Worker:
         self.signature, self.memory_mb = _signature(), memory_mb
         self.process = subprocess.Popen(
             [sys.executable, "-m", "dagster_project.ingest.isolate", str(memory_mb)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
         )
         self.task: int | None = None
         self.deadline = 0.0
@@ -196,8 +201,13 @@ class ReaderPool:
 
     def __exit__(self, *exc) -> None:
         for worker in self.workers:
-            if worker.task is None and worker.process.poll() is None and len(_IDLE) < 8 \
-                    and worker.signature == _signature() and worker.memory_mb == memory_limit_mb():
+            if (
+                worker.task is None
+                and worker.process.poll() is None
+                and len(_IDLE) < 8
+                and worker.signature == _signature()
+                and worker.memory_mb == memory_limit_mb()
+            ):
                 _IDLE.append(worker)
             else:
                 worker.stop()
@@ -207,8 +217,11 @@ class ReaderPool:
         worker = None
         while _IDLE and worker is None:
             candidate = _IDLE.pop()
-            if candidate.process.poll() is None and candidate.signature == _signature() \
-                    and candidate.memory_mb == self.memory_mb:
+            if (
+                candidate.process.poll() is None
+                and candidate.signature == _signature()
+                and candidate.memory_mb == self.memory_mb
+            ):
                 worker = candidate
             else:
                 candidate.stop()

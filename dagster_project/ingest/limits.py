@@ -104,20 +104,26 @@ class _TooLarge(Exception):
 
 def _too_large(total: int | None = None) -> str:
     size = f"（解压后约 {total / MB:,.0f} MB）" if total else ""
-    return (f"文件解压后的内容超过 {MAX_UNCOMPRESSED_BYTES // MB} MB 的读取上限{size}，"
-            "可能是压缩炸弹或异常文件，未读取；如确为报送表，请拆分后重新报送")
+    return (
+        f"文件解压后的内容超过 {MAX_UNCOMPRESSED_BYTES // MB} MB 的读取上限{size}，"
+        "可能是压缩炸弹或异常文件，未读取；如确为报送表，请拆分后重新报送"
+    )
 
 
 def _sheet_problem(sheet: str, extent: _Extent) -> str | None:
     if extent.max_row > MAX_ROWS or extent.max_col > MAX_COLUMNS:
-        return (f"工作表「{sheet}」有单元格位于第 {_fmt(extent.max_row)} 行、第 {_fmt(extent.max_col)} 列，"
-                f"超出 Excel 的范围（{_fmt(MAX_ROWS)} 行 × {_fmt(MAX_COLUMNS)} 列），文件异常，未读取")
+        return (
+            f"工作表「{sheet}」有单元格位于第 {_fmt(extent.max_row)} 行、第 {_fmt(extent.max_col)} 列，"
+            f"超出 Excel 的范围（{_fmt(MAX_ROWS)} 行 × {_fmt(MAX_COLUMNS)} 列），文件异常，未读取"
+        )
     if extent.expanded() > MAX_EXPANDED_CELLS:
         rows = extent.max_row - extent.min_row + 1
         cols = extent.max_col - extent.min_col + 1
-        return (f"工作表「{sheet}」实际存储的 {_fmt(extent.cells)} 个单元格"
-                f"分布在 {_fmt(rows)} 行 × {_fmt(cols)} 列的范围内，"
-                f"展开后超过 {_fmt(MAX_EXPANDED_CELLS)} 个单元格的读取上限，未读取；请删除远处的零散单元格后重新报送")
+        return (
+            f"工作表「{sheet}」实际存储的 {_fmt(extent.cells)} 个单元格"
+            f"分布在 {_fmt(rows)} 行 × {_fmt(cols)} 列的范围内，"
+            f"展开后超过 {_fmt(MAX_EXPANDED_CELLS)} 个单元格的读取上限，未读取；请删除远处的零散单元格后重新报送"
+        )
     return None
 
 
@@ -158,6 +164,8 @@ def file_problem(path: Path) -> str | None:
     if suffix in ZIP_SUFFIXES:
         return _zip_problem(path)
     if size > MAX_UNCOMPRESSED_BYTES:
-        return (f"文件大小 {size / MB:,.0f} MB，超过 {MAX_UNCOMPRESSED_BYTES // MB} MB 的读取上限，未读取；"
-                "如确为报送表，请拆分后重新报送")
+        return (
+            f"文件大小 {size / MB:,.0f} MB，超过 {MAX_UNCOMPRESSED_BYTES // MB} MB 的读取上限，未读取；"
+            "如确为报送表，请拆分后重新报送"
+        )
     return None

@@ -39,8 +39,11 @@ RAW_SCHEMA = "raw"
 RAW_TABLES: dict[str, str] = {code: form.table for code, form in FORMS.items()}
 YEAR_DIR = re.compile(r"^[0-9]{4}$")
 KIND_NAMES = {
-    reference.REGION: "旗县区", reference.DEPARTMENT: "市直主管部门", reference.UNIT: "自主评审单位",
-    reference.COMMITTEE: "评委会", reference.BUREAU: "市人社局",
+    reference.REGION: "旗县区",
+    reference.DEPARTMENT: "市直主管部门",
+    reference.UNIT: "自主评审单位",
+    reference.COMMITTEE: "评委会",
+    reference.BUREAU: "市人社局",
 }
 
 QUARANTINE_DDL = f"""
@@ -57,8 +60,10 @@ CREATE TABLE IF NOT EXISTS {RAW_SCHEMA}.load_audit (
 )"""
 # columns added after the first release: a warehouse made before gains them
 LOAD_AUDIT_ADDED = (("reason", "VARCHAR"), ("unreadable", "BOOLEAN DEFAULT FALSE"))
-AUDIT_COLUMNS = ("file, sheet, sha256, submitter_code, year, form, rows_read, rows_loaded, rows_quarantined, "
-                 "superseded, file_mtime, loaded_at, reason, unreadable")
+AUDIT_COLUMNS = (
+    "file, sheet, sha256, submitter_code, year, form, rows_read, rows_loaded, rows_quarantined, "
+    "superseded, file_mtime, loaded_at, reason, unreadable"
+)
 
 
 @dataclass
@@ -94,8 +99,12 @@ def table_columns(form: Form) -> list[tuple[str, str]]:
     if form.evaluator_field:
         cols.append(("evaluator_key", "VARCHAR"))
     cols += [
-        ("extra_columns", "VARCHAR"), ("_source_file", "VARCHAR"), ("_source_sheet", "VARCHAR"),
-        ("_source_row", "INTEGER"), ("_file_sha256", "VARCHAR"), ("_loaded_at", "TIMESTAMP"),
+        ("extra_columns", "VARCHAR"),
+        ("_source_file", "VARCHAR"),
+        ("_source_sheet", "VARCHAR"),
+        ("_source_row", "INTEGER"),
+        ("_file_sha256", "VARCHAR"),
+        ("_loaded_at", "TIMESTAMP"),
         ("_superseded", "BOOLEAN"),
     ]
     return cols
@@ -149,8 +158,12 @@ def shown(name: str) -> str:
     return os.fsencode(name).decode("utf-8", errors="replace")
 
 
-_SPECIAL_KINDS = ((stat.S_ISFIFO, "命名管道"), (stat.S_ISSOCK, "套接字"), (stat.S_ISCHR, "字符设备"),
-                  (stat.S_ISBLK, "块设备"))
+_SPECIAL_KINDS = (
+    (stat.S_ISFIFO, "命名管道"),
+    (stat.S_ISSOCK, "套接字"),
+    (stat.S_ISCHR, "字符设备"),
+    (stat.S_ISBLK, "块设备"),
+)
 
 
 def _classify(path: Path, info: os.stat_result) -> tuple[str, str]:
@@ -234,23 +247,60 @@ def _delete_path(con: duckdb.DuckDBPyConnection, rel: str) -> None:
 
 
 def insert_audit(con: duckdb.DuckDBPyConnection, values: list) -> None:
-    con.execute(f"INSERT INTO {RAW_SCHEMA}.load_audit ({AUDIT_COLUMNS}) VALUES ({', '.join('?' * len(values))})",
-                values)
+    con.execute(
+        f"INSERT INTO {RAW_SCHEMA}.load_audit ({AUDIT_COLUMNS}) VALUES ({', '.join('?' * len(values))})", values
+    )
 
 
 class _FileLoader:
     """Loads one file inside the caller's transaction."""
 
-    def __init__(self, con, rel: str, path: Path, year: int, code: str, sha: str,
-                 mtime: _dt.datetime, loaded_at: _dt.datetime, pii_key: bytes, summary: LoadSummary):
+    def __init__(
+        self,
+        con,
+        rel: str,
+        path: Path,
+        year: int,
+        code: str,
+        sha: str,
+        mtime: _dt.datetime,
+        loaded_at: _dt.datetime,
+        pii_key: bytes,
+        summary: LoadSummary,
+    ):
         self.con, self.rel, self.path, self.year, self.code = con, rel, path, year, code
         self.sha, self.mtime, self.loaded_at, self.key, self.summary = sha, mtime, loaded_at, pii_key, summary
         self.kind = reference.submitter_kind(code)
 
-    def audit(self, sheet: str, form: str, read: int, loaded: int, quarantined: int,
-              reason: str | None = None, unreadable: bool = False) -> None:
-        insert_audit(self.con, [self.rel, sheet, self.sha, self.code, self.year, form, read, loaded, quarantined,
-                                False, self.mtime, self.loaded_at, reason, unreadable])
+    def audit(
+        self,
+        sheet: str,
+        form: str,
+        read: int,
+        loaded: int,
+        quarantined: int,
+        reason: str | None = None,
+        unreadable: bool = False,
+    ) -> None:
+        insert_audit(
+            self.con,
+            [
+                self.rel,
+                sheet,
+                self.sha,
+                self.code,
+                self.year,
+                form,
+                read,
+                loaded,
+                quarantined,
+                False,
+                self.mtime,
+                self.loaded_at,
+                reason,
+                unreadable,
+            ],
+        )
 
     def run(self, result: FileRead) -> None:
         con, summary = self.con, self.summary
@@ -267,8 +317,10 @@ class _FileLoader:
                 summary.messages.append(f"{self.rel} 工作表「{sheet.name}」：{sheet.note}，已记为“未识别”")
                 continue
             validated.append(validate_sheet(con, sheet, self.year, self.code, self.kind))
-        con.execute("CREATE OR REPLACE TEMP TABLE _probs (_sheet VARCHAR, _row INTEGER, column_name VARCHAR, "
-                    "value VARCHAR, reason VARCHAR)")
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE _probs (_sheet VARCHAR, _row INTEGER, column_name VARCHAR, "
+            "value VARCHAR, reason VARCHAR)"
+        )
         for v in validated:
             self._collect_problems(v)
         by_form: dict[str, list[Validated]] = defaultdict(list)
@@ -303,8 +355,7 @@ class _FileLoader:
         if self.kind is None:
             reason = f"报送目录“{self.code}”不是已知的报送单位代码，本文件的数据不予入库"
         elif form.code not in ALLOWED_FORMS[self.kind] and form.code not in FORMS_WITH_COMMITTEE_CODE:
-            reason = (f"{KIND_NAMES[self.kind]}“{self.code}”不能报送{form.name}（{form.code}），"
-                      f"本工作表的数据不予入库")
+            reason = f"{KIND_NAMES[self.kind]}“{self.code}”不能报送{form.name}（{form.code}），本工作表的数据不予入库"
         if reason:
             parts.insert(0, f"SELECT {sheet}, _row, NULL, {lit(self.code)}, {lit(reason)} FROM {v.table}")
         if parts:
@@ -322,7 +373,8 @@ class _FileLoader:
         else:
             column_sql = "NULL"
             value_sql = " || '；' || ".join(
-                f"{lit(h + '=')} || coalesce(CAST({q(c)} AS VARCHAR), '')" for c, h, _ in key)
+                f"{lit(h + '=')} || coalesce(CAST({q(c)} AS VARCHAR), '')" for c, h, _ in key
+            )
         self.con.execute(
             f"INSERT INTO _probs SELECT _sheet, _row, {column_sql}, {value_sql}, "
             f"{lit(headers)} || '在本文件中重复出现（共' || n || '行），这些行均未入库' FROM ("
@@ -336,11 +388,15 @@ class _FileLoader:
         key_field = form.person_field or form.evaluator_field
         join = ""
         if key_field:
-            ids = [r[0] for r in con.execute(
-                f"SELECT DISTINCT {q('t_' + key_field)} FROM {v.table} WHERE {good} AND {q('t_' + key_field)} IS NOT NULL"
-            ).fetchall()]
-            keys = pa.table({"_id": pa.array(ids, pa.string()),
-                             "_key": pa.array([keyed(i, self.key) for i in ids], pa.string())})
+            ids = [
+                r[0]
+                for r in con.execute(
+                    f"SELECT DISTINCT {q('t_' + key_field)} FROM {v.table} WHERE {good} AND {q('t_' + key_field)} IS NOT NULL"
+                ).fetchall()
+            ]
+            keys = pa.table(
+                {"_id": pa.array(ids, pa.string()), "_key": pa.array([keyed(i, self.key) for i in ids], pa.string())}
+            )
             con.register("_keys", keys)
             join = f" LEFT JOIN _keys ON _keys._id = {v.table}.{q('t_' + key_field)}"
         if v.extras:
@@ -399,7 +455,7 @@ def recompute_superseded(con: duckdb.DuckDBPyConnection) -> None:
                 FROM {RAW_SCHEMA}.load_audit WHERE form = '{code}' GROUP BY file
             ),
             k AS (
-                SELECT DISTINCT _source_file AS file, year, submitter_code, {', '.join(q(x) for x in keys)}
+                SELECT DISTINCT _source_file AS file, year, submitter_code, {", ".join(q(x) for x in keys)}
                 FROM {RAW_SCHEMA}.{form.table}
             )
             SELECT DISTINCT o.file, '{code}'
@@ -424,15 +480,26 @@ def recompute_superseded(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _known(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, str], dict[tuple, str]]:
-    known = {row[0]: row[1] for row in con.execute(
-        f"SELECT file, any_value(sha256) FROM {RAW_SCHEMA}.load_audit GROUP BY file").fetchall()}
-    by_content = {(row[0], row[1], row[2]): row[3] for row in con.execute(
-        f"SELECT year, submitter_code, sha256, min(file) FROM {RAW_SCHEMA}.load_audit GROUP BY ALL").fetchall()}
+    known = {
+        row[0]: row[1]
+        for row in con.execute(f"SELECT file, any_value(sha256) FROM {RAW_SCHEMA}.load_audit GROUP BY file").fetchall()
+    }
+    by_content = {
+        (row[0], row[1], row[2]): row[3]
+        for row in con.execute(
+            f"SELECT year, submitter_code, sha256, min(file) FROM {RAW_SCHEMA}.load_audit GROUP BY ALL"
+        ).fetchall()
+    }
     return known, by_content
 
 
-def _plan(entries: list[Entry], known: dict[str, str], by_content: dict[tuple, str], summary: LoadSummary,
-          say: Callable[[str], None]) -> tuple[list[Entry], list[str]]:
+def _plan(
+    entries: list[Entry],
+    known: dict[str, str],
+    by_content: dict[tuple, str],
+    summary: LoadSummary,
+    say: Callable[[str], None],
+) -> tuple[list[Entry], list[str]]:
     """Which entries to (re)load, and which paths' old rows go (changed into a copy of another file)."""
     for entry in entries:
         if entry.kind == "file":
@@ -468,8 +535,15 @@ def _mtime(entry: Entry) -> _dt.datetime:
         return _dt.datetime.now().replace(microsecond=0)
 
 
-def _load_one(con, entry: Entry, result: FileRead, known: dict[str, str], loaded_at: _dt.datetime,
-              pii_key: bytes, summary: LoadSummary) -> None:
+def _load_one(
+    con,
+    entry: Entry,
+    result: FileRead,
+    known: dict[str, str],
+    loaded_at: _dt.datetime,
+    pii_key: bytes,
+    summary: LoadSummary,
+) -> None:
     """One file in one transaction; a failure rolls it back and records the file as 未识别."""
     mtime = _mtime(entry)
     con.execute("BEGIN TRANSACTION")
@@ -477,18 +551,38 @@ def _load_one(con, entry: Entry, result: FileRead, known: dict[str, str], loaded
         if entry.rel in known:
             _delete_path(con, entry.rel)
             summary.messages.append(f"{entry.rel} 内容已变更，先删除该文件上次载入的数据，再重新载入")
-        _FileLoader(con, entry.rel, entry.path, entry.year, entry.code, entry.sha, mtime, loaded_at, pii_key,
-                    summary).run(result)
+        _FileLoader(
+            con, entry.rel, entry.path, entry.year, entry.code, entry.sha, mtime, loaded_at, pii_key, summary
+        ).run(result)
         con.execute("COMMIT")
     except Exception as exc:  # noqa: BLE001 - one bad file must not stop the others
         con.execute("ROLLBACK")
-        reason = (f"载入时发生程序内部错误，已回滚，本文件的数据未入库（请联系运维人员；"
-                  f"技术信息：{type(exc).__name__}: {shown(str(exc))[:300]}）")
+        reason = (
+            f"载入时发生程序内部错误，已回滚，本文件的数据未入库（请联系运维人员；"
+            f"技术信息：{type(exc).__name__}: {shown(str(exc))[:300]}）"
+        )
         con.execute("BEGIN TRANSACTION")
         if entry.rel in known:
             _delete_path(con, entry.rel)
-        insert_audit(con, [entry.rel, shown(entry.path.name), entry.sha, entry.code, entry.year, UNRECOGNISED,
-                           0, 0, 0, False, mtime, loaded_at, reason, True])
+        insert_audit(
+            con,
+            [
+                entry.rel,
+                shown(entry.path.name),
+                entry.sha,
+                entry.code,
+                entry.year,
+                UNRECOGNISED,
+                0,
+                0,
+                0,
+                False,
+                mtime,
+                loaded_at,
+                reason,
+                True,
+            ],
+        )
         con.execute("COMMIT")
         result = FileRead([], error=reason, unreadable=True)
         summary.messages.append(f"{entry.rel}：{reason}，已记为“未识别”")
@@ -496,8 +590,15 @@ def _load_one(con, entry: Entry, result: FileRead, known: dict[str, str], loaded
     summary.files_loaded += 1
 
 
-def _read_and_load(con, todo: list[Entry], known: dict[str, str], loaded_at: _dt.datetime, pii_key: bytes,
-                   summary: LoadSummary, log: Callable[[str], None] | None) -> None:
+def _read_and_load(
+    con,
+    todo: list[Entry],
+    known: dict[str, str],
+    loaded_at: _dt.datetime,
+    pii_key: bytes,
+    summary: LoadSummary,
+    log: Callable[[str], None] | None,
+) -> None:
     readable = [e for e in todo if e.kind == "file"]
     results: dict[str, FileRead] = {}
     for entry in todo:
@@ -564,5 +665,8 @@ def closing_line(summary: LoadSummary) -> str:
         parts.append(f"其中隐藏文件、临时锁文件、符号链接或特殊文件 {summary.entries_listed} 个只登记、未打开")
     if summary.files_unreadable:
         parts.append(f"无法读取 {summary.files_unreadable} 个（已记为“未识别”，原因见 raw.load_audit 的 reason 列）")
-    return (f"收件箱共 {summary.files_seen} 个文件：" + "，".join(parts)
-            + f"；入库 {summary.total_loaded} 行，隔离 {summary.total_quarantined} 行")
+    return (
+        f"收件箱共 {summary.files_seen} 个文件："
+        + "，".join(parts)
+        + f"；入库 {summary.total_loaded} 行，隔离 {summary.total_quarantined} 行"
+    )

@@ -68,6 +68,7 @@ class FileRead:
 
 # ---------------------------------------------------------------------------
 
+
 def normalise_cells(arr: pa.Array) -> pa.Array:
     """NFKC + trim of all white space; empty -> null."""
     if arr.type != pa.string() and arr.type != pa.large_string():
@@ -120,9 +121,7 @@ def _closest_form_note(columns: list[pa.Array]) -> str:
     return f"未找到完整的表头：最接近{form.code} {form.name}，但缺少必填列 {'、'.join(missing)}"
 
 
-def _build_sheet(
-    name: str, columns: list[pa.Array], row_numbers: pa.Array, numeric_id_loader=None
-) -> SheetRead | None:
+def _build_sheet(name: str, columns: list[pa.Array], row_numbers: pa.Array, numeric_id_loader=None) -> SheetRead | None:
     """From raw string columns (all rows of the sheet) to a SheetRead; None if empty."""
     columns = [normalise_cells(c) for c in columns]
     if not columns or all(c.null_count == len(c) for c in columns):
@@ -157,7 +156,7 @@ def _build_sheet(
         keep = pc.and_(non_blank, pc.invert(footer))
     else:
         keep = pa.array([], pa.bool_())
-    table = pa.table(dict(zip(names, data)) | {"_row": rows})
+    table = pa.table(dict(zip(names, data, strict=False)) | {"_row": rows})
     numeric = pa.array([False] * len(rows), pa.bool_())
     if id_index is not None:
         ids = data[id_index]
@@ -166,11 +165,13 @@ def _build_sheet(
             numeric = numeric_id_loader(id_index).slice(r + 1)
     table = table.append_column("_id_numeric", numeric)
     table = table.filter(keep)
-    return SheetRead(name=name, form=form, table=table, header_row=int(row_numbers[r].as_py()),
-                     headers=headers, extras=extras)
+    return SheetRead(
+        name=name, form=form, table=table, header_row=int(row_numbers[r].as_py()), headers=headers, extras=extras
+    )
 
 
 # ---------------------------------------------------------------------------
+
 
 def read_spreadsheet(path: Path) -> FileRead:
     import fastexcel
@@ -179,8 +180,11 @@ def read_spreadsheet(path: Path) -> FileRead:
         reader = fastexcel.read_excel(str(path))
         sheet_names = reader.sheet_names
     except Exception as exc:  # noqa: BLE001 - any unreadable file is reported, not raised
-        return FileRead([], error=f"无法打开电子表格（文件已损坏、加密，或并非真正的 Excel 文件；错误类型 {type(exc).__name__}）",
-                        unreadable=True)
+        return FileRead(
+            [],
+            error=f"无法打开电子表格（文件已损坏、加密，或并非真正的 Excel 文件；错误类型 {type(exc).__name__}）",
+            unreadable=True,
+        )
     sheets: list[SheetRead] = []
     for idx, name in enumerate(sheet_names):
         try:
@@ -188,8 +192,9 @@ def read_spreadsheet(path: Path) -> FileRead:
             width = sheet.width
             batch = sheet.to_arrow() if width else None
         except Exception as exc:  # noqa: BLE001
-            sheets.append(SheetRead(name=name, note=f"无法读取该工作表（错误类型 {type(exc).__name__}）",
-                                    unreadable=True))
+            sheets.append(
+                SheetRead(name=name, note=f"无法读取该工作表（错误类型 {type(exc).__name__}）", unreadable=True)
+            )
             continue
         if batch is None or batch.num_rows == 0:
             continue
@@ -200,8 +205,9 @@ def read_spreadsheet(path: Path) -> FileRead:
 
         def load_numeric(j: int, _idx=idx, _n=batch.num_rows, _abs=absolute) -> pa.Array:
             # A second, one-column pass: boolean dtype keeps numeric cells, strings fail.
-            s = reader.load_sheet(_idx, header_row=None, skip_rows=0, column_names=["v"],
-                                  use_columns=[_abs[j]], dtypes={"v": "boolean"})
+            s = reader.load_sheet(
+                _idx, header_row=None, skip_rows=0, column_names=["v"], use_columns=[_abs[j]], dtypes={"v": "boolean"}
+            )
             rb, _errors = s.to_arrow_with_errors()
             arr = rb.column(0).is_valid().slice(0, _n)
             if len(arr) < _n:
@@ -242,15 +248,18 @@ def read_csv(path: Path) -> FileRead:
             lines.append(start)
             start = reader.line_num + 1
     except csv.Error:
-        return FileRead([], error=f"CSV 文件第 {reader.line_num} 行格式错误，无法解析（例如引号不成对导致单元格超长）",
-                        unreadable=True)
+        return FileRead(
+            [],
+            error=f"CSV 文件第 {reader.line_num} 行格式错误，无法解析（例如引号不成对导致单元格超长）",
+            unreadable=True,
+        )
     if not rows:
         return FileRead([])
     width = max(len(r) for r in rows)
     for r in rows:
         if len(r) < width:
             r.extend([""] * (width - len(r)))
-    columns = [pa.array(col, pa.string()) for col in zip(*rows)]
+    columns = [pa.array(col, pa.string()) for col in zip(*rows, strict=False)]
     name = os.fsencode(path.name).decode("utf-8", errors="replace")  # a CSV's sheet is its file name
     built = _build_sheet(name, columns, pa.array(lines, pa.int32()))
     return FileRead([built] if built is not None else [])

@@ -33,9 +33,13 @@ def _sha256(path) -> str:
 
 def build_inbox_sensor(job_name: str):
     # on by default, as the README says: files dropped into the inbox start a run without a click in the UI
-    @sensor(name="inbox_sensor", job_name=job_name, minimum_interval_seconds=30,
-            default_status=DefaultSensorStatus.RUNNING,
-            description="监视收件箱：有新文件或文件内容变化时启动一次完整运行（按文件哈希去重）。默认开启。")
+    @sensor(
+        name="inbox_sensor",
+        job_name=job_name,
+        minimum_interval_seconds=30,
+        default_status=DefaultSensorStatus.RUNNING,
+        description="监视收件箱：有新文件或文件内容变化时启动一次完整运行（按文件哈希去重）。默认开启。",
+    )
     def inbox_sensor(context: SensorEvaluationContext):
         settings = Settings.from_env()
         holder = writer_lock.holder(settings.warehouse)

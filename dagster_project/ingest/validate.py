@@ -42,8 +42,17 @@ from dagster_project.ingest.reader import SheetRead
 YES = ("是", "Y", "y", "YES", "Yes", "yes", "√", "✓", "✔", "TRUE", "True", "true", "1", "有")
 NO = ("否", "N", "n", "NO", "No", "no", "×", "✗", "✘", "FALSE", "False", "false", "0", "无")
 SQL_TYPES = {
-    TEXT: "VARCHAR", CODE: "VARCHAR", APP_NO: "VARCHAR", ID_NUMBER: "VARCHAR", ENUM: "VARCHAR",
-    UNIT_NAME: "VARCHAR", DATE: "DATE", EVENT_DATE: "DATE", INT: "BIGINT", NUMBER: "DOUBLE", BOOL: "BOOLEAN",
+    TEXT: "VARCHAR",
+    CODE: "VARCHAR",
+    APP_NO: "VARCHAR",
+    ID_NUMBER: "VARCHAR",
+    ENUM: "VARCHAR",
+    UNIT_NAME: "VARCHAR",
+    DATE: "DATE",
+    EVENT_DATE: "DATE",
+    INT: "BIGINT",
+    NUMBER: "DOUBLE",
+    BOOL: "BOOLEAN",
 }
 _counter = itertools.count()
 
@@ -77,6 +86,7 @@ def _fixint(r: str) -> str:
 
 def date_sql(r: str) -> str:
     """Every date format of contract section 1, as a DuckDB expression on VARCHAR r."""
+
     def ymd(y: str, m: str, d: str) -> str:
         return f"try_cast({y} || '-' || lpad({m}, 2, '0') || '-' || lpad({d}, 2, '0') AS DATE)"
 
@@ -124,8 +134,10 @@ def _typed(col: Column, r: str, folder_committee: str | None) -> str:
     if kind in (TEXT, CODE, UNIT_NAME):
         t = _fixint(r)
     elif kind == APP_NO:
-        t = (f"CASE WHEN regexp_full_match({_fixint(r)}, '[A-Za-z0-9-]{{4,32}}') "
-             f"AND NOT regexp_full_match({_fixint(r)}, '[0-9]{{18}}') THEN {_fixint(r)} END")
+        t = (
+            f"CASE WHEN regexp_full_match({_fixint(r)}, '[A-Za-z0-9-]{{4,32}}') "
+            f"AND NOT regexp_full_match({_fixint(r)}, '[0-9]{{18}}') THEN {_fixint(r)} END"
+        )
     elif kind == ID_NUMBER:
         t = f"upper({r})"
     elif kind in (DATE, EVENT_DATE):
@@ -176,7 +188,9 @@ def validate_sheet(
     for col in form.columns:
         r = q(col.field)
         sel.append(f"{r} AS {q('r_' + col.field)}")
-        sel.append(f"CAST({_typed(col, r, folder_committee if col.field == 'committee_code' and form.code in FORMS_WITH_COMMITTEE_CODE else None)} AS {SQL_TYPES[col.kind]}) AS {q('t_' + col.field)}")
+        sel.append(
+            f"CAST({_typed(col, r, folder_committee if col.field == 'committee_code' and form.code in FORMS_WITH_COMMITTEE_CODE else None)} AS {SQL_TYPES[col.kind]}) AS {q('t_' + col.field)}"
+        )
     extras: list[tuple[str, str]] = []
     seen: set[str] = set(form.headers)
     for key, label in sheet.extras:
@@ -194,8 +208,13 @@ def validate_sheet(
     checks: list[tuple[str, str | None, str]] = []  # (reason expr, header, value expr)
 
     def add(reason_sql: str, col: Column | None, value_sql: str | None = None) -> None:
-        checks.append((reason_sql, col.header if col else None,
-                       value_sql if value_sql is not None else (q("r_" + col.field) if col else "NULL")))
+        checks.append(
+            (
+                reason_sql,
+                col.header if col else None,
+                value_sql if value_sql is not None else (q("r_" + col.field) if col else "NULL"),
+            )
+        )
 
     def r_(f: str) -> str:
         return q("r_" + f)
@@ -211,13 +230,22 @@ def validate_sheet(
             add(f"CASE WHEN {r} IS NULL THEN '{h}为必填项，不能为空' END", col)
         kind = col.kind
         if kind == APP_NO:
-            add(f"CASE WHEN {r} IS NOT NULL AND {t} IS NULL THEN CASE WHEN regexp_full_match({_fixint(r)}, '[0-9]{{18}}') "
-                f"THEN '{h}不能是18位数字（疑似误填了身份证号）' ELSE '{h}应为4–32位字母、数字或“-”' END END", col)
+            add(
+                f"CASE WHEN {r} IS NOT NULL AND {t} IS NULL THEN CASE WHEN regexp_full_match({_fixint(r)}, '[0-9]{{18}}') "
+                f"THEN '{h}不能是18位数字（疑似误填了身份证号）' ELSE '{h}应为4–32位字母、数字或“-”' END END",
+                col,
+            )
         elif kind in (DATE, EVENT_DATE):
-            add(f"CASE WHEN {r} IS NOT NULL AND {t} IS NULL THEN '{h}不是可识别的日期（可写作 2022-06-13、2022/6/13、2022年6月13日、20220613 等）' END", col)
+            add(
+                f"CASE WHEN {r} IS NOT NULL AND {t} IS NULL THEN '{h}不是可识别的日期（可写作 2022-06-13、2022/6/13、2022年6月13日、20220613 等）' END",
+                col,
+            )
             if kind == EVENT_DATE:
-                add(f"CASE WHEN {t} IS NOT NULL AND abs(year({t}) - {year}) > 1 "
-                    f"THEN '{h}的年份与报送年度（{year}年）相差超过1年' END", col)
+                add(
+                    f"CASE WHEN {t} IS NOT NULL AND abs(year({t}) - {year}) > 1 "
+                    f"THEN '{h}的年份与报送年度（{year}年）相差超过1年' END",
+                    col,
+                )
         elif kind == INT:
             add(f"CASE WHEN {r} IS NOT NULL AND {t} IS NULL THEN '{h}应为整数' END", col)
             add(f"CASE WHEN {t} < {col.min_value} THEN '{h}应不小于{col.min_value}' END", col)
@@ -231,7 +259,10 @@ def validate_sheet(
             add(f"CASE WHEN {r} IS NOT NULL AND {t} IS NULL THEN '{h}不是允许的取值（应为：{allowed}）' END", col)
         elif kind == ID_NUMBER:
             numeric = f"(_id_numeric OR regexp_full_match({r}, '[0-9]+(\\.[0-9]+)?[eE][+]?[0-9]+'))"
-            add(f"CASE WHEN {r} IS NOT NULL AND {numeric} THEN '{h}被存成了数字（数值单元格或科学计数法），末几位已丢失；请把该列设为文本格式后重新填写' END", col)
+            add(
+                f"CASE WHEN {r} IS NOT NULL AND {numeric} THEN '{h}被存成了数字（数值单元格或科学计数法），末几位已丢失；请把该列设为文本格式后重新填写' END",
+                col,
+            )
             add(f"CASE WHEN {r} IS NOT NULL AND NOT {numeric} AND _idp IS NOT NULL THEN '{h}' || _idp END", col)
 
     fields = {c.field for c in form.columns}
@@ -240,36 +271,58 @@ def validate_sheet(
         checked = f"{t_('id_type')} IN {lits(ID_TYPES_CHECKED)}" if id_type_field else "TRUE"
         id_ok = f"({r_('id_number')} IS NOT NULL AND NOT _id_numeric AND {checked} AND _idp IS NULL)"
     if "gender" in fields and id_ok:
-        add(f"CASE WHEN {id_ok} AND {t_('gender')} IS NOT NULL AND {t_('gender')} <> "
+        add(
+            f"CASE WHEN {id_ok} AND {t_('gender')} IS NOT NULL AND {t_('gender')} <> "
             f"CASE WHEN cast(substr({r_('id_number')}, 17, 1) AS INTEGER) % 2 = 1 THEN '男' ELSE '女' END "
-            f"THEN '性别与身份证号第17位不符（奇数为男，偶数为女）' END", form.column("gender"))
+            f"THEN '性别与身份证号第17位不符（奇数为男，偶数为女）' END",
+            form.column("gender"),
+        )
     if "birth_date" in fields and id_ok:
-        add(f"CASE WHEN {id_ok} AND {t_('birth_date')} IS NOT NULL AND {t_('birth_date')} <> "
+        add(
+            f"CASE WHEN {id_ok} AND {t_('birth_date')} IS NOT NULL AND {t_('birth_date')} <> "
             f"try_cast(substr({r_('id_number')}, 7, 4) || '-' || substr({r_('id_number')}, 11, 2) || '-' || "
             f"substr({r_('id_number')}, 13, 2) AS DATE) THEN '出生日期与身份证号中的出生日期不符' END",
-            form.column("birth_date"))
+            form.column("birth_date"),
+        )
     if form.code == "F1":
-        add(f"CASE WHEN {t_('current_level')} IS NOT NULL AND {t_('current_level')} <> '无' "
+        add(
+            f"CASE WHEN {t_('current_level')} IS NOT NULL AND {t_('current_level')} <> '无' "
             f"AND {r_('current_title_date')} IS NULL THEN '现职称级别不是“无”时，现职称取得时间为必填项' END",
-            form.column("current_title_date"))
+            form.column("current_title_date"),
+        )
     if form.code == "F4":
         et = t_("event_type")
-        add(f"CASE WHEN {et} IN {lits(COMMITTEE_EVENT_TYPES)} AND {r_('committee_code')} IS NULL "
-            f"THEN '事项类型为“' || {et} || '”时，评委会代码为必填项' END", form.column("committee_code"))
+        add(
+            f"CASE WHEN {et} IN {lits(COMMITTEE_EVENT_TYPES)} AND {r_('committee_code')} IS NULL "
+            f"THEN '事项类型为“' || {et} || '”时，评委会代码为必填项' END",
+            form.column("committee_code"),
+        )
         for f in ("start_date", "end_date"):
             c = form.column(f)
-            add(f"CASE WHEN {et} IN {lits(PUBLICITY_EVENT_TYPES)} AND {r_(f)} IS NULL "
-                f"THEN '公示类事项（' || {et} || '）的{c.header}为必填项' END", c)
-        add(f"CASE WHEN {et} IS NOT NULL AND {et} NOT IN {lits(PUBLICITY_EVENT_TYPES)} AND {r_('submitted_date')} IS NULL "
-            f"THEN '事项类型为“' || {et} || '”时，报送日期为必填项' END", form.column("submitted_date"))
+            add(
+                f"CASE WHEN {et} IN {lits(PUBLICITY_EVENT_TYPES)} AND {r_(f)} IS NULL "
+                f"THEN '公示类事项（' || {et} || '）的{c.header}为必填项' END",
+                c,
+            )
+        add(
+            f"CASE WHEN {et} IS NOT NULL AND {et} NOT IN {lits(PUBLICITY_EVENT_TYPES)} AND {r_('submitted_date')} IS NULL "
+            f"THEN '事项类型为“' || {et} || '”时，报送日期为必填项' END",
+            form.column("submitted_date"),
+        )
     if form.code in FORMS_WITH_COMMITTEE_CODE and not folder_committee:
-        add(f"CASE WHEN {r_('committee_code')} IS NULL THEN '报送单位不是评委会时，评委会代码为必填项' END",
-            form.column("committee_code"))
+        add(
+            f"CASE WHEN {r_('committee_code')} IS NULL THEN '报送单位不是评委会时，评委会代码为必填项' END",
+            form.column("committee_code"),
+        )
     if form.code == "F5":
-        add(f"CASE WHEN {t_('members_present')} > {t_('members_expected')} THEN '实到评委数大于应到评委数' END",
-            form.column("members_present"))
-        add(f"CASE WHEN {t_('votes_for')} > {t_('members_present')} THEN '赞成票数大于实到评委数' END",
-            form.column("votes_for"))
+        add(
+            f"CASE WHEN {t_('members_present')} > {t_('members_expected')} THEN '实到评委数大于应到评委数' END",
+            form.column("members_present"),
+        )
+        add(
+            f"CASE WHEN {t_('votes_for')} > {t_('members_present')} THEN '赞成票数大于实到评委数' END",
+            form.column("votes_for"),
+        )
 
     cols = ["*"]
     spec: list[Check] = []
@@ -278,13 +331,16 @@ def validate_sheet(
         spec.append(Check(f"e_{i}", header, value))
     for col in form.columns:
         if col.kind == UNIT_NAME:
-            cols.append(f"regexp_replace({t_(col.field)}, '[\\s\\p{{Z}}]', '', 'g') AS {q('t_' + col.field + '_normalised')}")
+            cols.append(
+                f"regexp_replace({t_(col.field)}, '[\\s\\p{{Z}}]', '', 'g') AS {q('t_' + col.field + '_normalised')}"
+            )
     if "id_number" in fields:
         checked = f"{t_('id_type')} IN {lits(ID_TYPES_CHECKED)}" if id_type_field else "TRUE"
         idp = f"CASE WHEN {r_('id_number')} IS NOT NULL AND {checked} THEN {idcard.sql_problem(r_('id_number'))} END"
     else:
         idp = "NULL"
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {out} AS SELECT {', '.join(cols)} "
-                f"FROM (SELECT *, {idp} AS _idp FROM {stage})")
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {out} AS SELECT {', '.join(cols)} FROM (SELECT *, {idp} AS _idp FROM {stage})"
+    )
     con.execute(f"DROP TABLE {stage}")
     return Validated(form=form, sheet=sheet, table=out, checks=spec, extras=extras)

@@ -61,8 +61,9 @@ def _read_holder(fd: int) -> Holder | None:
     try:
         os.lseek(fd, 0, os.SEEK_SET)
         data = json.loads(os.read(fd, 65536).decode("utf-8") or "{}")
-        return Holder(int(data["pid"]), str(data.get("started", "")), str(data.get("host", "")),
-                      str(data.get("command", "")))
+        return Holder(
+            int(data["pid"]), str(data.get("started", "")), str(data.get("host", "")), str(data.get("command", ""))
+        )
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
@@ -138,6 +139,7 @@ def release(warehouse: Path) -> None:
 
 
 # --- what a dead run may leave behind --------------------------------------------------------
+
 
 def process_start_ticks(pid: int) -> int | None:
     """The process's start time in clock ticks since boot (tells a reused pid apart), None if gone."""
@@ -236,16 +238,24 @@ PID_TAG, START_TAG, HOST_TAG = "zhicheng/pid", "zhicheng/pid_start", "zhicheng/h
 
 def run_tags() -> dict[str, str]:
     """Tags that let a later run tell whether this run's process is still alive."""
-    return {PID_TAG: str(os.getpid()), START_TAG: str(process_start_ticks(os.getpid()) or ""),
-            HOST_TAG: socket.gethostname()}
+    return {
+        PID_TAG: str(os.getpid()),
+        START_TAG: str(process_start_ticks(os.getpid()) or ""),
+        HOST_TAG: socket.gethostname(),
+    }
 
 
 def recover_stale_runs(instance, say=print) -> list[str]:
     """Mark failed every unfinished run of this host whose process is gone; free its pool slots."""
     from dagster import DagsterRunStatus, RunsFilter
 
-    unfinished = [DagsterRunStatus.QUEUED, DagsterRunStatus.NOT_STARTED, DagsterRunStatus.STARTING,
-                  DagsterRunStatus.STARTED, DagsterRunStatus.CANCELING]
+    unfinished = [
+        DagsterRunStatus.QUEUED,
+        DagsterRunStatus.NOT_STARTED,
+        DagsterRunStatus.STARTING,
+        DagsterRunStatus.STARTED,
+        DagsterRunStatus.CANCELING,
+    ]
     recovered = []
     for run in instance.get_runs(filters=RunsFilter(statuses=unfinished)):
         pid, start = run.tags.get(PID_TAG), run.tags.get(START_TAG)

@@ -5,7 +5,6 @@ materialised in the same run, and a failed blocking check on any of them (dbt te
 severity error, the quality suites' blocking checks) skips it: the previous snapshot stays.
 """
 
-
 from collections.abc import Sequence
 
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset

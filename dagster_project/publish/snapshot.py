@@ -39,7 +39,10 @@ DICTIONARIES = {
     "dim_committees": "select committee_code, committee_name, scope as committee_scope, host_code from reference.committees",
 }
 SUBMITTER_PARTS = [
-    ("reference.regions", "select region_code as submitter_code, region_name as submitter_name, '地区' as submitter_kind from reference.regions"),
+    (
+        "reference.regions",
+        "select region_code as submitter_code, region_name as submitter_name, '地区' as submitter_kind from reference.regions",
+    ),
     ("reference.departments", "select department_code, department_name, '市直部门' from reference.departments"),
     ("reference.units", "select unit_code, unit_name, '自主评审单位' from reference.units"),
     ("reference.committees", "select committee_code, committee_name, '评审委员会' from reference.committees"),
@@ -116,7 +119,9 @@ def _copy_into(con: duckdb.DuckDBPyConnection, source_catalog: str, target: str)
     counts: dict[str, int] = {}
     con.execute(f"create schema {target}.marts")
     for table in marts:
-        con.execute(f"create table {target}.marts.{_quote(table)} as select * from {_quote(source_catalog)}.marts.{_quote(table)}")
+        con.execute(
+            f"create table {target}.marts.{_quote(table)} as select * from {_quote(source_catalog)}.marts.{_quote(table)}"
+        )
         counts[f"marts.{table}"] = con.execute(f"select count(*) from {target}.marts.{_quote(table)}").fetchone()[0]
 
     con.execute(f"create schema {target}.analyst")
@@ -135,10 +140,13 @@ def _copy_into(con: duckdb.DuckDBPyConnection, source_catalog: str, target: str)
         + ") order by submitter_code"
     )
     # the review groups named once in forms.py; the first is the general group (普通组)
-    con.execute(f"create table {target}.analyst.dim_review_groups "
-                "(group_name varchar, sort_order integer, is_general boolean)")
-    con.executemany(f"insert into {target}.analyst.dim_review_groups values (?, ?, ?)",
-                    [(name, i, name == GENERAL_GROUP) for i, name in enumerate(REVIEW_GROUPS)])
+    con.execute(
+        f"create table {target}.analyst.dim_review_groups (group_name varchar, sort_order integer, is_general boolean)"
+    )
+    con.executemany(
+        f"insert into {target}.analyst.dim_review_groups values (?, ?, ?)",
+        [(name, i, name == GENERAL_GROUP) for i, name in enumerate(REVIEW_GROUPS)],
+    )
     for name in [*DICTIONARIES, "dim_submitters", "dim_review_groups"]:
         counts[f"analyst.{name}"] = con.execute(f"select count(*) from {target}.analyst.{name}").fetchone()[0]
     return counts
@@ -168,7 +176,9 @@ def analyst_view_statements() -> list[tuple[str, str]]:
     return statements
 
 
-def build_snapshot(con: duckdb.DuckDBPyConnection, out_dir: Path, *, published_at: datetime | None = None) -> SnapshotResult:
+def build_snapshot(
+    con: duckdb.DuckDBPyConnection, out_dir: Path, *, published_at: datetime | None = None
+) -> SnapshotResult:
     """Build the snapshot from the warehouse open on `con` and rename it over <out_dir>/serving.duckdb."""
     from dagster_project.progress import say
 

@@ -9,7 +9,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -49,8 +48,12 @@ def print_check_summary(result) -> None:
 
 
 def quality(
-    warehouse: Optional[Path] = typer.Option(None, "--warehouse", help="DuckDB 数据仓库文件（只读打开），也可用环境变量 ZHICHENG_WAREHOUSE"),
-    out: Optional[Path] = typer.Option(None, "--out", help="输出目录，数据质量报告写到 <out>/data_docs/，也可用环境变量 ZHICHENG_OUT"),
+    warehouse: Path | None = typer.Option(
+        None, "--warehouse", help="DuckDB 数据仓库文件（只读打开），也可用环境变量 ZHICHENG_WAREHOUSE"
+    ),
+    out: Path | None = typer.Option(
+        None, "--out", help="输出目录，数据质量报告写到 <out>/data_docs/，也可用环境变量 ZHICHENG_OUT"
+    ),
 ) -> None:
     """对已有的数据仓库重新运行数据质量检查（报送与备案、公示、装载完整性），并生成可离线浏览的报告。"""
     import duckdb

@@ -14,8 +14,8 @@ import logging
 import os
 import shutil
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
 os.environ["GX_ANALYTICS_ENABLED"] = "false"  # no analytics, ever
@@ -23,7 +23,6 @@ os.environ["GX_ANALYTICS_ENABLED"] = "false"  # no analytics, ever
 import duckdb  # noqa: E402
 
 # great_expectations and pandas are imported where the suites run, not when they are declared.
-
 from dagster_project.quality.spec import Dataset, Suite  # noqa: E402
 
 if TYPE_CHECKING:
@@ -168,7 +167,7 @@ class QualityRun:
 
     def __init__(self, docs_dir: Path | None = None, run_name: str | None = None):
         self.docs_dir = Path(docs_dir) if docs_dir else None
-        self.run_time = dt.datetime.now(dt.timezone.utc)
+        self.run_time = dt.datetime.now(dt.UTC)
         self.run_name = run_name or "run-" + self.run_time.strftime("%Y%m%dT%H%M%S")
         import great_expectations as gx
 
@@ -181,7 +180,10 @@ class QualityRun:
                 site_name=SITE_NAME,
                 site_config={
                     "class_name": "SiteBuilder",
-                    "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(self.docs_dir)},
+                    "store_backend": {
+                        "class_name": "TupleFilesystemStoreBackend",
+                        "base_directory": str(self.docs_dir),
+                    },
                     "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
                 },
             )
@@ -200,8 +202,9 @@ class QualityRun:
             suite.add_expectation(expectation.build())
         return self.context.suites.add(suite)
 
-    def validate(self, con: duckdb.DuckDBPyConnection, dataset: Dataset,
-                 params: dict[int, dict] | None = None) -> DatasetOutcome:
+    def validate(
+        self, con: duckdb.DuckDBPyConnection, dataset: Dataset, params: dict[int, dict] | None = None
+    ) -> DatasetOutcome:
         import great_expectations as gx
 
         outcome = DatasetOutcome(dataset)
@@ -230,8 +233,12 @@ class QualityRun:
             gx.ValidationDefinition(name=dataset.name, data=batch_definition, suite=suite)
         )
         checkpoint = self.context.checkpoints.add(
-            gx.Checkpoint(name=dataset.name, validation_definitions=[definition], actions=[],
-                          result_format={"result_format": "COMPLETE"})
+            gx.Checkpoint(
+                name=dataset.name,
+                validation_definitions=[definition],
+                actions=[],
+                result_format={"result_format": "COMPLETE"},
+            )
         )
         by_rule: dict[tuple, ExpectationOutcome] = {}
         bad_rows: list[str] = []
@@ -252,17 +259,27 @@ class QualityRun:
                     config = er.expectation_config
                     meta = config.meta or {}
                     kwargs = config.kwargs
-                    column = kwargs.get("column") or "、".join(
-                        str(kwargs.get(k)) for k in ("column_A", "column_B") if kwargs.get(k)
-                    ) or "、".join(kwargs.get("column_list") or [])
+                    column = (
+                        kwargs.get("column")
+                        or "、".join(str(kwargs.get(k)) for k in ("column_A", "column_B") if kwargs.get(k))
+                        or "、".join(kwargs.get("column_list") or [])
+                    )
                     key = (config.type, column, meta.get("rule_id"))
                     unexpected = int((er.result or {}).get("unexpected_count") or 0)
                     if er.exception_info and er.exception_info.get("raised_exception"):
                         outcome.error = f"期望 {config.type} 执行出错：{er.exception_info.get('exception_message')}"
-                    item = by_rule.setdefault(key, ExpectationOutcome(
-                        rule_id=meta.get("rule_id", ""), clause=meta.get("clause", ""), expectation=config.type,
-                        column=column, success=True, unexpected_count=0, note=config.notes or "",
-                    ))
+                    item = by_rule.setdefault(
+                        key,
+                        ExpectationOutcome(
+                            rule_id=meta.get("rule_id", ""),
+                            clause=meta.get("clause", ""),
+                            expectation=config.type,
+                            column=column,
+                            success=True,
+                            unexpected_count=0,
+                            note=config.notes or "",
+                        ),
+                    )
                     item.unexpected_count += unexpected
                     if not er.success:
                         item.success = False
@@ -285,8 +302,9 @@ class QualityRun:
         outcome.first_subjects = list(dict.fromkeys(bad_rows))[:FIRST_SUBJECTS]
         return outcome
 
-    def build_docs(self, outcomes: list[DatasetOutcome], names: dict[str, str] | None = None,
-                   params: dict[int, dict] | None = None) -> Path | None:
+    def build_docs(
+        self, outcomes: list[DatasetOutcome], names: dict[str, str] | None = None, params: dict[int, dict] | None = None
+    ) -> Path | None:
         """Write the static site (offline: no network link), fill each outcome's page paths, and write
         the Chinese summary page beside index.html (quality/summary.py)."""
         if self.docs_dir is None:
@@ -309,13 +327,23 @@ class QualityRun:
         make_offline(self.docs_dir)
         from dagster_project.quality.summary import write_summary
 
-        write_summary(self.docs_dir, outcomes, run_name=self.run_name, run_time=self.run_time, names=names or {},
-                      params=params or {})
+        write_summary(
+            self.docs_dir,
+            outcomes,
+            run_name=self.run_name,
+            run_time=self.run_time,
+            names=names or {},
+            params=params or {},
+        )
         return self.docs_dir / "index.html"
 
 
-def run_suites(con: duckdb.DuckDBPyConnection, docs_dir: Path | None = None,
-               suites: list[Suite] | None = None, run_name: str | None = None) -> list[DatasetOutcome]:
+def run_suites(
+    con: duckdb.DuckDBPyConnection,
+    docs_dir: Path | None = None,
+    suites: list[Suite] | None = None,
+    run_name: str | None = None,
+) -> list[DatasetOutcome]:
     """Validate every dataset of the suites; build Data Docs into docs_dir when given."""
     run = QualityRun(docs_dir, run_name)
     params = read_policy_parameters(con)

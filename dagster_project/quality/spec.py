@@ -106,8 +106,14 @@ class Rule:
         return self._order(column_a, column_b, note, or_equal=True)
 
     def _order(self, column_a: str, column_b: str, note: str, *, or_equal: bool) -> Expectation:
-        return self.expect(E.ExpectColumnPairValuesAToBeGreaterThanB, note, column_A=column_a, column_B=column_b,
-                           or_equal=or_equal, ignore_row_if="either_value_is_missing")
+        return self.expect(
+            E.ExpectColumnPairValuesAToBeGreaterThanB,
+            note,
+            column_A=column_a,
+            column_B=column_b,
+            or_equal=or_equal,
+            ignore_row_if="either_value_is_missing",
+        )
 
     def equal(self, column_a: str, column_b: str, note: str) -> Expectation:
         return self.expect(E.ExpectColumnPairValuesToBeEqual, note, column_A=column_a, column_B=column_b)

@@ -100,8 +100,11 @@ def _with_values(note: str, params: dict[int, dict]) -> str:
     for name in sorted(names, key=len, reverse=True):
         if name in note:
             values = {year: v[name] for year, v in sorted(params.items()) if name in v}
-            shown = (str(next(iter(values.values()))) if len(set(values.values())) == 1
-                     else "，".join(f"{year}年 {value}" for year, value in values.items()))
+            shown = (
+                str(next(iter(values.values())))
+                if len(set(values.values())) == 1
+                else "，".join(f"{year}年 {value}" for year, value in values.items())
+            )
             note = note.replace(name, f"{shown}（{name}）")
     return note
 
@@ -118,13 +121,19 @@ def _table(expectation, names: dict[str, str], params: dict[int, dict]) -> dict:
         cells += [_text(f["codes"].get(c), c, names) for c in code_columns]
         cells += [_text(f["values"].get(c), c, names) for c in value_columns]
         rows.append(cells)
-    return {"rule_id": expectation.rule_id, "note": _with_values(expectation.note, params),
-            "unexpected_count": expectation.unexpected_count, "headers": headers, "rows": rows,
-            "more": max(0, len(failures) - MAX_ROWS)}
+    return {
+        "rule_id": expectation.rule_id,
+        "note": _with_values(expectation.note, params),
+        "unexpected_count": expectation.unexpected_count,
+        "headers": headers,
+        "rows": rows,
+        "more": max(0, len(failures) - MAX_ROWS),
+    }
 
 
-def render_summary(outcomes, *, run_name: str, run_time: dt.datetime, names: dict[str, str],
-                   params: dict[int, dict] | None = None) -> str:
+def render_summary(
+    outcomes, *, run_name: str, run_time: dt.datetime, names: dict[str, str], params: dict[int, dict] | None = None
+) -> str:
     failing = []
     for outcome in outcomes:
         if outcome.success:
@@ -134,11 +143,19 @@ def render_summary(outcomes, *, run_name: str, run_time: dt.datetime, names: dic
     local = run_time.astimezone(LOCAL_TIME).strftime("%Y-%m-%d %H:%M")
     env = Environment(autoescape=select_autoescape(default_for_string=True, default=True))
     return env.from_string(PAGE.read_text(encoding="utf-8")).render(
-        outcomes=outcomes, failing=failing, run_name=run_name, run_time=local, empty=EMPTY)
+        outcomes=outcomes, failing=failing, run_name=run_name, run_time=local, empty=EMPTY
+    )
 
 
-def write_summary(docs_dir: Path, outcomes, *, run_name: str, run_time: dt.datetime, names: dict[str, str],
-                  params: dict[int, dict] | None = None) -> Path:
+def write_summary(
+    docs_dir: Path,
+    outcomes,
+    *,
+    run_name: str,
+    run_time: dt.datetime,
+    names: dict[str, str],
+    params: dict[int, dict] | None = None,
+) -> Path:
     """Write data_docs/summary.html and link it from the top of index.html."""
     docs_dir = Path(docs_dir)
     path = docs_dir / SUMMARY_NAME
@@ -147,9 +164,11 @@ def write_summary(docs_dir: Path, outcomes, *, run_name: str, run_time: dt.datet
     index = docs_dir / "index.html"
     if index.exists():
         html = index.read_text(encoding="utf-8")
-        link = (f'<div style="margin:.8em 1em;padding:.6em 1em;border:1px solid #c00;font-size:1.1em">'
-                f'<a href="{SUMMARY_NAME}">数据质量检查摘要（中文）：'
-                "按评委会、报送单位、申报编号列出每一条不符合项</a></div>")
+        link = (
+            f'<div style="margin:.8em 1em;padding:.6em 1em;border:1px solid #c00;font-size:1.1em">'
+            f'<a href="{SUMMARY_NAME}">数据质量检查摘要（中文）：'
+            "按评委会、报送单位、申报编号列出每一条不符合项</a></div>"
+        )
         if SUMMARY_NAME not in html:
             html = html.replace("<body>", "<body>\n" + link, 1) if "<body>" in html else link + html
             index.write_text(html, encoding="utf-8")

@@ -46,7 +46,14 @@ GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英�
 LEVEL_UP = {"无": "初级", "初级": "中级", "中级": "副高级", "副高级": "正高级"}
 LEVEL_DOWN = {v: k for k, v in LEVEL_UP.items()}
 SENIOR = ("副高级", "正高级")
-DIRECTED_FIELD = {"卫生": "基层卫生", "中小学教师": "中小学教师", "农牧业": "农牧业", "林业": "林业", "水利": "水利", "艺术": "乌兰牧骑"}
+DIRECTED_FIELD = {
+    "卫生": "基层卫生",
+    "中小学教师": "中小学教师",
+    "农牧业": "农牧业",
+    "林业": "林业",
+    "水利": "水利",
+    "艺术": "乌兰牧骑",
+}
 SPECIALTIES = {
     "中小学教师": ["语文", "数学", "英语", "物理", "化学", "蒙古语文", "体育", "音乐"],
     "卫生": ["临床医学", "内科", "外科", "儿科", "护理", "药学", "医学检验", "全科医学"],
@@ -67,12 +74,26 @@ SPECIALTIES = {
     "出版": ["编辑"],
 }
 UNIT_TEMPLATES = {
-    "中小学教师": [("第一中学", "事业单位"), ("第二中学", "事业单位"), ("实验小学", "事业单位"), ("民族中学", "事业单位")],
-    "卫生": [("人民医院", "事业单位"), ("中蒙医院", "事业单位"), ("疾病预防控制中心", "事业单位"), ("妇幼保健院", "事业单位")],
+    "中小学教师": [
+        ("第一中学", "事业单位"),
+        ("第二中学", "事业单位"),
+        ("实验小学", "事业单位"),
+        ("民族中学", "事业单位"),
+    ],
+    "卫生": [
+        ("人民医院", "事业单位"),
+        ("中蒙医院", "事业单位"),
+        ("疾病预防控制中心", "事业单位"),
+        ("妇幼保健院", "事业单位"),
+    ],
     "农牧业": [("农牧业技术推广中心", "事业单位"), ("动物疫病预防控制中心", "事业单位")],
     "林业": [("林业和草原工作站", "事业单位")],
     "水利": [("水利事业发展中心", "事业单位")],
-    "工程": [("建筑设计院", "事业单位"), ("城市建设投资有限公司", "国有企业"), ("恒达建筑工程有限公司", "非公有制企业")],
+    "工程": [
+        ("建筑设计院", "事业单位"),
+        ("城市建设投资有限公司", "国有企业"),
+        ("恒达建筑工程有限公司", "非公有制企业"),
+    ],
     "通信": [("信息网络有限公司", "国有企业")],
     "经济": [("国有资产运营有限公司", "国有企业"), ("融资担保中心", "事业单位")],
     "会计": [("财政事务服务中心", "事业单位"), ("会计服务有限公司", "非公有制企业")],
@@ -83,11 +104,31 @@ UNIT_TEMPLATES = {
     "新闻": [("融媒体中心", "事业单位")],
     "图书资料": [("图书馆", "事业单位")],
 }
-REGION_SERIES = [("中小学教师", 30), ("卫生", 25), ("农牧业", 10), ("工程", 12), ("林业", 3), ("水利", 3),
-                 ("艺术", 3), ("群众文化", 2), ("图书资料", 2), ("新闻", 2), ("经济", 3), ("会计", 3), ("统计", 1), ("审计", 1)]
+REGION_SERIES = [
+    ("中小学教师", 30),
+    ("卫生", 25),
+    ("农牧业", 10),
+    ("工程", 12),
+    ("林业", 3),
+    ("水利", 3),
+    ("艺术", 3),
+    ("群众文化", 2),
+    ("图书资料", 2),
+    ("新闻", 2),
+    ("经济", 3),
+    ("会计", 3),
+    ("统计", 1),
+    ("审计", 1),
+]
 DEPARTMENT_SERIES = {
-    "D-JYJ": ["中小学教师"], "D-WJW": ["卫生"], "D-NMJ": ["农牧业"], "D-LCJ": ["林业"], "D-SWJ": ["水利"],
-    "D-WLJ": ["艺术", "群众文化", "新闻", "图书资料"], "D-GXJ": ["工程", "通信", "经济"], "D-ZJJ": ["工程"],
+    "D-JYJ": ["中小学教师"],
+    "D-WJW": ["卫生"],
+    "D-NMJ": ["农牧业"],
+    "D-LCJ": ["林业"],
+    "D-SWJ": ["水利"],
+    "D-WLJ": ["艺术", "群众文化", "新闻", "图书资料"],
+    "D-GXJ": ["工程", "通信", "经济"],
+    "D-ZJJ": ["工程"],
     "D-KJJ": ["工程", "会计", "统计"],
 }
 UNIT_SERIES = {"U-HHVC": "高校教师", "U-HLSC": "工程", "U-SYY": "卫生"}
@@ -97,14 +138,21 @@ EXAM_ONLY_MID = ("经济", "会计", "统计", "审计", "翻译", "出版", "�
 # Header cells as people type them (contract v3 §1): line breaks, spaces, notes in brackets, other names
 TYPED_F1_HEADERS = {
     "150125": {
-        "application_no": "网上申报\n编号", "id_number": "公民身份号码", "level": "申报职称级别（必填）",
-        "unit_name": "工作单位名称", "professional_years": "从事专业技术工作年限\n（年）", "committee_code": "评委会 编码",
+        "application_no": "网上申报\n编号",
+        "id_number": "公民身份号码",
+        "level": "申报职称级别（必填）",
+        "unit_name": "工作单位名称",
+        "professional_years": "从事专业技术工作年限\n（年）",
+        "committee_code": "评委会 编码",
         "name": "姓\u3000名*",
     },
     "150124": {"id_number": "身份证号码", "series": "申报职称系列", "application_date": "申报日期(年月日)"},
 }
 TYPED_F5_HEADERS = {
-    "members_expected": "应到人数", "members_present": "实到人数", "votes_for": "赞成票", "outcome": "评审结论",
+    "members_expected": "应到人数",
+    "members_present": "实到人数",
+    "votes_for": "赞成票",
+    "outcome": "评审结论",
     "application_no": "人才库申报编号",
 }
 
@@ -180,14 +228,35 @@ class Generator:
         ref = self.ref
         self.subs: dict[str, dict] = {}
         for code, r in ref.regions.items():
-            self.subs[code] = {"code": code, "kind": "region", "name": r["region_name"], "region_kind": r["region_kind"],
-                               "place": r["region_name"], "area": code[:6], "urban": r["region_kind"] == "市辖区"}
+            self.subs[code] = {
+                "code": code,
+                "kind": "region",
+                "name": r["region_name"],
+                "region_kind": r["region_kind"],
+                "place": r["region_name"],
+                "area": code[:6],
+                "urban": r["region_kind"] == "市辖区",
+            }
         for i, (code, r) in enumerate(ref.departments.items()):
-            self.subs[code] = {"code": code, "kind": "department", "name": r["department_name"], "region_kind": None,
-                               "place": "呼和浩特市" + "直属甲乙丙丁戊己庚辛壬癸"[i], "area": "150102", "urban": True}
+            self.subs[code] = {
+                "code": code,
+                "kind": "department",
+                "name": r["department_name"],
+                "region_kind": None,
+                "place": "呼和浩特市" + "直属甲乙丙丁戊己庚辛壬癸"[i],
+                "area": "150102",
+                "urban": True,
+            }
         for code, r in ref.units.items():
-            self.subs[code] = {"code": code, "kind": "unit", "name": r["unit_name"], "region_kind": None,
-                               "place": r["unit_name"], "area": "150105", "urban": False}
+            self.subs[code] = {
+                "code": code,
+                "kind": "unit",
+                "name": r["unit_name"],
+                "region_kind": None,
+                "place": r["unit_name"],
+                "area": "150105",
+                "urban": False,
+            }
         for code in self.subs:
             ends = [w.end for w in ref.submitter_windows(code)]
             self.materials[code] = next_workday(max(ends) + 7 * DAY)
@@ -212,10 +281,21 @@ class Generator:
             return "C-GX-ZP"
         if level in SENIOR:
             return {
-                "中小学教师": "C-ZXXGJ-M", "工程": "C-GC-NMG", "通信": "C-GC-NMG", "卫生": "C-WS-NMG",
-                "经济": "C-JJ-NMG", "会计": "C-JJ-NMG", "统计": "C-JJ-NMG", "审计": "C-JJ-NMG",
-                "农牧业": "C-NMY-NMG", "林业": "C-NMY-NMG", "水利": "C-NMY-NMG",
-                "艺术": "C-YS-NMG", "群众文化": "C-YS-NMG", "新闻": "C-YS-NMG", "图书资料": "C-YS-NMG",
+                "中小学教师": "C-ZXXGJ-M",
+                "工程": "C-GC-NMG",
+                "通信": "C-GC-NMG",
+                "卫生": "C-WS-NMG",
+                "经济": "C-JJ-NMG",
+                "会计": "C-JJ-NMG",
+                "统计": "C-JJ-NMG",
+                "审计": "C-JJ-NMG",
+                "农牧业": "C-NMY-NMG",
+                "林业": "C-NMY-NMG",
+                "水利": "C-NMY-NMG",
+                "艺术": "C-YS-NMG",
+                "群众文化": "C-YS-NMG",
+                "新闻": "C-YS-NMG",
+                "图书资料": "C-YS-NMG",
             }[series]
         if series == "中小学教师":
             return {"150121": "C-ZXX-150121", "150125": "C-ZXX-150125", "150105": "C-ZH-150105"}.get(sub, "C-ZXX-M")
@@ -232,8 +312,18 @@ class Generator:
         raise KeyError((sub, series, level))
 
     # ----------------------------------------------------------- application
-    def app(self, sub: str, series: str, level: str, route: str = "正常申报", *, date: D | None = None,
-            committee: str | None = None, unit: tuple[str, str] | None = None, **kw) -> dict:
+    def app(
+        self,
+        sub: str,
+        series: str,
+        level: str,
+        route: str = "正常申报",
+        *,
+        date: D | None = None,
+        committee: str | None = None,
+        unit: tuple[str, str] | None = None,
+        **kw,
+    ) -> dict:
         rng, s = self.rng, self.subs[sub]
         committee = committee or self.committee_for(sub, series, level, route)
         male = rng.random() < 0.5
@@ -255,8 +345,13 @@ class Generator:
             workplace = rng.choice(("旗县区直", "乡镇及以下", "乡镇及以下"))
         else:
             workplace = "市直" if s["kind"] != "region" else rng.choice(("市直", "旗县区直"))
-        title_names = self.ref.series.get(series, {})
-        level_col = {"正高级": "level_zhenggao", "副高级": "level_fugao", "中级": "level_zhongji", "初级": "level_chuji"}
+        self.ref.series.get(series, {})
+        level_col = {
+            "正高级": "level_zhenggao",
+            "副高级": "level_fugao",
+            "中级": "level_zhongji",
+            "初级": "level_chuji",
+        }
         if current_level == "无":
             current_title, title_date = "无", None
         else:
@@ -272,21 +367,48 @@ class Generator:
             days = [x for x in days if x.weekday() < 5] or days
             date = rng.choice(days)
         a = {
-            "_sub": sub, "_counts": True, "_f5": "auto", "_directed": route == "定向评价",
-            "seq_no": None, "application_no": self.app_no("" if sub == "D-ZJJ" else "ZC"), "name": self.name(),
-            "gender": idcard.gender(id_number), "id_type": "居民身份证", "id_number": id_number,
+            "_sub": sub,
+            "_counts": True,
+            "_f5": "auto",
+            "_directed": route == "定向评价",
+            "seq_no": None,
+            "application_no": self.app_no("" if sub == "D-ZJJ" else "ZC"),
+            "name": self.name(),
+            "gender": idcard.gender(id_number),
+            "id_type": "居民身份证",
+            "id_number": id_number,
             "birth_date": born if rng.random() < 0.5 else None,
-            "unit_name": unit_name, "unit_nature": nature, "unit_affiliation": "本市", "has_entrust_letter": False,
-            "personnel_status": "在职", "transfer_in_date": None, "workplace_level": workplace,
-            "education": rng.choice(("大学本科", "大学本科", "硕士研究生")), "education_mode": "全日制",
-            "graduation_date": grad, "major": specialty, "current_title": current_title, "current_level": current_level,
+            "unit_name": unit_name,
+            "unit_nature": nature,
+            "unit_affiliation": "本市",
+            "has_entrust_letter": False,
+            "personnel_status": "在职",
+            "transfer_in_date": None,
+            "workplace_level": workplace,
+            "education": rng.choice(("大学本科", "大学本科", "硕士研究生")),
+            "education_mode": "全日制",
+            "graduation_date": grad,
+            "major": specialty,
+            "current_title": current_title,
+            "current_level": current_level,
             "current_title_date": title_date,
             "current_title_appointed_date": (title_date + 30 * DAY) if title_date and rng.random() < 0.6 else None,
-            "professional_years": rng.randint(6, 28), "current_post_years": rng.randint(2, 12),
-            "grassroots_years": rng.randint(1, 15), "series": series, "specialty": specialty, "level": level,
-            "route": route, "exception_basis": None, "had_exception_before": False, "exam_passed": exam,
-            "over_post": False, "committee_code": committee, "application_date": date,
-            "unit_publicity_start": None, "unit_publicity_end": None, "integrity_pledge": True,
+            "professional_years": rng.randint(6, 28),
+            "current_post_years": rng.randint(2, 12),
+            "grassroots_years": rng.randint(1, 15),
+            "series": series,
+            "specialty": specialty,
+            "level": level,
+            "route": route,
+            "exception_basis": None,
+            "had_exception_before": False,
+            "exam_passed": exam,
+            "over_post": False,
+            "committee_code": committee,
+            "application_date": date,
+            "unit_publicity_start": None,
+            "unit_publicity_end": None,
+            "integrity_pledge": True,
         }
         if s["kind"] == "unit":
             a["workplace_level"] = "市直"
@@ -308,7 +430,15 @@ class Generator:
         subs = list(self.subs)
         counts = Counter({s: 3 for s in subs})
         for _ in range(max(0, self.n - sum(counts.values()))):
-            counts[rng.choices(subs, weights=[5 if self.subs[s]["kind"] == "region" else 3 if self.subs[s]["kind"] == "department" else 2 for s in subs])[0]] += 1
+            counts[
+                rng.choices(
+                    subs,
+                    weights=[
+                        5 if self.subs[s]["kind"] == "region" else 3 if self.subs[s]["kind"] == "department" else 2
+                        for s in subs
+                    ],
+                )[0]
+            ] += 1
         directed_regions = [c for c, s in self.subs.items() if s["region_kind"] == "旗县"]
         n_directed = max(6, self.n // 20)
         for code in subs:
@@ -317,8 +447,14 @@ class Generator:
                 if s["kind"] == "region" and code in directed_regions and n_directed > 0 and rng.random() < 0.25:
                     n_directed -= 1
                     series = rng.choice(["卫生", "中小学教师", "农牧业", "林业", "水利", "艺术"])
-                    self.app(code, series, "副高级", "定向评价", unit_nature="事业单位",
-                             unit=self._directed_unit(code, series))
+                    self.app(
+                        code,
+                        series,
+                        "副高级",
+                        "定向评价",
+                        unit_nature="事业单位",
+                        unit=self._directed_unit(code, series),
+                    )
                     continue
                 if s["kind"] == "region":
                     series = rng.choices([x for x, _ in REGION_SERIES], [w for _, w in REGION_SERIES])[0]
@@ -332,8 +468,13 @@ class Generator:
                 if roll < 0.05 and level == "中级" and series in ("工程", "会计"):
                     route = "直接申报"
                     series = "工程"
-                    self.app(code, series, level, route,
-                             unit=(self.subs[code]["place"] + "恒达建筑工程有限公司", "非公有制企业"))
+                    self.app(
+                        code,
+                        series,
+                        level,
+                        route,
+                        unit=(self.subs[code]["place"] + "恒达建筑工程有限公司", "非公有制企业"),
+                    )
                     continue
                 if roll < 0.08 and level in ("中级", "副高级") and series not in EXAM_ONLY_MID:
                     route = "转系列"
@@ -367,17 +508,28 @@ class Generator:
 
         # every committee with outcomes gets a few applications that are surely evaluated
         for sub, series, level, route in (
-            ("D-WLJ", "艺术", "中级", "正常申报"), ("D-WLJ", "群众文化", "中级", "正常申报"),
-            ("D-WLJ", "群众文化", "副高级", "正常申报"), ("D-WLJ", "新闻", "副高级", "正常申报"),
-            ("150125", "中小学教师", "中级", "正常申报"), ("150122", "卫生", "中级", "正常申报"),
-            ("U-HLSC", "工程", "中级", "正常申报"), ("150105", "中小学教师", "中级", "正常申报"),
-            ("D-KJJ", "会计", "副高级", "正常申报"), ("D-WJW", "卫生", "副高级", "正常申报"),
-            ("D-NMJ", "农牧业", "副高级", "正常申报"), ("D-JYJ", "中小学教师", "中级", "正常申报"),
-            ("150121", "农牧业", "副高级", "定向评价"), ("150123", "卫生", "副高级", "定向评价"),
-            ("U-HHVC", "高校教师", "中级", "正常申报"), ("D-ZJJ", "工程", "中级", "正常申报"),
-            ("150124", "农牧业", "中级", "正常申报"), ("D-WJW", "卫生", "中级", "正常申报"),
-            ("150121", "中小学教师", "中级", "正常申报"), ("D-LCJ", "林业", "副高级", "正常申报"),
-            ("150104", "工程", "副高级", "正常申报"), ("D-SWJ", "水利", "中级", "正常申报"),
+            ("D-WLJ", "艺术", "中级", "正常申报"),
+            ("D-WLJ", "群众文化", "中级", "正常申报"),
+            ("D-WLJ", "群众文化", "副高级", "正常申报"),
+            ("D-WLJ", "新闻", "副高级", "正常申报"),
+            ("150125", "中小学教师", "中级", "正常申报"),
+            ("150122", "卫生", "中级", "正常申报"),
+            ("U-HLSC", "工程", "中级", "正常申报"),
+            ("150105", "中小学教师", "中级", "正常申报"),
+            ("D-KJJ", "会计", "副高级", "正常申报"),
+            ("D-WJW", "卫生", "副高级", "正常申报"),
+            ("D-NMJ", "农牧业", "副高级", "正常申报"),
+            ("D-JYJ", "中小学教师", "中级", "正常申报"),
+            ("150121", "农牧业", "副高级", "定向评价"),
+            ("150123", "卫生", "副高级", "定向评价"),
+            ("U-HHVC", "高校教师", "中级", "正常申报"),
+            ("D-ZJJ", "工程", "中级", "正常申报"),
+            ("150124", "农牧业", "中级", "正常申报"),
+            ("D-WJW", "卫生", "中级", "正常申报"),
+            ("150121", "中小学教师", "中级", "正常申报"),
+            ("D-LCJ", "林业", "副高级", "正常申报"),
+            ("150104", "工程", "副高级", "正常申报"),
+            ("D-SWJ", "水利", "中级", "正常申报"),
         ):
             for _ in range(2):
                 kw = {"unit": self._directed_unit(sub, series)} if route == "定向评价" else {}
@@ -385,8 +537,9 @@ class Generator:
         # ---- ELG-01 (void) / clean 高技能人才 twin
         a = app("150121", "工程", "副高级", personnel_status="离退休")
         find("ELG-01", V, "application", a["application_no"])
-        app("150121", "工程", "正高级", personnel_status="高技能人才", current_level="中级",
-            current_title="工程师")  # ELG-09 exempt: no finding
+        app(
+            "150121", "工程", "正高级", personnel_status="高技能人才", current_level="中级", current_title="工程师"
+        )  # ELG-09 exempt: no finding
         # ---- ELG-02: 蒙医 at 中级 (exam-only); twin: 临床医学 at 中级
         a = app("D-WJW", "卫生", "中级", specialty="蒙医内科")
         find("ELG-02", V, "application", a["application_no"])
@@ -399,8 +552,16 @@ class Generator:
         find("ELG-03", V, "application", a["application_no"])
         app("150123", "卫生", "副高级", specialty="蒙药", exam_passed="是")  # clean twin
         app("150121", "审计", "正高级", exam_passed="不适用")  # 审计 needs the exam only at 副高级
-        app("D-GXJ", "经济", "正高级", "破格申报", exception_basis="四(四)3", exam_passed="不适用",
-            current_level="副高级", current_title="高级经济师")  # 四(四)3 exempts the exam
+        app(
+            "D-GXJ",
+            "经济",
+            "正高级",
+            "破格申报",
+            exception_basis="四(四)3",
+            exam_passed="不适用",
+            current_level="副高级",
+            current_title="高级经济师",
+        )  # 四(四)3 exempts the exam
         # ---- ELG-04 (urban, not township, grassroots < 1 or missing)
         a = app("D-JYJ", "中小学教师", "副高级", workplace_level="市直", grassroots_years=0.5)
         find("ELG-04", A, "application", a["application_no"])
@@ -412,42 +573,78 @@ class Generator:
         # ---- ELG-05 直接申报
         gx = self.subs["D-GXJ"]["place"]
         priv = (gx + "恒达建筑工程有限公司", "非公有制企业")
-        a = app("D-GXJ", "工程", "中级", "直接申报", unit=(gx + "建筑设计院", "事业单位"),
-                unit_nature="事业单位", professional_years=9)
+        a = app(
+            "D-GXJ",
+            "工程",
+            "中级",
+            "直接申报",
+            unit=(gx + "建筑设计院", "事业单位"),
+            unit_nature="事业单位",
+            professional_years=9,
+        )
         find("ELG-05", V, "application", a["application_no"])
         a = app("D-GXJ", "工程", "中级", "直接申报", unit=priv, professional_years=4.5)
         find("ELG-05", V, "application", a["application_no"])
-        a = app("D-GXJ", "工程", "正高级", "直接申报", unit=priv,
-                professional_years=20, committee="C-GC-NMG")
+        a = app("D-GXJ", "工程", "正高级", "直接申报", unit=priv, professional_years=20, committee="C-GC-NMG")
         find("ELG-05", V, "application", a["application_no"])
         app("D-GXJ", "工程", "中级", "直接申报", unit=priv, professional_years=5)  # boundary: exactly 5
         app("D-GXJ", "工程", "中级", "直接申报", unit=priv, education="大学专科", professional_years=8)
         app("D-GXJ", "工程", "副高级", "直接申报", unit=priv, professional_years=12)  # boundary: exactly 12
         # ---- ELG-06 考核认定
-        a = app("D-ZJJ", "工程", "中级", "考核认定", education="硕士研究生", professional_years=1.5,
-                workplace_level="市直")
+        a = app(
+            "D-ZJJ", "工程", "中级", "考核认定", education="硕士研究生", professional_years=1.5, workplace_level="市直"
+        )
         find("ELG-06", V, "application", a["application_no"])
-        a = app("D-ZJJ", "工程", "中级", "考核认定", education="博士研究生", education_mode="非全日制",
-                professional_years=3)
+        a = app(
+            "D-ZJJ", "工程", "中级", "考核认定", education="博士研究生", education_mode="非全日制", professional_years=3
+        )
         find("ELG-06", V, "application", a["application_no"])
         app("D-ZJJ", "工程", "中级", "考核认定", education="博士研究生", professional_years=0)
         app("D-ZJJ", "工程", "中级", "考核认定", education="硕士研究生", professional_years=2)  # boundary
-        app("150124", "农牧业", "中级", "考核认定", education="硕士研究生", professional_years=1,
-            workplace_level="乡镇及以下", committee="C-NMY-M")  # grassroots boundary
-        app("D-WJW", "卫生", "副高级", "考核认定", personnel_status="博士后", education="博士研究生",
-            specialty="药学")
-        app("150172", "工程", "初级", "考核认定", unit=("个体执业(赵工)", "自由职业"), professional_years=3,
-            grassroots_years=1)  # 初级 for 自由职业: no ELG-06, no ELG-11; no window applies
+        app(
+            "150124",
+            "农牧业",
+            "中级",
+            "考核认定",
+            education="硕士研究生",
+            professional_years=1,
+            workplace_level="乡镇及以下",
+            committee="C-NMY-M",
+        )  # grassroots boundary
+        app("D-WJW", "卫生", "副高级", "考核认定", personnel_status="博士后", education="博士研究生", specialty="药学")
+        app(
+            "150172",
+            "工程",
+            "初级",
+            "考核认定",
+            unit=("个体执业(赵工)", "自由职业"),
+            professional_years=3,
+            grassroots_years=1,
+        )  # 初级 for 自由职业: no ELG-06, no ELG-11; no window applies
         # ---- ELG-07
-        a = app("150121", "工程", "副高级", "破格申报", exception_basis="四(四)4", had_exception_before=True,
-                workplace_level="乡镇及以下")
+        a = app(
+            "150121",
+            "工程",
+            "副高级",
+            "破格申报",
+            exception_basis="四(四)4",
+            had_exception_before=True,
+            workplace_level="乡镇及以下",
+        )
         find("ELG-07", A, "application", a["application_no"])
         # history-based ELG-07 and its twins are made in history()
         # ---- ELG-08 转系列
         a = app("150125", "农牧业", "中级", "转系列", current_post_years=0.5, committee="C-NMY-M")
         find("ELG-08", V, "application", a["application_no"])
-        a = app("150125", "农牧业", "中级", "转系列", current_level="副高级", current_title="高级工程师",
-                committee="C-NMY-M")
+        a = app(
+            "150125",
+            "农牧业",
+            "中级",
+            "转系列",
+            current_level="副高级",
+            current_title="高级工程师",
+            committee="C-NMY-M",
+        )
         find("ELG-08", V, "application", a["application_no"])
         app("150125", "农牧业", "中级", "转系列", current_post_years=1, committee="C-NMY-M")  # boundary
         # ---- ELG-09
@@ -455,11 +652,27 @@ class Generator:
         find("ELG-09", V, "application", a["application_no"])
         a = app("150104", "工程", "副高级", "破格申报", exception_basis=None)
         find("ELG-09", V, "application", a["application_no"])
-        a = app("150104", "工程", "副高级", personnel_status="军转干部", current_level="无", current_title="无",
-                current_title_date=None, transfer_in_date=d(3, 1, y - 7))
+        a = app(
+            "150104",
+            "工程",
+            "副高级",
+            personnel_status="军转干部",
+            current_level="无",
+            current_title="无",
+            current_title_date=None,
+            transfer_in_date=d(3, 1, y - 7),
+        )
         find("ELG-09", V, "application", a["application_no"])
-        app("150104", "工程", "副高级", personnel_status="军转干部", current_level="无", current_title="无",
-            current_title_date=None, transfer_in_date=d(3, 1, y - 3))  # exempt
+        app(
+            "150104",
+            "工程",
+            "副高级",
+            personnel_status="军转干部",
+            current_level="无",
+            current_title="无",
+            current_title_date=None,
+            transfer_in_date=d(3, 1, y - 3),
+        )  # exempt
         # ---- ELG-10 (cutoff 2021-12-31)
         cutoff = self.ref.deadlines["CUTOFF-SENIORITY"]
         a = app("150105", "卫生", "副高级", graduation_date=cutoff + DAY)
@@ -468,27 +681,51 @@ class Generator:
         find("ELG-10", V, "application", a["application_no"])
         app("150105", "卫生", "副高级", graduation_date=cutoff, current_title_date=cutoff)  # boundary
         # ---- ELG-11
-        a = app("150122", "工程", "初级", current_level="无", current_title="无", current_title_date=None,
-                unit=("托克托县建筑设计院", "事业单位"), committee="C-GC-M")
+        a = app(
+            "150122",
+            "工程",
+            "初级",
+            current_level="无",
+            current_title="无",
+            current_title_date=None,
+            unit=("托克托县建筑设计院", "事业单位"),
+            committee="C-GC-M",
+        )
         find("ELG-11", A, "application", a["application_no"])
         # ---- ELG-12 定向评价
         a = app("150121", "卫生", "副高级", "定向评价", unit=("土默特左旗医疗投资有限公司", "国有企业"))
         find("ELG-12", V, "application", a["application_no"])
         a = app("150125", "艺术", "副高级", "定向评价", specialty="声乐", unit=self._directed_unit("150125", "艺术"))
         find("ELG-12", V, "application", a["application_no"])
-        a = app("D-WJW", "卫生", "副高级", "定向评价", unit=self._directed_unit("D-WJW", "卫生"),
-                workplace_level="旗县区直")
+        a = app(
+            "D-WJW", "卫生", "副高级", "定向评价", unit=self._directed_unit("D-WJW", "卫生"), workplace_level="旗县区直"
+        )
         find("ELG-12", V, "application", a["application_no"])
-        a = app("150122", "中小学教师", "副高级", "定向评价", workplace_level="市直",
-                unit=self._directed_unit("150122", "中小学教师"))
+        a = app(
+            "150122",
+            "中小学教师",
+            "副高级",
+            "定向评价",
+            workplace_level="市直",
+            unit=self._directed_unit("150122", "中小学教师"),
+        )
         find("ELG-12", V, "application", a["application_no"])
         # ---- ELG-13 破格
         a = app("150123", "工程", "副高级", "破格申报", exception_basis="四(四)4", workplace_level="市直")
         find("ELG-13", V, "application", a["application_no"])
         a = app("150123", "工程", "副高级", "破格申报", exception_basis="四(七)9")
         find("ELG-13", V, "application", a["application_no"])
-        a = app("150123", "农牧业", "中级", "破格申报", exception_basis="四(五)3", workplace_level="乡镇及以下",
-                education="大学本科", grassroots_years=1.5, committee="C-NMY-M")
+        a = app(
+            "150123",
+            "农牧业",
+            "中级",
+            "破格申报",
+            exception_basis="四(五)3",
+            workplace_level="乡镇及以下",
+            education="大学本科",
+            grassroots_years=1.5,
+            committee="C-NMY-M",
+        )
         find("ELG-13", V, "application", a["application_no"])
         a = app("150123", "工程", "副高级", "破格申报", exception_basis="四(四)3")
         find("ELG-13", V, "application", a["application_no"])
@@ -496,17 +733,57 @@ class Generator:
         app("150123", "工程", "副高级", "破格申报", exception_basis="四(四)1")
         app("150123", "工程", "副高级", "破格申报", exception_basis="四(四)2")
         app("150123", "工程", "副高级", "破格申报", exception_basis="四(四)4", workplace_level="乡镇及以下")
-        app("150123", "农牧业", "中级", "破格申报", exception_basis="四(五)3", workplace_level="乡镇及以下",
-            education="大学本科", grassroots_years=2, committee="C-NMY-M")
-        app("150123", "农牧业", "中级", "破格申报", exception_basis="四(五)3", workplace_level="乡镇及以下",
-            education="大学专科", grassroots_years=4, committee="C-NMY-M")
-        app("150123", "农牧业", "副高级", "破格申报", exception_basis="四(五)2", workplace_level="旗县区直",
-            professional_years=30)
-        app("150123", "农牧业", "副高级", "破格申报", exception_basis="四(五)2", workplace_level="乡镇及以下",
-            professional_years=22, grassroots_years=20)
+        app(
+            "150123",
+            "农牧业",
+            "中级",
+            "破格申报",
+            exception_basis="四(五)3",
+            workplace_level="乡镇及以下",
+            education="大学本科",
+            grassroots_years=2,
+            committee="C-NMY-M",
+        )
+        app(
+            "150123",
+            "农牧业",
+            "中级",
+            "破格申报",
+            exception_basis="四(五)3",
+            workplace_level="乡镇及以下",
+            education="大学专科",
+            grassroots_years=4,
+            committee="C-NMY-M",
+        )
+        app(
+            "150123",
+            "农牧业",
+            "副高级",
+            "破格申报",
+            exception_basis="四(五)2",
+            workplace_level="旗县区直",
+            professional_years=30,
+        )
+        app(
+            "150123",
+            "农牧业",
+            "副高级",
+            "破格申报",
+            exception_basis="四(五)2",
+            workplace_level="乡镇及以下",
+            professional_years=22,
+            grassroots_years=20,
+        )
         app("150123", "工程", "副高级", "破格申报", exception_basis="四(九)4")
-        app("150123", "工程", "副高级", "破格申报", exception_basis="四(四)5", personnel_status="原公务员调入",
-            transfer_in_date=d(5, 1, y - 2))
+        app(
+            "150123",
+            "工程",
+            "副高级",
+            "破格申报",
+            exception_basis="四(四)5",
+            personnel_status="原公务员调入",
+            transfer_in_date=d(5, 1, y - 2),
+        )
         # ---- CHN-01: one person, same level, two committees (two series, no CHN-02)
         pid = self.new_id("150121")
         a1 = app("150121", "工程", "副高级", id_number=pid, committee="C-GC-NMG")
@@ -544,14 +821,33 @@ class Generator:
         find("CHN-04", V, "application", a["application_no"])
         a = app("150103", "工程", "副高级", committee="C-GC-M", unit=("回民区市政工程设计所", "事业单位"))
         find("CHN-04", V, "application", a["application_no"])
-        app("150103", "工程", "初级", "考核认定", committee="C-GC-M", unit=("个体执业(钱工)", "自由职业"),
-            professional_years=2)  # 中级 committee covers 初级
+        app(
+            "150103",
+            "工程",
+            "初级",
+            "考核认定",
+            committee="C-GC-M",
+            unit=("个体执业(钱工)", "自由职业"),
+            professional_years=2,
+        )  # 中级 committee covers 初级
         # ---- CHN-05 (void)
-        a = app("D-GXJ", "工程", "副高级", unit=("中国移动内蒙古分公司呼和浩特工程部", "国有企业"),
-                unit_affiliation="驻呼中央单位", has_entrust_letter=False)
+        a = app(
+            "D-GXJ",
+            "工程",
+            "副高级",
+            unit=("中国移动内蒙古分公司呼和浩特工程部", "国有企业"),
+            unit_affiliation="驻呼中央单位",
+            has_entrust_letter=False,
+        )
         find("CHN-05", V, "application", a["application_no"])
-        app("D-GXJ", "工程", "副高级", unit=("中国联通呼和浩特分公司工程部", "国有企业"),
-            unit_affiliation="外省区驻呼单位", has_entrust_letter=True)
+        app(
+            "D-GXJ",
+            "工程",
+            "副高级",
+            unit=("中国联通呼和浩特分公司工程部", "国有企业"),
+            unit_affiliation="外省区驻呼单位",
+            has_entrust_letter=True,
+        )
         # ---- POS-01 (teacher 副高级 over the posts); counts for QTA-02 of a region with many posts
         a = app("150121", "中小学教师", "副高级", over_post=True, unit=self._directed_unit("150121", "中小学教师"))
         find("POS-01", V, "application", a["application_no"])
@@ -569,7 +865,9 @@ class Generator:
         # ---- QTA-02: exactly 5 % (D-WJW) vs one more (D-NMJ); F2 sized in f2()
         self.qta02 = {}
         for code, series, extra in (("D-WJW", "卫生", 0), ("D-NMJ", "农牧业", 1)):
-            senior = [x for x in self.apps if x["_sub"] == code and x["level"] in SENIOR and x["unit_nature"] == "事业单位"]
+            senior = [
+                x for x in self.apps if x["_sub"] == code and x["level"] in SENIOR and x["unit_nature"] == "事业单位"
+            ]
             need = sum(1 for x in senior if not x["over_post"])
             c = max(2, (need + len({x["unit_name"] for x in senior}) + 25) // 20 + 1)
             self.qta02[code] = c
@@ -586,8 +884,12 @@ class Generator:
                 find("COM-03", V, "application", a["application_no"])
         find("QTA-01", V, "city", "1501")
         # ---- SCH-01: first and last day of the window (clean) and one day outside (breach)
-        for sub, series, level in (("150121", "中小学教师", "中级"), ("D-ZJJ", "工程", "中级"),
-                                   ("U-HHVC", "高校教师", "副高级"), ("150122", "卫生", "副高级")):
+        for sub, series, level in (
+            ("150121", "中小学教师", "中级"),
+            ("D-ZJJ", "工程", "中级"),
+            ("U-HHVC", "高校教师", "副高级"),
+            ("150122", "卫生", "副高级"),
+        ):
             committee = self.committee_for(sub, series, level)
             w = self.ref.window(sub, committee, level)
             app(sub, series, level, date=w.start)
@@ -601,7 +903,9 @@ class Generator:
         a = app("150104", "卫生", "中级", unit_publicity_start=None, unit_publicity_end=None)
         find("PUB-01", V, "application", a["application_no"])
         a = app("150104", "卫生", "中级")
-        a["unit_publicity_start"], a["unit_publicity_end"] = period_of(next_workday(a["application_date"] - 20 * DAY), 4)
+        a["unit_publicity_start"], a["unit_publicity_end"] = period_of(
+            next_workday(a["application_date"] - 20 * DAY), 4
+        )
         find("PUB-01", V, "application", a["application_no"])
         a = app("150104", "卫生", "中级", unit_publicity_start=m - 9 * DAY, unit_publicity_end=m)
         find("PUB-01", V, "application", a["application_no"])
@@ -631,12 +935,32 @@ class Generator:
         self.int01_superseded = app("150102", "中小学教师", "中级")  # only in the superseded F7 file
 
         # ---- COM-03 votes: exactly two thirds (clean) and one fewer (breach)
-        a = app("D-ZJJ", "工程", "副高级", _f5={"outcome": "通过", "members_expected": 9, "members_present": 6, "votes_for": 4})
-        a = app("D-ZJJ", "工程", "副高级", _f5={"outcome": "通过", "members_expected": 9, "members_present": 5, "votes_for": 5})
+        a = app(
+            "D-ZJJ",
+            "工程",
+            "副高级",
+            _f5={"outcome": "通过", "members_expected": 9, "members_present": 6, "votes_for": 4},
+        )
+        a = app(
+            "D-ZJJ",
+            "工程",
+            "副高级",
+            _f5={"outcome": "通过", "members_expected": 9, "members_present": 5, "votes_for": 5},
+        )
         find("COM-03", V, "application", a["application_no"])
-        a = app("D-ZJJ", "工程", "副高级", _f5={"outcome": "通过", "members_expected": 9, "members_present": 6, "votes_for": 3})
+        a = app(
+            "D-ZJJ",
+            "工程",
+            "副高级",
+            _f5={"outcome": "通过", "members_expected": 9, "members_present": 6, "votes_for": 3},
+        )
         find("COM-03", V, "application", a["application_no"])
-        app("D-ZJJ", "工程", "副高级", _f5={"outcome": "未通过", "members_expected": 9, "members_present": 6, "votes_for": 3})
+        app(
+            "D-ZJJ",
+            "工程",
+            "副高级",
+            _f5={"outcome": "未通过", "members_expected": 9, "members_present": 6, "votes_for": 3},
+        )
         # ---- COM-04: F5 differs from F1 (ID, level, committee); F5 without F1 comes from the superseded roster
         a = app("D-SWJ", "水利", "副高级", _f5={**{"id_number": self.new_id("150102")}, "_unmatched": True})
         find("COM-04", V, "application", a["application_no"])
@@ -648,26 +972,43 @@ class Generator:
         # ---- COM-04: an F5 row whose application only the superseded roster of 150103 lists
         self.gone = gone = app("150103", "卫生", "中级", _f5=None, _counts=False)
         self.apps.remove(gone)
-        self.f5_extra["C-WS-M"].append({**self.outcome_row(gone, evaluation_date=self.eval_days["C-WS-M"][1]),
-                                        "_unmatched": True})
+        self.f5_extra["C-WS-M"].append(
+            {**self.outcome_row(gone, evaluation_date=self.eval_days["C-WS-M"][1]), "_unmatched": True}
+        )
         find("COM-04", V, "application", gone["application_no"])
 
     def _f7_row(self, a: dict, rec: D, history: bool = False) -> dict:
-        return {"id_type": "居民身份证", "id_number": a["id_number"], "name": a["name"], "record_date": rec,
-                "reason": "申报材料弄虚作假", "_history": history}
+        return {
+            "id_type": "居民身份证",
+            "id_number": a["id_number"],
+            "name": a["name"],
+            "record_date": rec,
+            "reason": "申报材料弄虚作假",
+            "_history": history,
+        }
 
     # ------------------------------------------------------------- outcomes
     def schedules(self) -> None:
         d = self.d
         ev = {
-            "C-GC-NMG": [d(8, 22), d(8, 23), d(8, 24)], "C-WS-NMG": [d(8, 22), d(8, 23)],
-            "C-JJ-NMG": [d(8, 24)], "C-NMY-NMG": [d(8, 23), d(8, 24)], "C-YS-NMG": [d(8, 23)],
-            "C-ZXXGJ-M": [d(8, 29), d(8, 30)], "C-JCGJ-M": [d(8, 31)],
-            "C-ZXX-M": [d(9, 26), d(9, 27), d(9, 28)], "C-GC-M": [d(8, 17), d(8, 18), d(8, 19)],
-            "C-NMY-M": [d(9, 27), d(9, 28)], "C-WS-M": [d(8, 16), d(8, 17), d(8, 18)], "C-YS-M": [d(8, 16)],
-            "C-ZXX-150121": [d(8, 22), d(8, 23)], "C-ZXX-150125": [d(8, 16), d(8, 17)],
-            "C-WS-150122": [d(9, 26), d(9, 28)], "C-ZH-150105": [d(9, 27), d(9, 30)],
-            "C-GX-ZP": [d(9, 5), d(9, 6), d(9, 7)], "C-GC-HLSC": [d(8, 29)],
+            "C-GC-NMG": [d(8, 22), d(8, 23), d(8, 24)],
+            "C-WS-NMG": [d(8, 22), d(8, 23)],
+            "C-JJ-NMG": [d(8, 24)],
+            "C-NMY-NMG": [d(8, 23), d(8, 24)],
+            "C-YS-NMG": [d(8, 23)],
+            "C-ZXXGJ-M": [d(8, 29), d(8, 30)],
+            "C-JCGJ-M": [d(8, 31)],
+            "C-ZXX-M": [d(9, 26), d(9, 27), d(9, 28)],
+            "C-GC-M": [d(8, 17), d(8, 18), d(8, 19)],
+            "C-NMY-M": [d(9, 27), d(9, 28)],
+            "C-WS-M": [d(8, 16), d(8, 17), d(8, 18)],
+            "C-YS-M": [d(8, 16)],
+            "C-ZXX-150121": [d(8, 22), d(8, 23)],
+            "C-ZXX-150125": [d(8, 16), d(8, 17)],
+            "C-WS-150122": [d(9, 26), d(9, 28)],
+            "C-ZH-150105": [d(9, 27), d(9, 30)],
+            "C-GX-ZP": [d(9, 5), d(9, 6), d(9, 7)],
+            "C-GC-HLSC": [d(8, 29)],
         }
         self.eval_days = ev
 
@@ -691,10 +1032,18 @@ class Generator:
         else:
             group = "普通组"
         row = {
-            "committee_code": committee, "application_no": a["application_no"], "name": a["name"],
-            "id_type": "居民身份证", "id_number": a["id_number"], "series": a["series"], "level": a["level"],
-            "group_name": group, "evaluation_date": rng.choice(days[1:] or days) if len(days) > 1 else days[0],
-            "members_expected": expected, "members_present": present, "votes_for": votes,
+            "committee_code": committee,
+            "application_no": a["application_no"],
+            "name": a["name"],
+            "id_type": "居民身份证",
+            "id_number": a["id_number"],
+            "series": a["series"],
+            "level": a["level"],
+            "group_name": group,
+            "evaluation_date": rng.choice(days[1:] or days) if len(days) > 1 else days[0],
+            "members_expected": expected,
+            "members_present": present,
+            "votes_for": votes,
             "outcome": "通过" if passed else "未通过",
         }
         row.update(over)
@@ -759,8 +1108,16 @@ class Generator:
                 assert rest >= 0, (sub, total, vac)
                 for i in range(rest):
                     filled[i % len(names)] += 1
-                rows = [{"unit_name": n, "senior_posts_set": f + v, "senior_posts_filled": f,
-                         "senior_posts_vacant": v, "senior_recommended": v} for n, f, v in zip(names, filled, vac)]
+                rows = [
+                    {
+                        "unit_name": n,
+                        "senior_posts_set": f + v,
+                        "senior_posts_filled": f,
+                        "senior_posts_vacant": v,
+                        "senior_recommended": v,
+                    }
+                    for n, f, v in zip(names, filled, vac, strict=False)
+                ]
                 assert sum(r["senior_posts_set"] for r in rows) == total
             else:
                 rows = []
@@ -769,12 +1126,26 @@ class Generator:
                     f = rng.randint(10, 40)
                     if (sub, n) == (self.pos02_unit[1], self.pos02_unit[0]):
                         v = senior[(sub, n)] - 1
-                    rows.append({"unit_name": n, "senior_posts_set": f + v, "senior_posts_filled": f,
-                                 "senior_posts_vacant": v, "senior_recommended": senior[(sub, n)]})
+                    rows.append(
+                        {
+                            "unit_name": n,
+                            "senior_posts_set": f + v,
+                            "senior_posts_filled": f,
+                            "senior_posts_vacant": v,
+                            "senior_recommended": senior[(sub, n)],
+                        }
+                    )
             out[sub] = rows
         # POS-03: set − filled ≠ vacant (a unit without senior applications)
-        out[self.pos03_unit[1]].append({"unit_name": self.pos03_unit[0], "senior_posts_set": 10,
-                                        "senior_posts_filled": 7, "senior_posts_vacant": 2, "senior_recommended": 0})
+        out[self.pos03_unit[1]].append(
+            {
+                "unit_name": self.pos03_unit[0],
+                "senior_posts_set": 10,
+                "senior_posts_filled": 7,
+                "senior_posts_vacant": 2,
+                "senior_recommended": 0,
+            }
+        )
         return out
 
     def f3_rows(self) -> dict[str, list[dict]]:
@@ -817,8 +1188,15 @@ class Generator:
                 if (code, f) == ("150121", "基层卫生"):
                     planned = vacant  # boundary: equal is compliant
                 date = deadline - rng.randint(3, 25) * DAY
-                rows.append({"field": f, "directed_posts": vacant + rng.randint(0, 10), "vacant_posts": vacant,
-                             "planned_applications": planned, "submitted_date": date})
+                rows.append(
+                    {
+                        "field": f,
+                        "directed_posts": vacant + rng.randint(0, 10),
+                        "vacant_posts": vacant,
+                        "planned_applications": planned,
+                        "submitted_date": date,
+                    }
+                )
             if code == "150103" and rows:
                 rows[-1]["submitted_date"] = deadline  # boundary: on the deadline
             if code == "150104":
@@ -836,9 +1214,19 @@ class Generator:
             ps, pe = period_of(start, 5 + rng.randint(0, 1))
             assert pe < m, (code, pe, m)
             rows = [
-                {"event_type": "花名册公示", "start_date": ps, "end_date": pe, "objections": 0,
-                 "reference": f"https://rsj.example/gs/{code}"},
-                {"event_type": "材料报送", "submitted_date": m, "signed_sealed": True, "reference": f"{s['name']}报送函"},
+                {
+                    "event_type": "花名册公示",
+                    "start_date": ps,
+                    "end_date": pe,
+                    "objections": 0,
+                    "reference": f"https://rsj.example/gs/{code}",
+                },
+                {
+                    "event_type": "材料报送",
+                    "submitted_date": m,
+                    "signed_sealed": True,
+                    "reference": f"{s['name']}报送函",
+                },
                 {"event_type": "工作情况总结报告", "submitted_date": next_workday(m + 10 * DAY)},
                 {"event_type": "公示结果报告", "submitted_date": next_workday(m + 3 * DAY)},
             ]
@@ -867,11 +1255,24 @@ class Generator:
             ev = self.eval_days[c]
             rows = []
             if plan is not None:
-                rows.append({"event_type": "评审实施方案备案", "committee_code": c, "submitted_date": plan,
-                             "planned_evaluation_date": ev[0]})
+                rows.append(
+                    {
+                        "event_type": "评审实施方案备案",
+                        "committee_code": c,
+                        "submitted_date": plan,
+                        "planned_evaluation_date": ev[0],
+                    }
+                )
             if pub is not None:
-                rows.append({"event_type": "评审结果公示", "committee_code": c, "start_date": pub[0],
-                             "end_date": pub[1], "objections": objections})
+                rows.append(
+                    {
+                        "event_type": "评审结果公示",
+                        "committee_code": c,
+                        "start_date": pub[0],
+                        "end_date": pub[1],
+                        "objections": objections,
+                    }
+                )
             if report is not None:
                 rows.append({"event_type": "核准备案报告", "committee_code": c, "submitted_date": report})
             self.f4[sender or c].extend(rows)
@@ -897,8 +1298,14 @@ class Generator:
         committee_events("C-WS-150122", plan=d(9, 1), pub=(d(9, 29), d(10, 12)), report=d(10, 17), sender="150122")
         find("SCH-02", VIOLATION, "committee", "C-WS-150122")
         committee_events("C-ZH-150105", plan=d(9, 1), pub=(d(10, 8), d(10, 14)), report=d(10, 20))
-        self.f4["C-ZH-150105"].append({"event_type": "延期申请", "committee_code": "C-ZH-150105",
-                                       "submitted_date": d(9, 20), "remark": "因疫情防控申请延期"})
+        self.f4["C-ZH-150105"].append(
+            {
+                "event_type": "延期申请",
+                "committee_code": "C-ZH-150105",
+                "submitted_date": d(9, 20),
+                "remark": "因疫情防控申请延期",
+            }
+        )
         find("SCH-02", ADVISORY, "committee", "C-ZH-150105")
         # 自主评审 committees
         committee_events("C-GX-ZP", plan=d(8, 15), pub=(d(9, 8), d(9, 15)), report=d(9, 14), sender="U-HHVC")
@@ -922,8 +1329,16 @@ class Generator:
         for c in committees:
             for i in range(rng.randint(7, 11)):
                 no = ev_no()
-                people[no] = {"no": no, "name": self.name(), "unit": own.get(c, "呼和浩特市" + rng.choice(("第一中学", "第一人民医院", "农牧科学院", "建筑勘察设计院", "内蒙古大学"))),
-                              "own": None}
+                people[no] = {
+                    "no": no,
+                    "name": self.name(),
+                    "unit": own.get(
+                        c,
+                        "呼和浩特市"
+                        + rng.choice(("第一中学", "第一人民医院", "农牧科学院", "建筑勘察设计院", "内蒙古大学")),
+                    ),
+                    "own": None,
+                }
                 if c == "C-GX-ZP":
                     is_own = True  # COM-02: no outside evaluator
                 elif c == "C-GC-HLSC":
@@ -932,23 +1347,48 @@ class Generator:
                     is_own = rng.choice((True, False, None))
                 years = {y} | rng.choice(patterns)
                 for yr in sorted(years):
-                    self.rosters[(c, yr)].append({"committee_code": c, "roster_year": yr, "evaluator_no": no,
-                                                  "name": people[no]["name"], "unit_name": people[no]["unit"],
-                                                  "is_own_unit": is_own, "specialty": "综合"})
+                    self.rosters[(c, yr)].append(
+                        {
+                            "committee_code": c,
+                            "roster_year": yr,
+                            "evaluator_no": no,
+                            "name": people[no]["name"],
+                            "unit_name": people[no]["unit"],
+                            "is_own_unit": is_own,
+                            "specialty": "综合",
+                        }
+                    )
             # some history-only evaluators
             for _ in range(2):
                 no = ev_no()
                 nm = self.name()
                 for yr in (y - 3, y - 2, y - 1):
-                    self.rosters[(c, yr)].append({"committee_code": c, "roster_year": yr, "evaluator_no": no,
-                                                  "name": nm, "unit_name": "呼和浩特市第二中学", "is_own_unit": None,
-                                                  "specialty": "综合"})
+                    self.rosters[(c, yr)].append(
+                        {
+                            "committee_code": c,
+                            "roster_year": yr,
+                            "evaluator_no": no,
+                            "name": nm,
+                            "unit_name": "呼和浩特市第二中学",
+                            "is_own_unit": None,
+                            "specialty": "综合",
+                        }
+                    )
         find = self.find
 
         def put(no, name, places):
             for c, yr in places:
-                self.rosters[(c, yr)].append({"committee_code": c, "roster_year": yr, "evaluator_no": no, "name": name,
-                                              "unit_name": "内蒙古师范大学", "is_own_unit": False, "specialty": "综合"})
+                self.rosters[(c, yr)].append(
+                    {
+                        "committee_code": c,
+                        "roster_year": yr,
+                        "evaluator_no": no,
+                        "name": name,
+                        "unit_name": "内蒙古师范大学",
+                        "is_own_unit": False,
+                        "specialty": "综合",
+                    }
+                )
 
         no = ev_no()
         put(no, self.name(), [("C-ZXX-M", y - 3), ("C-ZXX-M", y - 2), ("C-ZXX-M", y - 1), ("C-ZXX-M", y)])
@@ -971,27 +1411,59 @@ class Generator:
         def hist(basis, route, passed, level="副高级"):
             pid = self.new_id("150121")
             no = f"ZC{h}{len(self.hist_apps) + 1:05d}"
-            a = self.app("150121", "工程", level, route, exception_basis=basis, id_number=pid,
-                         workplace_level="乡镇及以下", date=D(h, 6, 15), committee="C-GC-NMG")
+            a = self.app(
+                "150121",
+                "工程",
+                level,
+                route,
+                exception_basis=basis,
+                id_number=pid,
+                workplace_level="乡镇及以下",
+                date=D(h, 6, 15),
+                committee="C-GC-NMG",
+            )
             self.apps.remove(a)
             a.update(application_no=no, unit_publicity_start=D(h, 5, 24), unit_publicity_end=D(h, 6, 1))
             self.hist_apps.append(a)
-            self.hist_f5.append({
-                "committee_code": "C-GC-NMG", "application_no": no, "name": a["name"], "id_type": "居民身份证",
-                "id_number": pid, "series": "工程", "level": level, "group_name": "基层组",
-                "evaluation_date": D(h, 8, 20), "members_expected": 15, "members_present": 13,
-                "votes_for": 12 if passed else 5, "outcome": "通过" if passed else "未通过",
-            })
+            self.hist_f5.append(
+                {
+                    "committee_code": "C-GC-NMG",
+                    "application_no": no,
+                    "name": a["name"],
+                    "id_type": "居民身份证",
+                    "id_number": pid,
+                    "series": "工程",
+                    "level": level,
+                    "group_name": "基层组",
+                    "evaluation_date": D(h, 8, 20),
+                    "members_expected": 15,
+                    "members_present": 13,
+                    "votes_for": 12 if passed else 5,
+                    "outcome": "通过" if passed else "未通过",
+                }
+            )
             return a
 
         for _ in range(6):
             hist(None, "正常申报", rng.random() < 0.7)
-        cases = [("四(四)4", "破格申报", True, True), ("四(四)4", "破格申报", False, False),
-                 (None, "正常申报", True, False), ("四(五)2", "破格申报", True, False)]
+        cases = [
+            ("四(四)4", "破格申报", True, True),
+            ("四(四)4", "破格申报", False, False),
+            (None, "正常申报", True, False),
+            ("四(五)2", "破格申报", True, False),
+        ]
         for basis, route, passed, hit in cases:
             old = hist(basis, route, passed)
-            a = self.app("150121", "工程", "正高级", "破格申报", exception_basis="四(四)4", id_number=old["id_number"],
-                         workplace_level="乡镇及以下", current_title_date=D(h, 9, 30))
+            a = self.app(
+                "150121",
+                "工程",
+                "正高级",
+                "破格申报",
+                exception_basis="四(四)4",
+                id_number=old["id_number"],
+                workplace_level="乡镇及以下",
+                current_title_date=D(h, 9, 30),
+            )
             a["name"], a["gender"] = old["name"], old["gender"]
             if hit:
                 find("ELG-07", ADVISORY, "application", a["application_no"])
@@ -1010,10 +1482,20 @@ class Generator:
         self.f3_all, self.f5_all = f3, f5
 
         def title(form, sub):
-            names = {"F1": "申报专业技术资格人员汇总花名册", "F2": "事业单位岗位设置情况表", "F3": "定向评价岗位情况表",
-                     "F4": "职称评审工作事项记录表", "F5": "职称评审结果汇总表", "F6": "评审委员会评委名单", "F7": "失信记录"}
+            names = {
+                "F1": "申报专业技术资格人员汇总花名册",
+                "F2": "事业单位岗位设置情况表",
+                "F3": "定向评价岗位情况表",
+                "F4": "职称评审工作事项记录表",
+                "F5": "职称评审结果汇总表",
+                "F6": "评审委员会评委名单",
+                "F7": "失信记录",
+            }
             who = self.subs[sub]["name"] if sub in self.subs else ref.committees.get(sub, {}).get("committee_name", sub)
-            return (f"{y}年度{names[form]}", f"填报单位：{who}（盖章）        填报日期：{y}年{self.materials.get(sub, D(y, 8, 5)).month}月")
+            return (
+                f"{y}年度{names[form]}",
+                f"填报单位：{who}（盖章）        填报日期：{y}年{self.materials.get(sub, D(y, 8, 5)).month}月",
+            )
 
         def at(day: D, hour: int = 10, minute: int = 0) -> dt.datetime:
             return dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=TZ)
@@ -1023,15 +1505,26 @@ class Generator:
                 r["seq_no"] = i
             return rows
 
-        instr = W.SheetSpec("填表说明", text_lines=(
-            "填表说明：", "1. 每位申报人一行，网上申报编号须与网上申报系统一致。",
-            "2. 身份证号请设置为文本格式，避免末位丢失。", "3. 日期格式如 2022-07-05。"))
+        instr = W.SheetSpec(
+            "填表说明",
+            text_lines=(
+                "填表说明：",
+                "1. 每位申报人一行，网上申报编号须与网上申报系统一致。",
+                "2. 身份证号请设置为文本格式，避免末位丢失。",
+                "3. 日期格式如 2022-07-05。",
+            ),
+        )
         styles = {
-            "150121": ("xlsx", "date", "yesno"), "150122": ("csv-gb18030", "cn", "yesno"),
-            "150123": ("xlsx", "mixed", "check"), "150124": ("csv-utf-8", "slash", "yn"),
-            "150125": ("xlsx", "serial", "yesno"), "150102": ("xlsx", "ymd_num", "yesno"),
-            "150103": ("xlsx", "dot", "yesno"), "150104": ("xlsx", "nopad", "yesno"),
-            "150105": ("xlsx", "ymd_text", "yesno"), "150172": ("csv-utf-8-sig", "iso", "yesno"),
+            "150121": ("xlsx", "date", "yesno"),
+            "150122": ("csv-gb18030", "cn", "yesno"),
+            "150123": ("xlsx", "mixed", "check"),
+            "150124": ("csv-utf-8", "slash", "yn"),
+            "150125": ("xlsx", "serial", "yesno"),
+            "150102": ("xlsx", "ymd_num", "yesno"),
+            "150103": ("xlsx", "dot", "yesno"),
+            "150104": ("xlsx", "nopad", "yesno"),
+            "150105": ("xlsx", "ymd_text", "yesno"),
+            "150172": ("csv-utf-8-sig", "iso", "yesno"),
             "150123401": ("xlsx", "fullwidth", "yesno"),
         }
         dept_styles = ["date", "mixed", "iso", "serial", "cn", "dot", "slash", "ymd_text", "nopad"]
@@ -1044,8 +1537,15 @@ class Generator:
             apps = sorted(by_sub.get(code, []), key=lambda a: a["application_no"])
             m = self.materials[code]
             kind, date_style, bool_style = styles[code]
-            base = W.SheetSpec("花名册", forms.F1, [], title=title("F1", code), footer=True,
-                               date_style=date_style, bool_style=bool_style)
+            base = W.SheetSpec(
+                "花名册",
+                forms.F1,
+                [],
+                title=title("F1", code),
+                footer=True,
+                date_style=date_style,
+                bool_style=bool_style,
+            )
             if code == "150123":
                 base.fullwidth_numbers = True
             if code == "150104":
@@ -1058,7 +1558,11 @@ class Generator:
             if code == "D-ZJJ":
                 base.app_no_as_number = True  # its numbers are digits only, typed as numbers
             if code == "150121":
-                base.columns = tuple(c.field for c in forms.F1.columns if c.field not in ("birth_date", "major", "current_title_appointed_date"))
+                base.columns = tuple(
+                    c.field
+                    for c in forms.F1.columns
+                    if c.field not in ("birth_date", "major", "current_title_appointed_date")
+                )
             if code in TYPED_F1_HEADERS:
                 base.typed_headers = TYPED_F1_HEADERS[code]
             rows = [a for a in apps]
@@ -1088,8 +1592,9 @@ class Generator:
                 sheets = [sheet]
                 f2sheet = None
                 if code in ("150121", "150125", "D-WLJ", "U-HHVC"):
-                    f2sheet = W.SheetSpec("岗位情况", forms.F2, f2.pop(code, []), title=title("F2", code),
-                                          date_style=date_style)
+                    f2sheet = W.SheetSpec(
+                        "岗位情况", forms.F2, f2.pop(code, []), title=title("F2", code), date_style=date_style
+                    )
                     sheets.append(f2sheet)
                 if code in ("150121", "D-WLJ"):
                     sheets.append(instr)
@@ -1099,17 +1604,24 @@ class Generator:
                     enc = kind.split("-", 1)[1]
                     sheet.title = sheet.title[:1] if enc == "gb18030" else ()
                     sheet.footer = enc == "gb18030"
-                    self.files.append(W.FileSpec(f"{y}/{code}/申报人员花名册.csv", [sheet], kind="csv",
-                                                 encoding=enc, mtime=at(m)))
+                    self.files.append(
+                        W.FileSpec(f"{y}/{code}/申报人员花名册.csv", [sheet], kind="csv", encoding=enc, mtime=at(m))
+                    )
         # F1 with a forbidden sender and an unknown folder
         q = [self._quarantine_copy(self.app("150124", "工程", "中级", _f5=None), "报送单位无权报送此表")]
         self.apps.remove(q[0]["__src__"])
-        self.files.append(W.FileSpec(f"{y}/C-GC-M/申报人员花名册.xlsx",
-                                     [W.SheetSpec("Sheet1", forms.F1, number(q))], mtime=at(D(y, 8, 5))))
+        self.files.append(
+            W.FileSpec(
+                f"{y}/C-GC-M/申报人员花名册.xlsx", [W.SheetSpec("Sheet1", forms.F1, number(q))], mtime=at(D(y, 8, 5))
+            )
+        )
         q = [self._quarantine_copy(self.app("150124", "工程", "中级", _f5=None), "报送单位代码未知")]
         self.apps.remove(q[0]["__src__"])
-        self.files.append(W.FileSpec(f"{y}/150199/申报人员花名册.xlsx",
-                                     [W.SheetSpec("Sheet1", forms.F1, number(q))], mtime=at(D(y, 8, 5))))
+        self.files.append(
+            W.FileSpec(
+                f"{y}/150199/申报人员花名册.xlsx", [W.SheetSpec("Sheet1", forms.F1, number(q))], mtime=at(D(y, 8, 5))
+            )
+        )
         # F2 files
         for code, rows in sorted(f2.items()):
             if not rows:
@@ -1118,33 +1630,71 @@ class Generator:
                 if rng.random() < 0.2 and len(r["unit_name"]) > 4:
                     r["__raw__"] = {"unit_name": r["unit_name"][:3] + "\u3000" + r["unit_name"][3:]}
             kind = {"150124": "csv", "D-SWJ": "csv", "D-LCJ": "xls"}.get(code, "xlsx")
-            sheet = W.SheetSpec("岗位情况表", forms.F2, rows, title=title("F2", code) if kind != "csv" else (),
-                                footer=kind != "csv", formulas=("senior_posts_vacant",) if kind == "xlsx" else ())
-            self.files.append(W.FileSpec(f"{y}/{code}/岗位情况表.{kind}", [sheet], kind=kind,
-                                         encoding="utf-8-sig", mtime=at(self.materials[code], 11)))
+            sheet = W.SheetSpec(
+                "岗位情况表",
+                forms.F2,
+                rows,
+                title=title("F2", code) if kind != "csv" else (),
+                footer=kind != "csv",
+                formulas=("senior_posts_vacant",) if kind == "xlsx" else (),
+            )
+            self.files.append(
+                W.FileSpec(
+                    f"{y}/{code}/岗位情况表.{kind}",
+                    [sheet],
+                    kind=kind,
+                    encoding="utf-8-sig",
+                    mtime=at(self.materials[code], 11),
+                )
+            )
         # F3 files (regions); a department sending F3 is a forbidden sender
         for code, rows in sorted(f3.items()):
             kind = "csv" if code in ("150105",) else "xlsx"
-            sheet = W.SheetSpec("定向评价岗位", forms.F3, rows, title=title("F3", code) if kind == "xlsx" else (),
-                                date_style="cn" if code == "150121" else "iso")
+            sheet = W.SheetSpec(
+                "定向评价岗位",
+                forms.F3,
+                rows,
+                title=title("F3", code) if kind == "xlsx" else (),
+                date_style="cn" if code == "150121" else "iso",
+            )
             last = max(r["submitted_date"] for r in rows) if rows else D(y, 6, 15)
-            self.files.append(W.FileSpec(f"{y}/{code}/定向评价岗位表.{kind}", [sheet], kind=kind,
-                                         encoding="gb18030", mtime=at(last, 16)))
-        bad = [{"field": "基层卫生", "directed_posts": 3, "vacant_posts": 1, "planned_applications": 1,
-                "submitted_date": D(y, 6, 15), "__q__": "报送单位无权报送此表"}]
-        self.files.append(W.FileSpec(f"{y}/D-KJJ/定向评价岗位表.xlsx", [W.SheetSpec("Sheet1", forms.F3, bad)],
-                                     mtime=at(D(y, 6, 15))))
+            self.files.append(
+                W.FileSpec(
+                    f"{y}/{code}/定向评价岗位表.{kind}", [sheet], kind=kind, encoding="gb18030", mtime=at(last, 16)
+                )
+            )
+        bad = [
+            {
+                "field": "基层卫生",
+                "directed_posts": 3,
+                "vacant_posts": 1,
+                "planned_applications": 1,
+                "submitted_date": D(y, 6, 15),
+                "__q__": "报送单位无权报送此表",
+            }
+        ]
+        self.files.append(
+            W.FileSpec(f"{y}/D-KJJ/定向评价岗位表.xlsx", [W.SheetSpec("Sheet1", forms.F3, bad)], mtime=at(D(y, 6, 15)))
+        )
         # F4 files
         for code, rows in sorted(self.f4.items()):
             if not rows:
                 continue
             kind = "csv" if code in ("150121", "D-JYJ", forms.BUREAU_CODE) else "xlsx"
-            sheet = W.SheetSpec("工作事项", forms.F4, rows, title=title("F4", code) if kind == "xlsx" else (),
-                                date_style=("mixed" if code in ("150123", "150105") else "date") if kind == "xlsx" else "iso",
-                                bool_style="check" if code == "150122" else "yesno")
+            sheet = W.SheetSpec(
+                "工作事项",
+                forms.F4,
+                rows,
+                title=title("F4", code) if kind == "xlsx" else (),
+                date_style=("mixed" if code in ("150123", "150105") else "date") if kind == "xlsx" else "iso",
+                bool_style="check" if code == "150122" else "yesno",
+            )
             last = max((r.get("submitted_date") or r.get("end_date")) for r in rows)
-            self.files.append(W.FileSpec(f"{y}/{code}/工作事项记录.{kind}", [sheet], kind=kind,
-                                         encoding="utf-8-sig", mtime=at(last, 17)))
+            self.files.append(
+                W.FileSpec(
+                    f"{y}/{code}/工作事项记录.{kind}", [sheet], kind=kind, encoding="utf-8-sig", mtime=at(last, 17)
+                )
+            )
         # F5 files: committees (blank 评委会代码 = the folder), 150122 files its county committee's results
         for c, rows in sorted(f5.items()):
             rows = sorted(rows, key=lambda r: r["application_no"])
@@ -1154,18 +1704,30 @@ class Generator:
                 cols = tuple(col.field for col in forms.F5.columns if col.field != "committee_code")
             if c == "C-WS-M":
                 q = dict(rows[0])
-                q.update(application_no="ZCQ0001", members_present=q["members_expected"] + 1,
-                         __q__="实到评委数大于应到评委数")
+                q.update(
+                    application_no="ZCQ0001",
+                    members_present=q["members_expected"] + 1,
+                    __q__="实到评委数大于应到评委数",
+                )
                 rows = rows + [q]
             kind = "csv" if c in ("C-WS-NMG", "C-JJ-NMG") else "xlsx"
-            sheet = W.SheetSpec("评审结果", forms.F5, rows, columns=cols,
-                                title=title("F5", c) if kind == "xlsx" else (), footer=kind == "xlsx",
-                                date_style="date" if kind == "xlsx" else "iso",
-                                typed_headers=TYPED_F5_HEADERS if c in ("C-GC-M", "C-WS-NMG") else {},
-                                formulas=("members_present", "votes_for") if c == "C-GC-M" else ())
+            sheet = W.SheetSpec(
+                "评审结果",
+                forms.F5,
+                rows,
+                columns=cols,
+                title=title("F5", c) if kind == "xlsx" else (),
+                footer=kind == "xlsx",
+                date_style="date" if kind == "xlsx" else "iso",
+                typed_headers=TYPED_F5_HEADERS if c in ("C-GC-M", "C-WS-NMG") else {},
+                formulas=("members_present", "votes_for") if c == "C-GC-M" else (),
+            )
             last = max(r["evaluation_date"] for r in rows)
-            self.files.append(W.FileSpec(f"{y}/{sender}/评审结果.{kind}", [sheet], kind=kind,
-                                         encoding="utf-8", mtime=at(last + 2 * DAY, 9)))
+            self.files.append(
+                W.FileSpec(
+                    f"{y}/{sender}/评审结果.{kind}", [sheet], kind=kind, encoding="utf-8", mtime=at(last + 2 * DAY, 9)
+                )
+            )
         # F6 rosters (history years in their own folders; C-GX-ZP sends 2021 and 2022 in one file)
         for (c, yr), rows in sorted(self.rosters.items()):
             folder_year = y if (c == "C-GX-ZP" and yr == y - 1) else yr
@@ -1184,34 +1746,75 @@ class Generator:
         for i in range(8):
             pid = self.new_id("150104")
             rec = D(y - rng.randint(0, 6), rng.randint(1, 12), rng.randint(1, 28))
-            self.f7.append({"id_type": "居民身份证", "id_number": pid, "name": self.name(), "record_date": rec,
-                            "reason": "学术不端", "_history": rec.year < y - 1})
+            self.f7.append(
+                {
+                    "id_type": "居民身份证",
+                    "id_number": pid,
+                    "name": self.name(),
+                    "record_date": rec,
+                    "reason": "学术不端",
+                    "_history": rec.year < y - 1,
+                }
+            )
         hist = [r for r in self.f7 if r["_history"]]
         cur = [r for r in self.f7 if not r["_history"]]
-        self.files.append(W.FileSpec(f"{y - 2}/{forms.BUREAU_CODE}/失信记录.csv",
-                                     [W.SheetSpec("x", forms.F7, hist, date_style="iso")], kind="csv",
-                                     encoding="gb18030", mtime=at(D(y - 2, 12, 1))))
+        self.files.append(
+            W.FileSpec(
+                f"{y - 2}/{forms.BUREAU_CODE}/失信记录.csv",
+                [W.SheetSpec("x", forms.F7, hist, date_style="iso")],
+                kind="csv",
+                encoding="gb18030",
+                mtime=at(D(y - 2, 12, 1)),
+            )
+        )
         a = self.int01_superseded
         old = cur + [self._f7_row(a, a["application_date"] - 100 * DAY)]
         same = at(D(y, 5, 6), 15)
-        self.files.append(W.FileSpec(f"{y}/{forms.BUREAU_CODE}/失信记录.csv",
-                                     [W.SheetSpec("x", forms.F7, old, date_style="iso")], kind="csv",
-                                     encoding="utf-8", mtime=same))
-        self.files.append(W.FileSpec(f"{y}/{forms.BUREAU_CODE}/失信记录_更正.csv",
-                                     [W.SheetSpec("x", forms.F7, [dict(r) for r in cur], date_style="slash")],
-                                     kind="csv", encoding="utf-8", mtime=same))
+        self.files.append(
+            W.FileSpec(
+                f"{y}/{forms.BUREAU_CODE}/失信记录.csv",
+                [W.SheetSpec("x", forms.F7, old, date_style="iso")],
+                kind="csv",
+                encoding="utf-8",
+                mtime=same,
+            )
+        )
+        self.files.append(
+            W.FileSpec(
+                f"{y}/{forms.BUREAU_CODE}/失信记录_更正.csv",
+                [W.SheetSpec("x", forms.F7, [dict(r) for r in cur], date_style="slash")],
+                kind="csv",
+                encoding="utf-8",
+                mtime=same,
+            )
+        )
         # history roster and outcomes (2021)
         h = y - 1
         rows = number([dict(a) for a in self.hist_apps])
-        self.files.append(W.FileSpec(f"{h}/150121/{h}年申报人员花名册.xlsx",
-                                     [W.SheetSpec("花名册", forms.F1, rows, title=title("F1", "150121"), footer=True)],
-                                     mtime=at(D(h, 8, 1))))
-        self.files.append(W.FileSpec(f"{h}/C-GC-NMG/{h}年评审结果.xlsx",
-                                     [W.SheetSpec("评审结果", forms.F5, self.hist_f5)], mtime=at(D(h, 8, 25))))
+        self.files.append(
+            W.FileSpec(
+                f"{h}/150121/{h}年申报人员花名册.xlsx",
+                [W.SheetSpec("花名册", forms.F1, rows, title=title("F1", "150121"), footer=True)],
+                mtime=at(D(h, 8, 1)),
+            )
+        )
+        self.files.append(
+            W.FileSpec(
+                f"{h}/C-GC-NMG/{h}年评审结果.xlsx",
+                [W.SheetSpec("评审结果", forms.F5, self.hist_f5)],
+                mtime=at(D(h, 8, 25)),
+            )
+        )
         # a scan that is no spreadsheet
-        self.files.append(W.FileSpec(f"{y}/150121/材料报送函盖章页.pdf", [], kind="raw",
-                                     raw_bytes=b"%PDF-1.4\n% sample scan\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n",
-                                     mtime=at(self.materials["150121"], 9)))
+        self.files.append(
+            W.FileSpec(
+                f"{y}/150121/材料报送函盖章页.pdf",
+                [],
+                kind="raw",
+                raw_bytes=b"%PDF-1.4\n% sample scan\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n",
+                mtime=at(self.materials["150121"], 9),
+            )
+        )
 
     def _quarantine_copy(self, a: dict, reason: str) -> dict:
         r = dict(a)
@@ -1238,8 +1841,12 @@ class Generator:
             b["id_number"] = n[:17] + ("0" if n[17] != "0" else "1")
             bad("申报日期不是有效日期", __raw__={"application_date": f"{y}-02-30"})
             bad("缺少必填项：姓名", name=None)
-            bad("现职称级别不是“无”时现职称取得时间必填", current_level="中级", current_title="工程师",
-                current_title_date=None)
+            bad(
+                "现职称级别不是“无”时现职称取得时间必填",
+                current_level="中级",
+                current_title="工程师",
+                current_title_date=None,
+            )
             bad("申报日期年份与报送年度相差超过1年", application_date=D(y - 3, 7, 5))
         if code == "150125":
             b = bad("身份证号被存为数字")
@@ -1266,10 +1873,17 @@ class Generator:
             written += rows
             for s in spec.sheets:
                 name = s.name
-                sheets[(spec.relpath, name)] = {"form": s.form.code if s.form else forms.UNRECOGNISED,
-                                                "rows_read": 0, "rows_quarantined": 0}
+                sheets[(spec.relpath, name)] = {
+                    "form": s.form.code if s.form else forms.UNRECOGNISED,
+                    "rows_read": 0,
+                    "rows_quarantined": 0,
+                }
             if spec.kind == "raw":
-                sheets[(spec.relpath, Path(spec.relpath).name)] = {"form": forms.UNRECOGNISED, "rows_read": 0, "rows_quarantined": 0}
+                sheets[(spec.relpath, Path(spec.relpath).name)] = {
+                    "form": forms.UNRECOGNISED,
+                    "rows_read": 0,
+                    "rows_quarantined": 0,
+                }
         for w in written:
             s = sheets[(w.file, w.sheet)]
             s["rows_read"] += 1

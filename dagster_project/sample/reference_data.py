@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import chinese_calendar
@@ -81,13 +81,14 @@ class Reference:
     def submitter_windows(self, submitter: str) -> list[Window]:
         kind = self.submitter_kind(submitter)
         return [
-            w for w in self.windows
+            w
+            for w in self.windows
             if (w.scope_type == "submitter" and w.scope_code == submitter)
             or (w.scope_type == "submitter_kind" and w.scope_code == kind)
         ]
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_reference(year: int = 2022, seeds_dir: Path = SEEDS_DIR) -> Reference:
     """The reference rows of ``year`` from ``seeds_dir`` (seeds/, or a merged copy with a test-only year)."""
     windows, deadlines = [], {}
@@ -96,8 +97,13 @@ def load_reference(year: int = 2022, seeds_dir: Path = SEEDS_DIR) -> Reference:
             continue
         if r["requirement_code"] == "APPLY-WINDOW":
             windows.append(
-                Window(r["scope_type"], r["scope_code"], tuple(r["levels"].split("|")),
-                       _date(r["start_date"]), _date(r["end_date"]))
+                Window(
+                    r["scope_type"],
+                    r["scope_code"],
+                    tuple(r["levels"].split("|")),
+                    _date(r["start_date"]),
+                    _date(r["end_date"]),
+                )
             )
         else:
             deadlines[r["requirement_code"]] = _date(r["end_date"])

@@ -76,29 +76,78 @@ def _column_rule(col: forms.Column, formats: dict) -> tuple[int, object, dict]:
     prompt = _prompt(col, choices)
     pick = {"error_title": "请从下拉列表选择"}
     if col.kind in (forms.DATE, forms.EVENT_DATE):
-        return 13, formats[forms.DATE], {
-            "validate": "date", "criteria": "between", "minimum": dt.date(1900, 1, 1), "maximum": dt.date(2100, 12, 31),
-            "error_title": "日期格式", "error_message": "请填写日期，如 2022-06-13", **prompt}
+        return (
+            13,
+            formats[forms.DATE],
+            {
+                "validate": "date",
+                "criteria": "between",
+                "minimum": dt.date(1900, 1, 1),
+                "maximum": dt.date(2100, 12, 31),
+                "error_title": "日期格式",
+                "error_message": "请填写日期，如 2022-06-13",
+                **prompt,
+            },
+        )
     if col.kind == forms.ENUM:
-        return 14, formats["text"], {"validate": "list", "source": list(_values(col)), **pick,
-                                     "error_message": f"{col.header}须为下拉列表中的值", **prompt}
+        return (
+            14,
+            formats["text"],
+            {
+                "validate": "list",
+                "source": list(_values(col)),
+                **pick,
+                "error_message": f"{col.header}须为下拉列表中的值",
+                **prompt,
+            },
+        )
     if col.kind == forms.BOOL:
-        return 10, formats["text"], {"validate": "list", "source": list(YES_NO), **pick,
-                                     "error_message": "请选择“是”或“否”", **prompt}
+        return (
+            10,
+            formats["text"],
+            {"validate": "list", "source": list(YES_NO), **pick, "error_message": "请选择“是”或“否”", **prompt},
+        )
     if col.kind == forms.INT:
-        return 12, formats[forms.INT], {"validate": "integer", "criteria": ">=", "value": col.min_value,
-                                        "error_title": "整数", "error_message": f"请填写不小于{col.min_value}的整数",
-                                        **prompt}
+        return (
+            12,
+            formats[forms.INT],
+            {
+                "validate": "integer",
+                "criteria": ">=",
+                "value": col.min_value,
+                "error_title": "整数",
+                "error_message": f"请填写不小于{col.min_value}的整数",
+                **prompt,
+            },
+        )
     if col.kind == forms.NUMBER:
-        return 12, formats[forms.NUMBER], {"validate": "decimal", "criteria": ">=", "value": 0, "error_title": "数字",
-                                           "error_message": "请填写不小于0的数字（年）", **prompt}
+        return (
+            12,
+            formats[forms.NUMBER],
+            {
+                "validate": "decimal",
+                "criteria": ">=",
+                "value": 0,
+                "error_title": "数字",
+                "error_message": "请填写不小于0的数字（年）",
+                **prompt,
+            },
+        )
     if choices:  # committee codes and review groups: a list, but another value is allowed after a warning
         letter = _letter(CODE_LIST_COLUMN)
         source = f"=说明!${letter}$2:${letter}${len(choices) + 1}" if col.kind == forms.CODE else list(choices)
-        return 16, formats["text"], {"validate": "list", "source": source, "error_type": "warning",
-                                     "error_title": "不在下拉列表中",
-                                     "error_message": f"{col.header}不在下拉列表中，请核对；确认无误可选“是”保留。",
-                                     **prompt}
+        return (
+            16,
+            formats["text"],
+            {
+                "validate": "list",
+                "source": source,
+                "error_type": "warning",
+                "error_title": "不在下拉列表中",
+                "error_message": f"{col.header}不在下拉列表中，请核对；确认无误可选“是”保留。",
+                **prompt,
+            },
+        )
     width = 22 if col.kind in (forms.ID_NUMBER, forms.UNIT_NAME, forms.APP_NO) else 14
     return width, formats["text"], {"validate": "any", **prompt}
 
@@ -131,11 +180,13 @@ def write_template(form: forms.Form, path: Path, rows: list[dict] | None = None)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False})
-    wb.set_properties({"title": f"{form.code} {form.name}", "author": "呼和浩特市人力资源和社会保障局",
-                       "created": CREATED})
+    wb.set_properties(
+        {"title": f"{form.code} {form.name}", "author": "呼和浩特市人力资源和社会保障局", "created": CREATED}
+    )
     head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "align": "center", "text_wrap": True})
-    head_required = wb.add_format({"bold": True, "bg_color": "#FCE4D6", "border": 1, "align": "center",
-                                   "text_wrap": True})
+    head_required = wb.add_format(
+        {"bold": True, "bg_color": "#FCE4D6", "border": 1, "align": "center", "text_wrap": True}
+    )
     fmt_date = wb.add_format({"num_format": "yyyy-mm-dd"})
     fmt_text = wb.add_format({"num_format": "@"})
     fmt_int = wb.add_format({"num_format": "0"})
@@ -146,8 +197,9 @@ def write_template(form: forms.Form, path: Path, rows: list[dict] | None = None)
         ws.write_string(0, c, col.header + ("*" if col.required else ""), head_required if col.required else head)
         if col.note:
             ws.write_comment(0, c, col.note)
-        width, fmt, validation = _column_rule(col, {forms.DATE: fmt_date, "text": fmt_text, forms.INT: fmt_int,
-                                                     forms.NUMBER: fmt_num})
+        width, fmt, validation = _column_rule(
+            col, {forms.DATE: fmt_date, "text": fmt_text, forms.INT: fmt_int, forms.NUMBER: fmt_num}
+        )
         ws.set_column(c, c, width, fmt)
         ws.data_validation(FIRST_DATA_ROW, c, LAST_DATA_ROW, c, validation)
     for r, row in enumerate(rows or [], start=FIRST_DATA_ROW):

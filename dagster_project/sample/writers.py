@@ -323,7 +323,7 @@ def write_file(root: Path, spec: FileSpec) -> list[WrittenRow]:
     path.parent.mkdir(parents=True, exist_ok=True)
     created = spec.mtime or dt.datetime(2022, 1, 1, 9, 0, tzinfo=TZ)
     if spec.kind == "xlsx":
-        written = write_xlsx(path, spec, created.astimezone(dt.timezone.utc).replace(tzinfo=None))
+        written = write_xlsx(path, spec, created.astimezone(dt.UTC).replace(tzinfo=None))
     elif spec.kind == "xls":
         written = write_xls(path, spec)
     elif spec.kind == "csv":

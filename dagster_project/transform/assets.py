@@ -5,7 +5,6 @@ the formulas run in CI: tests/dbt), and skips the build when the run's inputs eq
 the last complete run (transform/fingerprint.py); the last asset of the run marks it complete.
 """
 
-
 import contextlib
 from collections import Counter
 from collections.abc import Mapping
@@ -50,15 +49,22 @@ class ZhichengDbtTranslator(DagsterDbtTranslator):
         schema = dbt_resource_props.get("config", {}).get("schema") or dbt_resource_props.get("schema")
         return LAYER_GROUPS.get(schema, "transform")
 
-    def get_asset_check_spec(self, asset_spec: AssetSpec, manifest: Mapping[str, Any], unique_id: str,
-                             project) -> AssetCheckSpec | None:
+    def get_asset_check_spec(
+        self, asset_spec: AssetSpec, manifest: Mapping[str, Any], unique_id: str, project
+    ) -> AssetCheckSpec | None:
         """Every dbt test's check carries a Chinese description (check_descriptions.py)."""
         spec = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
         if spec is None:
             return None
         description = describe_test(manifest, unique_id, project.project_dir if project else None)
-        return AssetCheckSpec(name=spec.name, asset=spec.asset_key, description=description,
-                              additional_deps=spec.additional_deps, metadata=spec.metadata, blocking=spec.blocking)
+        return AssetCheckSpec(
+            name=spec.name,
+            asset=spec.asset_key,
+            description=description,
+            additional_deps=spec.additional_deps,
+            metadata=spec.metadata,
+            blocking=spec.blocking,
+        )
 
 
 translator = ZhichengDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))

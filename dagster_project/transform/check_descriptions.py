@@ -65,8 +65,11 @@ def _singular_comment(test: Mapping[str, Any], project_dir: Path | None) -> str:
 def describe_test(manifest: Mapping[str, Any], test_unique_id: str, project_dir: Path | None = None) -> str:
     """The Chinese description of one dbt test (never empty)."""
     test = manifest.get("nodes", {}).get(test_unique_id, {})
-    own = test.get("description") or test.get("meta", {}).get("description") \
+    own = (
+        test.get("description")
+        or test.get("meta", {}).get("description")
         or test.get("config", {}).get("meta", {}).get("description")
+    )
     if own:
         return own
     metadata = test.get("test_metadata") or {}

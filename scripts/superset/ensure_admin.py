@@ -23,7 +23,9 @@ with app.app_context():
     user = security_manager.find_user(username=username)
     if user is None:
         role = security_manager.find_role("Admin")
-        created = security_manager.add_user(username, "职称", "管理员", f"{username}@localhost", role, password=password)
+        created = security_manager.add_user(
+            username, "职称", "管理员", f"{username}@localhost", role, password=password
+        )
         if not created:
             sys.exit(f"错误：无法创建管理员 {username}")
         print(f"已创建管理员 {username}")

@@ -28,11 +28,25 @@ from pathlib import Path
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMEDRIVER = os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")
 FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run", "--disable-default-apps", "--disable-extensions", "--mute-audio",
-    "--disable-dev-shm-usage", "--lang=zh-CN", "--window-size=1600,2400", "--hide-scrollbars",
-    "--metrics-recording-only", "--disable-domain-reliability", "--disable-client-side-phishing-detection",
-    "--no-default-browser-check", "--disable-features=Translate,OptimizationHints,MediaRouter",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-default-apps",
+    "--disable-extensions",
+    "--mute-audio",
+    "--disable-dev-shm-usage",
+    "--lang=zh-CN",
+    "--window-size=1600,2400",
+    "--hide-scrollbars",
+    "--metrics-recording-only",
+    "--disable-domain-reliability",
+    "--disable-client-side-phishing-detection",
+    "--no-default-browser-check",
+    "--disable-features=Translate,OptimizationHints,MediaRouter",
 ]
 
 # In the page: chart holders, spinners, error boxes, and whether CJK glyphs are real glyphs
@@ -97,21 +111,26 @@ def login(browser, url: str, user: str, password: str) -> None:
     wait = WebDriverWait(browser, 60)
     username = wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "input#username, input[name='username']")))
     username.send_keys(user)
-    browser.find_element(By.CSS_SELECTOR, "input#password, input[name='password'], input[type='password']").send_keys(password)
+    browser.find_element(By.CSS_SELECTOR, "input#password, input[name='password'], input[type='password']").send_keys(
+        password
+    )
     browser.find_element(By.CSS_SELECTOR, "button[type='submit'], [data-test='login-button']").click()
     wait.until(lambda b: "/login" not in b.current_url)
 
 
 def rison_filters(filters: dict) -> str:
     """{filter_id: {"column", "values"}} → the dashboard URL's native_filters value (Rison)."""
+
     def text(value) -> str:
         return "'" + str(value).replace("!", "!!").replace("'", "!'") + "'"
 
     parts = []
     for filter_id, spec in filters.items():
         values = ",".join(text(v) if isinstance(v, str) else str(v) for v in spec["values"])
-        parts.append(f"{filter_id}:(id:{filter_id},extraFormData:(filters:!((col:{spec['column']},op:IN,val:!({values})))),"
-                     f"filterState:(value:!({values})),ownState:())")
+        parts.append(
+            f"{filter_id}:(id:{filter_id},extraFormData:(filters:!((col:{spec['column']},op:IN,val:!({values})))),"
+            f"filterState:(value:!({values})),ownState:())"
+        )
     return "(" + ",".join(parts) + ")"
 
 
@@ -124,8 +143,9 @@ def login_page(browser, url: str, out: Path) -> dict:
     return {"slug": "login", "png": str(png), "text": browser.execute_script("return document.body.innerText")}
 
 
-def shoot(browser, url: str, slug: str, out: Path, timeout: float = 90, filters: dict | None = None,
-          suffix: str = "") -> dict:
+def shoot(
+    browser, url: str, slug: str, out: Path, timeout: float = 90, filters: dict | None = None, suffix: str = ""
+) -> dict:
     from urllib.parse import quote
 
     query = f"&native_filters={quote(rison_filters(filters))}" if filters else ""
@@ -145,16 +165,27 @@ def shoot(browser, url: str, slug: str, out: Path, timeout: float = 90, filters:
             break
     time.sleep(1)  # let the last animations settle
     # full height screenshot: grow the window to the page
-    height = browser.execute_script("return Math.max(document.body.scrollHeight, document.documentElement.scrollHeight)")
+    height = browser.execute_script(
+        "return Math.max(document.body.scrollHeight, document.documentElement.scrollHeight)"
+    )
     browser.set_window_size(1600, min(max(int(height) + 100, 1200), 6000))
     time.sleep(1)
     probe = browser.execute_script(PROBE_JS)
     png = out / f"{slug}{suffix}.png"
     browser.save_screenshot(str(png))
-    return {"slug": slug, "png": str(png), "charts": probe["charts"], "rendered": probe["rendered"],
-            "loading_left": probe["loading"], "errors": probe["errors"], "empty": probe["empty"],
-            "cjk_glyphs_distinct": probe["cjk"],
-            "font_family": probe["family"], "title": probe["title"], "text": probe["text"]}
+    return {
+        "slug": slug,
+        "png": str(png),
+        "charts": probe["charts"],
+        "rendered": probe["rendered"],
+        "loading_left": probe["loading"],
+        "errors": probe["errors"],
+        "empty": probe["empty"],
+        "cjk_glyphs_distinct": probe["cjk"],
+        "font_family": probe["family"],
+        "title": probe["title"],
+        "text": probe["text"],
+    }
 
 
 def main() -> None:

@@ -52,15 +52,30 @@ def _listening(port: int) -> bool:
 def test_ctrl_c_stops_superset_and_dagster(tmp_path):
     superset_port, dagster_port = _free_port(), _free_port()
     (tmp_path / "inbox").mkdir()  # an empty inbox: the sensor (on by default) starts no run
-    env = {**os.environ, "SUPERSET_PORT": str(superset_port), "DAGSTER_PORT": str(dagster_port),
-           "SUPERSET_DATA": str(tmp_path / "superset"), "SUPERSET_ADMIN_PASSWORD": secrets.token_urlsafe(12),
-           "SUPERSET_WORKERS": "1", "SUPERSET_ACCESS_LOG": "/dev/null"}
+    env = {
+        **os.environ,
+        "SUPERSET_PORT": str(superset_port),
+        "DAGSTER_PORT": str(dagster_port),
+        "SUPERSET_DATA": str(tmp_path / "superset"),
+        "SUPERSET_ADMIN_PASSWORD": secrets.token_urlsafe(12),
+        "SUPERSET_WORKERS": "1",
+        "SUPERSET_ACCESS_LOG": "/dev/null",
+    }
     log_path = tmp_path / "serve.log"
     with open(log_path, "w") as log:
         serve = subprocess.Popen(
-            ["make", "serve", f"INBOX={tmp_path / 'inbox'}", f"WAREHOUSE={tmp_path / 'w.duckdb'}",
-             f"OUT={tmp_path / 'out'}"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            [
+                "make",
+                "serve",
+                f"INBOX={tmp_path / 'inbox'}",
+                f"WAREHOUSE={tmp_path / 'w.duckdb'}",
+                f"OUT={tmp_path / 'out'}",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # as in a terminal
         )
     try:
@@ -79,8 +94,9 @@ def test_ctrl_c_stops_superset_and_dagster(tmp_path):
             time.sleep(0.5)
         print(f"Ctrl-C 后 {time.monotonic() - stop:.1f} 秒全部停止；启动的进程 {len(started)} 个")
         left = _alive(started)
-        assert left == set(), subprocess.run(["ps", "-o", "pid,cmd", "-p", ",".join(map(str, left))],
-                                             capture_output=True, text=True).stdout
+        assert left == set(), subprocess.run(
+            ["ps", "-o", "pid,cmd", "-p", ",".join(map(str, left))], capture_output=True, text=True
+        ).stdout
         assert not _listening(superset_port) and not _listening(dagster_port)
         assert "已停止 Superset 与 Dagster 界面" in log_path.read_text(encoding="utf-8")
     finally:

@@ -65,8 +65,9 @@ def superset_server(served_snapshot, tmp_path_factory):
     assert setup.returncode == 0, setup.stdout + setup.stderr
     print(f"Superset 安装用时 {time.monotonic() - started:.0f} 秒")
     log = open(data / "server.log", "w")
-    server = subprocess.Popen(["bash", str(SCRIPTS / "start.sh")], env=env, stdout=log, stderr=subprocess.STDOUT,
-                              start_new_session=True)
+    server = subprocess.Popen(
+        ["bash", str(SCRIPTS / "start.sh")], env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(120):
@@ -90,16 +91,23 @@ def superset_server(served_snapshot, tmp_path_factory):
 
 
 def _superset_python(server, *args, timeout=300) -> subprocess.CompletedProcess:
-    result = subprocess.run([str(ROOT / ".venv-superset" / "bin" / "python"), *args], env=server["env"],
-                            capture_output=True, text=True, timeout=timeout, cwd=ROOT)
+    result = subprocess.run(
+        [str(ROOT / ".venv-superset" / "bin" / "python"), *args],
+        env=server["env"],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=ROOT,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     return result
 
 
 @pytest.fixture(scope="module")
 def provisioned(superset_server, served_snapshot):
-    first = _superset_python(superset_server, "superset/provision.py", "--snapshot", str(served_snapshot),
-                             "--url", superset_server["url"])
+    first = _superset_python(
+        superset_server, "superset/provision.py", "--snapshot", str(served_snapshot), "--url", superset_server["url"]
+    )
     assert "已导入资产包" in first.stdout
     return superset_server
 
@@ -107,17 +115,22 @@ def provisioned(superset_server, served_snapshot):
 def _report(server, *filters: str) -> dict:
     """Every chart's query through the chart-data API; each "column=value" is added as a native filter adds it."""
     extra = [arg for item in filters for arg in ("--filter", item)]
-    return json.loads(_superset_python(server, "superset/provision.py", "--report", "--url", server["url"],
-                                       *extra).stdout)
+    return json.loads(
+        _superset_python(server, "superset/provision.py", "--report", "--url", server["url"], *extra).stdout
+    )
 
 
 def _filter_choices(snapshot: Path) -> dict[str, object]:
     """For each dashboard filter column, the value with the most applications in the snapshot."""
     con = duckdb.connect(str(snapshot), read_only=True)
     try:
-        return {column: con.execute(f"select {column} from analyst.applications where {column} is not null "
-                                    "group by 1 order by count(*) desc, 1 limit 1").fetchone()[0]
-                for column in bundle.FILTER_COLUMNS}
+        return {
+            column: con.execute(
+                f"select {column} from analyst.applications where {column} is not null "
+                "group by 1 order by count(*) desc, 1 limit 1"
+            ).fetchone()[0]
+            for column in bundle.FILTER_COLUMNS
+        }
     finally:
         con.close()
 
@@ -170,7 +183,8 @@ def test_native_filters_change_the_numbers_of_every_chart(provisioned, served_sn
                 assert result["error"] is None, (column, chart_uuid, result["error"])
             applications, evaluated = con.execute(
                 f"select count(*), count(*) filter (where is_evaluated) from analyst.applications where {column} = ?",
-                [value]).fetchone()
+                [value],
+            ).fetchone()
             assert [list(r.values()) for r in charts[kpi]["data"]] == [[applications]], column
             # the pass-rate comparison obeys the filter too (it ignored 地区 before)
             assert sum(r["group_evaluated"] for r in charts[comparison]["data"]) == evaluated, column
@@ -184,11 +198,13 @@ def test_native_filters_change_the_numbers_of_every_chart(provisioned, served_sn
 
 def test_reprovisioning_changes_nothing(provisioned, served_snapshot):
     before = _report(provisioned)["export_digest"]
-    again = _superset_python(provisioned, "superset/provision.py", "--snapshot", str(served_snapshot),
-                             "--url", provisioned["url"])
+    again = _superset_python(
+        provisioned, "superset/provision.py", "--snapshot", str(served_snapshot), "--url", provisioned["url"]
+    )
     assert "未做任何改动" in again.stdout
-    forced = _superset_python(provisioned, "superset/provision.py", "--snapshot", str(served_snapshot),
-                              "--url", provisioned["url"], "--force")
+    forced = _superset_python(
+        provisioned, "superset/provision.py", "--snapshot", str(served_snapshot), "--url", provisioned["url"], "--force"
+    )
     assert "已导入资产包" in forced.stdout
     assert _report(provisioned)["export_digest"] == before
 
@@ -201,7 +217,9 @@ def _filters_for_screenshots(values: dict[str, object]) -> dict:
         for name, label, dataset, column in spec["filters"]:
             if column in ("year", "region_name"):
                 chosen[bundle._native_filter(key, name, label, dataset, column)["id"]] = {
-                    "column": column, "values": [values[column]]}
+                    "column": column,
+                    "values": [values[column]],
+                }
         shots[spec["slug"]] = chosen
     return shots
 
@@ -210,8 +228,17 @@ def test_dashboards_render_in_headless_chromium(provisioned, served_snapshot):
     SHOT_DIR.mkdir(parents=True, exist_ok=True)
     print(f"仪表板截图保存在：{SHOT_DIR}")
     slugs = {spec["slug"]: key for key, spec in bundle.DASHBOARDS.items()}
-    result = _superset_python(provisioned, str(SCRIPTS / "screenshot.py"), "--out", str(SHOT_DIR), "--login-page",
-                              "--url", provisioned["url"], *slugs, timeout=400)
+    result = _superset_python(
+        provisioned,
+        str(SCRIPTS / "screenshot.py"),
+        "--out",
+        str(SHOT_DIR),
+        "--login-page",
+        "--url",
+        provisioned["url"],
+        *slugs,
+        timeout=400,
+    )
     lines = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
     login, shots = lines[0], lines[1:]
     # the login page, seen before logging in, is Chinese
@@ -232,18 +259,30 @@ def test_dashboards_render_in_headless_chromium(provisioned, served_snapshot):
         assert png.stat().st_size > 50_000, "截图过小，页面可能是空白"
     # the same dashboards with 年度 and 地区 applied through the dashboard URL (native filter state)
     values = _filter_choices(served_snapshot)
-    filtered = _superset_python(provisioned, str(SCRIPTS / "screenshot.py"), "--out", str(SHOT_DIR),
-                                "--url", provisioned["url"], "--suffix", "_筛选后",
-                                "--filters", json.dumps(_filters_for_screenshots(values), ensure_ascii=False),
-                                *slugs, timeout=400)
+    filtered = _superset_python(
+        provisioned,
+        str(SCRIPTS / "screenshot.py"),
+        "--out",
+        str(SHOT_DIR),
+        "--url",
+        provisioned["url"],
+        "--suffix",
+        "_筛选后",
+        "--filters",
+        json.dumps(_filters_for_screenshots(values), ensure_ascii=False),
+        *slugs,
+        timeout=400,
+    )
     filtered_shots = [json.loads(line) for line in filtered.stdout.splitlines() if line.startswith("{")]
     assert [s["slug"] for s in filtered_shots] == list(slugs)
-    for shot, plain in zip(filtered_shots, shots):
+    for shot, plain in zip(filtered_shots, shots, strict=False):
         assert shot["errors"] == [], f"{shot['slug']}（筛选后）有图表报错：{shot['errors']}"
         assert shot["rendered"] >= len(bundle.dashboard_charts(slugs[shot["slug"]])), shot
         assert str(values["region_name"]) in shot["text"]  # the chosen value shows in the filter bar
         assert shot["text"] != plain["text"], "筛选后页面上的数字没有变化"
         assert Path(shot["png"]).stat().st_size > 50_000
-        print(f"{shot['slug']}：{plain['png']}（未筛选），{shot['png']}（年度={values['year']}、地区={values['region_name']}）；"
-              f"筛选后无数据的图表：{[e.splitlines()[0] for e in shot['empty']]}")
+        print(
+            f"{shot['slug']}：{plain['png']}（未筛选），{shot['png']}（年度={values['year']}、地区={values['region_name']}）；"
+            f"筛选后无数据的图表：{[e.splitlines()[0] for e in shot['empty']]}"
+        )
     print(f"登录页截图：{login['png']}")

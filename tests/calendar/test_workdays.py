@@ -21,9 +21,11 @@ def test_2022_national_day_and_adjusted_weekends(tmp_path):
     table = build_calendar([2022])
     con = duckdb.connect(str(tmp_path / "w.duckdb"))
     assert write_calendar(con, table) == 365
-    flags = dict(con.execute(
-        "select day, is_workday from reference.workday_calendar where day between '2022-09-29' and '2022-10-10'"
-    ).fetchall())
+    flags = dict(
+        con.execute(
+            "select day, is_workday from reference.workday_calendar where day between '2022-09-29' and '2022-10-10'"
+        ).fetchall()
+    )
     assert flags[dt.date(2022, 10, 3)] is False  # Monday, holiday
     assert flags[dt.date(2022, 10, 8)] is True  # Saturday, 调休上班
     assert flags[dt.date(2022, 10, 9)] is True  # Sunday, 调休上班

@@ -24,30 +24,86 @@ DBT = Path(sys.executable).parent / "dbt"
 # contract.md 第 4 节：每个 mart 至少有这些列
 MART_COLUMNS = {
     "findings": [
-        "year", "rule_id", "severity", "subject_type", "subject_key", "submitter_code", "committee_code",
-        "region_code", "series", "level", "clause", "detail", "source_file", "source_row",
+        "year",
+        "rule_id",
+        "severity",
+        "subject_type",
+        "subject_key",
+        "submitter_code",
+        "committee_code",
+        "region_code",
+        "series",
+        "level",
+        "clause",
+        "detail",
+        "source_file",
+        "source_row",
     ],
     "pass_rate_by_group": [
-        "year", "committee_code", "level", "group_name", "evaluated", "passed", "passed_valid", "pass_rate",
+        "year",
+        "committee_code",
+        "level",
+        "group_name",
+        "evaluated",
+        "passed",
+        "passed_valid",
+        "pass_rate",
         "pass_rate_valid",
     ],
     "quota_compliance": [
-        "year", "quota_code", "scope_type", "scope_code", "limit_value", "actual_value", "compliant",
+        "year",
+        "quota_code",
+        "scope_type",
+        "scope_code",
+        "limit_value",
+        "actual_value",
+        "compliant",
     ],
     "schedule_adherence": [
-        "year", "requirement_code", "subject_type", "subject_code", "due_date", "actual_date", "compliant",
+        "year",
+        "requirement_code",
+        "subject_type",
+        "subject_code",
+        "due_date",
+        "actual_date",
+        "compliant",
     ],
     "filing_completeness": [
-        "year", "submitter_code", "has_roster", "roster_publicity_ok", "materials_ok", "summary_report_ok",
-        "publicity_report_ok", "complete",
+        "year",
+        "submitter_code",
+        "has_roster",
+        "roster_publicity_ok",
+        "materials_ok",
+        "summary_report_ok",
+        "publicity_report_ok",
+        "complete",
     ],
     "applications": [
-        "year", "application_no", "person_key", "submitter_code", "region_code", "unit_name", "series", "level",
-        "route", "committee_code", "group_name", "outcome", "outcome_valid",
+        "year",
+        "application_no",
+        "person_key",
+        "submitter_code",
+        "region_code",
+        "unit_name",
+        "series",
+        "level",
+        "route",
+        "committee_code",
+        "group_name",
+        "outcome",
+        "outcome_valid",
     ],
     "load_audit": [
-        "file", "sheet", "sha256", "submitter_code", "year", "form", "rows_read", "rows_loaded",
-        "rows_quarantined", "superseded",
+        "file",
+        "sheet",
+        "sha256",
+        "submitter_code",
+        "year",
+        "form",
+        "rows_read",
+        "rows_loaded",
+        "rows_quarantined",
+        "superseded",
     ],
 }
 PII_COLUMNS = {"name", "id_number", "evaluator_no"}
@@ -56,8 +112,14 @@ PII_COLUMNS = {"name", "id_number", "evaluator_no"}
 def run_dbt(warehouse: Path, work: Path, *args: str) -> subprocess.CompletedProcess:
     env = dict(os.environ, ZHICHENG_WAREHOUSE=str(warehouse), DO_NOT_TRACK="1")
     cmd = [
-        str(DBT), *args, "--profiles-dir", str(DBT_DIR),
-        "--target-path", str(work / "target"), "--log-path", str(work / "logs"),
+        str(DBT),
+        *args,
+        "--profiles-dir",
+        str(DBT_DIR),
+        "--target-path",
+        str(work / "target"),
+        "--log-path",
+        str(work / "logs"),
     ]
     return subprocess.run(cmd, cwd=DBT_DIR, env=env, capture_output=True, text=True, timeout=600)
 
@@ -80,10 +142,13 @@ def test_every_mart_has_contract_columns(empty_warehouse):
     con = duckdb.connect(str(empty_warehouse), read_only=True)
     try:
         for mart, expected in MART_COLUMNS.items():
-            types = dict(con.execute(
-                "select column_name, data_type from information_schema.columns "
-                "where table_schema = 'marts' and table_name = ?", [mart]
-            ).fetchall())
+            types = dict(
+                con.execute(
+                    "select column_name, data_type from information_schema.columns "
+                    "where table_schema = 'marts' and table_name = ?",
+                    [mart],
+                ).fetchall()
+            )
             missing = [c for c in expected if c not in types]
             assert not missing, (mart, missing)
             assert not PII_COLUMNS & set(types), mart
@@ -109,11 +174,14 @@ def test_staging_keeps_raw_fields_and_drops_superseded_flag(empty_warehouse):
     }
     try:
         for form in forms.FORMS.values():
-            cols = [r[0] for r in con.execute(
-                "select column_name from information_schema.columns "
-                "where table_schema = 'staging' and table_name = ? order by ordinal_position",
-                [staging[form.table]],
-            ).fetchall()]
+            cols = [
+                r[0]
+                for r in con.execute(
+                    "select column_name from information_schema.columns "
+                    "where table_schema = 'staging' and table_name = ? order by ordinal_position",
+                    [staging[form.table]],
+                ).fetchall()
+            ]
             expected = [c for c, _ in form_columns(form) if c != "_superseded"]
             assert cols == expected, form.code
     finally:
@@ -123,10 +191,12 @@ def test_staging_keeps_raw_fields_and_drops_superseded_flag(empty_warehouse):
 def test_seeds_typed(empty_warehouse):
     con = duckdb.connect(str(empty_warehouse), read_only=True)
     try:
-        types = dict(con.execute(
-            "select table_name || '.' || column_name, data_type from information_schema.columns "
-            "where table_schema = 'reference'"
-        ).fetchall())
+        types = dict(
+            con.execute(
+                "select table_name || '.' || column_name, data_type from information_schema.columns "
+                "where table_schema = 'reference'"
+            ).fetchall()
+        )
     finally:
         con.close()
     assert types["regions.region_code"] == "VARCHAR"
@@ -154,12 +224,16 @@ def test_unit_test_calendar_rows_agree_with_chinese_calendar():
 
     assert count(dt.date(2022, 9, 29), dt.date(2022, 10, 10)) == 5
     assert count(dt.date(2022, 9, 29), dt.date(2022, 10, 9)) == 4
-    expected = {r["_source_row"]: r["publicity_workdays"] for r in tests["workdays_between_and_publicity_adequacy"]["expect"]["rows"]}
+    expected = {
+        r["_source_row"]: r["publicity_workdays"]
+        for r in tests["workdays_between_and_publicity_adequacy"]["expect"]["rows"]
+    }
     assert expected[1] == 5 and expected[2] == 4
 
 
 # ---------------------------------------------------------------------------
 # 小数据仓库：几行原始数据，核对 marts 的取值
+
 
 def _insert(con, table: str, rows: list[dict]) -> None:
     for row in rows:
@@ -170,16 +244,40 @@ def _insert(con, table: str, rows: list[dict]) -> None:
 
 def _f1(no: str, submitter: str, **kw) -> dict:
     row = dict(
-        year=2022, submitter_code=submitter, application_no=no, name="张三", gender="男",
-        id_type="居民身份证", id_number=f"15010219900101{no[-4:]}", unit_name="某 单位",
-        unit_name_normalised="某单位", unit_nature="事业单位", unit_affiliation="本市",
-        has_entrust_letter=False, personnel_status="在职", workplace_level="市直", education="大学本科",
-        education_mode="全日制", graduation_date=dt.date(2010, 7, 1), current_level="中级",
-        current_title_date=dt.date(2015, 1, 1), professional_years=12.0, series="工程", level="副高级",
-        route="正常申报", had_exception_before=False, exam_passed="不适用", over_post=False,
-        committee_code="C-GC-NMG", application_date=dt.date(2022, 6, 15), integrity_pledge=True,
-        person_key=f"pk{no}", _source_file=f"2022/{submitter}/花名册.xlsx", _source_sheet="Sheet1",
-        _source_row=5, _superseded=False,
+        year=2022,
+        submitter_code=submitter,
+        application_no=no,
+        name="张三",
+        gender="男",
+        id_type="居民身份证",
+        id_number=f"15010219900101{no[-4:]}",
+        unit_name="某 单位",
+        unit_name_normalised="某单位",
+        unit_nature="事业单位",
+        unit_affiliation="本市",
+        has_entrust_letter=False,
+        personnel_status="在职",
+        workplace_level="市直",
+        education="大学本科",
+        education_mode="全日制",
+        graduation_date=dt.date(2010, 7, 1),
+        current_level="中级",
+        current_title_date=dt.date(2015, 1, 1),
+        professional_years=12.0,
+        series="工程",
+        level="副高级",
+        route="正常申报",
+        had_exception_before=False,
+        exam_passed="不适用",
+        over_post=False,
+        committee_code="C-GC-NMG",
+        application_date=dt.date(2022, 6, 15),
+        integrity_pledge=True,
+        person_key=f"pk{no}",
+        _source_file=f"2022/{submitter}/花名册.xlsx",
+        _source_sheet="Sheet1",
+        _source_row=5,
+        _superseded=False,
     )
     row.update(kw)
     return row
@@ -187,11 +285,25 @@ def _f1(no: str, submitter: str, **kw) -> dict:
 
 def _f5(no: str, **kw) -> dict:
     row = dict(
-        year=2022, submitter_code="C-GC-NMG", committee_code="C-GC-NMG", application_no=no,
-        id_type="居民身份证", id_number=f"15010219900101{no[-4:]}", series="工程", level="副高级",
-        group_name="普通组", evaluation_date=dt.date(2022, 8, 20), members_expected=9, members_present=9,
-        votes_for=9, outcome="通过", person_key=f"pk{no}", _source_file="2022/C-GC-NMG/结果.xlsx",
-        _source_sheet="Sheet1", _source_row=3, _superseded=False,
+        year=2022,
+        submitter_code="C-GC-NMG",
+        committee_code="C-GC-NMG",
+        application_no=no,
+        id_type="居民身份证",
+        id_number=f"15010219900101{no[-4:]}",
+        series="工程",
+        level="副高级",
+        group_name="普通组",
+        evaluation_date=dt.date(2022, 8, 20),
+        members_expected=9,
+        members_present=9,
+        votes_for=9,
+        outcome="通过",
+        person_key=f"pk{no}",
+        _source_file="2022/C-GC-NMG/结果.xlsx",
+        _source_sheet="Sheet1",
+        _source_row=3,
+        _superseded=False,
         _loaded_at=dt.datetime(2022, 9, 1),
     )
     row.update(kw)
@@ -205,39 +317,112 @@ def small_warehouse(tmp_path_factory) -> Path:
     create_warehouse(warehouse)
     con = duckdb.connect(str(warehouse))
     try:
-        _insert(con, "application_roster", [
-            _f1("A-0001", "150121"),
-            _f1("A-0002", "150121", level="中级", current_level="初级", committee_code="C-GC-M"),
-            _f1("A-0003", "D-JYJ"),
-            _f1("A-0004", "150121"),  # 歧义：两个报送方都报了
-            _f1("A-0004", "150122"),
-            _f1("A-0005", "150121", _superseded=True),  # 被取代的行不进入
-            _f1("A-0006", "150121", year=2019),  # 非政策年份
-        ])
-        _insert(con, "evaluation_outcomes", [
-            _f5("A-0001"),
-            _f5("A-0003", outcome="未通过", group_name="基层组"),
-            _f5("A-0004"),
-            _f5("A-0009"),  # 花名册中没有
-        ])
-        _insert(con, "work_events", [
-            dict(year=2022, submitter_code="150121", event_type="花名册公示", start_date=dt.date(2022, 9, 29),
-                 end_date=dt.date(2022, 10, 10), signed_sealed=False, objections=0, _superseded=False),
-            dict(year=2022, submitter_code="150121", event_type="材料报送", submitted_date=dt.date(2022, 10, 11),
-                 signed_sealed=True, objections=0, _superseded=False),
-            dict(year=2022, submitter_code="150121", event_type="工作情况总结报告",
-                 submitted_date=dt.date(2022, 10, 20), signed_sealed=False, objections=0, _superseded=False),
-            dict(year=2022, submitter_code="150121", event_type="公示结果报告",
-                 submitted_date=dt.date(2022, 10, 20), signed_sealed=False, objections=0, _superseded=False),
-            dict(year=2022, submitter_code="150122", event_type="花名册公示", start_date=dt.date(2022, 9, 29),
-                 end_date=dt.date(2022, 10, 9), signed_sealed=False, objections=0, _superseded=False),
-        ])
-        _insert(con, "load_audit", [
-            dict(file="2022/150121/花名册.xlsx", sheet="Sheet1", sha256="ab", submitter_code="150121", year=2022,
-                 form="F1", rows_read=6, rows_loaded=5, rows_quarantined=1, superseded=False),
-            dict(file="2019/150121/花名册.xlsx", sheet="说明", sha256="cd", submitter_code="150121", year=2019,
-                 form="未识别", rows_read=0, rows_loaded=0, rows_quarantined=0, superseded=False),
-        ])
+        _insert(
+            con,
+            "application_roster",
+            [
+                _f1("A-0001", "150121"),
+                _f1("A-0002", "150121", level="中级", current_level="初级", committee_code="C-GC-M"),
+                _f1("A-0003", "D-JYJ"),
+                _f1("A-0004", "150121"),  # 歧义：两个报送方都报了
+                _f1("A-0004", "150122"),
+                _f1("A-0005", "150121", _superseded=True),  # 被取代的行不进入
+                _f1("A-0006", "150121", year=2019),  # 非政策年份
+            ],
+        )
+        _insert(
+            con,
+            "evaluation_outcomes",
+            [
+                _f5("A-0001"),
+                _f5("A-0003", outcome="未通过", group_name="基层组"),
+                _f5("A-0004"),
+                _f5("A-0009"),  # 花名册中没有
+            ],
+        )
+        _insert(
+            con,
+            "work_events",
+            [
+                dict(
+                    year=2022,
+                    submitter_code="150121",
+                    event_type="花名册公示",
+                    start_date=dt.date(2022, 9, 29),
+                    end_date=dt.date(2022, 10, 10),
+                    signed_sealed=False,
+                    objections=0,
+                    _superseded=False,
+                ),
+                dict(
+                    year=2022,
+                    submitter_code="150121",
+                    event_type="材料报送",
+                    submitted_date=dt.date(2022, 10, 11),
+                    signed_sealed=True,
+                    objections=0,
+                    _superseded=False,
+                ),
+                dict(
+                    year=2022,
+                    submitter_code="150121",
+                    event_type="工作情况总结报告",
+                    submitted_date=dt.date(2022, 10, 20),
+                    signed_sealed=False,
+                    objections=0,
+                    _superseded=False,
+                ),
+                dict(
+                    year=2022,
+                    submitter_code="150121",
+                    event_type="公示结果报告",
+                    submitted_date=dt.date(2022, 10, 20),
+                    signed_sealed=False,
+                    objections=0,
+                    _superseded=False,
+                ),
+                dict(
+                    year=2022,
+                    submitter_code="150122",
+                    event_type="花名册公示",
+                    start_date=dt.date(2022, 9, 29),
+                    end_date=dt.date(2022, 10, 9),
+                    signed_sealed=False,
+                    objections=0,
+                    _superseded=False,
+                ),
+            ],
+        )
+        _insert(
+            con,
+            "load_audit",
+            [
+                dict(
+                    file="2022/150121/花名册.xlsx",
+                    sheet="Sheet1",
+                    sha256="ab",
+                    submitter_code="150121",
+                    year=2022,
+                    form="F1",
+                    rows_read=6,
+                    rows_loaded=5,
+                    rows_quarantined=1,
+                    superseded=False,
+                ),
+                dict(
+                    file="2019/150121/花名册.xlsx",
+                    sheet="说明",
+                    sha256="cd",
+                    submitter_code="150121",
+                    year=2019,
+                    form="未识别",
+                    rows_read=0,
+                    rows_loaded=0,
+                    rows_quarantined=0,
+                    superseded=False,
+                ),
+            ],
+        )
     finally:
         con.close()
     return build(tmp)
@@ -246,24 +431,32 @@ def small_warehouse(tmp_path_factory) -> Path:
 def test_small_warehouse_marts(small_warehouse):
     con = duckdb.connect(str(small_warehouse), read_only=True)
     try:
-        apps = {r[0]: r[1:] for r in con.execute(
-            "select application_no, submitter_code, region_code, unit_name, outcome, outcome_valid, group_name "
-            "from marts.applications"
-        ).fetchall()}
+        apps = {
+            r[0]: r[1:]
+            for r in con.execute(
+                "select application_no, submitter_code, region_code, unit_name, outcome, outcome_valid, group_name "
+                "from marts.applications"
+            ).fetchall()
+        }
         assert set(apps) == {"A-0001", "A-0002", "A-0003"}
         assert apps["A-0001"] == ("150121", "150121", "某单位", "通过", True, "普通组")
         assert apps["A-0002"][3:5] == ("未评审", None)
         assert apps["A-0003"][1] is None and apps["A-0003"][3] == "未通过"
 
-        rates = set(con.execute(
-            "select committee_code, level, group_name, evaluated, passed, pass_rate from marts.pass_rate_by_group"
-        ).fetchall())
+        rates = set(
+            con.execute(
+                "select committee_code, level, group_name, evaluated, passed, pass_rate from marts.pass_rate_by_group"
+            ).fetchall()
+        )
         assert rates == {("C-GC-NMG", "副高级", "普通组", 1, 1, 1.0), ("C-GC-NMG", "副高级", "基层组", 1, 0, 0.0)}
 
-        filing = {r[0]: r[1:] for r in con.execute(
-            "select submitter_code, has_roster, roster_publicity_ok, materials_ok, complete "
-            "from marts.filing_completeness where year = 2022"
-        ).fetchall()}
+        filing = {
+            r[0]: r[1:]
+            for r in con.execute(
+                "select submitter_code, has_roster, roster_publicity_ok, materials_ok, complete "
+                "from marts.filing_completeness where year = 2022"
+            ).fetchall()
+        }
         # 4 个市辖区 + 5 个旗县 + 报送了 F1 的市直部门
         assert len(filing) == 10 and "D-JYJ" in filing and "150172" not in filing
         assert filing["150121"] == (True, True, True, True)
@@ -299,7 +492,8 @@ def test_every_mart_and_mart_column_has_a_chinese_description(empty_warehouse):
     cjk = re.compile(r"[\u4e00-\u9fff]")
     manifest = json.loads(ensure_manifest().read_text(encoding="utf-8"))
     marts = {
-        node["name"]: node for node in manifest["nodes"].values()
+        node["name"]: node
+        for node in manifest["nodes"].values()
         if node["resource_type"] == "model" and node["config"].get("schema") == "marts"
     }
     assert set(MART_COLUMNS) <= set(marts)
@@ -307,10 +501,13 @@ def test_every_mart_and_mart_column_has_a_chinese_description(empty_warehouse):
     try:
         for name, node in marts.items():
             assert cjk.search(node["description"] or ""), name
-            columns = [row[0] for row in con.execute(
-                "select column_name from information_schema.columns where table_schema = 'marts' and table_name = ?",
-                [name],
-            ).fetchall()]
+            columns = [
+                row[0]
+                for row in con.execute(
+                    "select column_name from information_schema.columns where table_schema = 'marts' and table_name = ?",
+                    [name],
+                ).fetchall()
+            ]
             assert columns, name
             undocumented = [c for c in columns if not cjk.search(node["columns"].get(c, {}).get("description", ""))]
             assert not undocumented, (name, undocumented)
@@ -325,4 +522,6 @@ def test_ci_build_runs_the_unit_tests(empty_warehouse):
     results = json.loads((empty_warehouse.parent / "target" / "run_results.json").read_text(encoding="utf-8"))
     unit = [r for r in results["results"] if r["unique_id"].startswith("unit_test.")]
     assert len(unit) >= 10
-    assert all(r["status"] == "pass" for r in unit), [(r["unique_id"], r["status"]) for r in unit if r["status"] != "pass"]
+    assert all(r["status"] == "pass" for r in unit), [
+        (r["unique_id"], r["status"]) for r in unit if r["status"] != "pass"
+    ]

@@ -17,9 +17,22 @@ def start_run(inbox: Path, work: Path, *extra: str) -> subprocess.Popen:
     work.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "DAGSTER_HOME": str(work / "dagster_home"), "PYTHONUNBUFFERED": "1"}
     return subprocess.Popen(
-        [ZHICHENG, "run", "--inbox", str(inbox), "--warehouse", str(work / "warehouse.duckdb"),
-         "--out", str(work / "output"), *extra],
-        cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [
+            ZHICHENG,
+            "run",
+            "--inbox",
+            str(inbox),
+            "--warehouse",
+            str(work / "warehouse.duckdb"),
+            "--out",
+            str(work / "output"),
+            *extra,
+        ],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
 
 
@@ -27,8 +40,12 @@ def mart_rows(warehouse: Path, exclude_files: set[str] = frozenset()) -> dict[st
     """Every row of every marts table, sorted (load_audit without the rows of `exclude_files`)."""
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
-        tables = [r[0] for r in con.execute(
-            "select table_name from information_schema.tables where table_schema = 'marts' order by 1").fetchall()]
+        tables = [
+            r[0]
+            for r in con.execute(
+                "select table_name from information_schema.tables where table_schema = 'marts' order by 1"
+            ).fetchall()
+        ]
         rows = {}
         for table in tables:
             data = con.execute(f'select * from marts."{table}"').fetchall()

@@ -26,8 +26,13 @@ from dagster_project.ingest.writer_lock import descendants
 from tests.conftest import PROJECT_ROOT, ZHICHENG
 from tests.fuzz.hostile import write_hostile, write_mutated
 
-STAGES = (("读取收件箱", "ingest"), ("dbt 开始构建", "dbt"), ("数据质量检查：开始", "checks"),
-          ("年度监管报告……", "documents"), ("发布服务快照……", "publish"))
+STAGES = (
+    ("读取收件箱", "ingest"),
+    ("dbt 开始构建", "dbt"),
+    ("数据质量检查：开始", "checks"),
+    ("年度监管报告……", "documents"),
+    ("发布服务快照……", "publish"),
+)
 
 
 def _pss_kb(pid: int) -> int:
@@ -49,13 +54,30 @@ def _name(pid: int) -> str:
 
 
 def _run(inbox: Path, work: Path) -> tuple[int, str, dict[str, float], float]:
-    env = {**os.environ, "DAGSTER_HOME": str(work / "dagster_home"),
-           "ZHICHENG_PII_KEY": os.environ.get("ZHICHENG_PII_KEY", "fuzz-key-not-secret")}
+    env = {
+        **os.environ,
+        "DAGSTER_HOME": str(work / "dagster_home"),
+        "ZHICHENG_PII_KEY": os.environ.get("ZHICHENG_PII_KEY", "fuzz-key-not-secret"),
+    }
     started = time.monotonic()
     log = open(work / "run.log", "w+", encoding="utf-8")
-    process = subprocess.Popen([ZHICHENG, "run", "--inbox", str(inbox), "--warehouse", str(work / "warehouse.duckdb"),
-                                "--out", str(work / "output")], cwd=PROJECT_ROOT, env=env, stdout=log,
-                               stderr=subprocess.STDOUT, text=True)
+    process = subprocess.Popen(
+        [
+            ZHICHENG,
+            "run",
+            "--inbox",
+            str(inbox),
+            "--warehouse",
+            str(work / "warehouse.duckdb"),
+            "--out",
+            str(work / "output"),
+        ],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     peaks: dict[str, int] = {}
     stage = "start"
     while process.poll() is None:
@@ -74,7 +96,8 @@ def _counts(warehouse: Path, entries: set[str]) -> tuple[int, int, int]:
         audited = {r[0] for r in con.execute("select file from raw.load_audit").fetchall()}
         missing = len(entries - audited)
         unbalanced = con.execute(
-            "select coalesce(sum(rows_read - rows_loaded - rows_quarantined), 0) from raw.load_audit").fetchone()[0]
+            "select coalesce(sum(rows_read - rows_loaded - rows_quarantined), 0) from raw.load_audit"
+        ).fetchone()[0]
         loaded = con.execute("select coalesce(sum(rows_loaded), 0) from raw.load_audit").fetchone()[0]
         stored = sum(con.execute(f"select count(*) from raw.{form.table}").fetchone()[0] for form in FORMS.values())
         internal = con.execute("select count(*) from raw.load_audit where reason like '%程序内部错误%'").fetchone()[0]
@@ -99,8 +122,11 @@ def main() -> int:
     (inbox / "ground_truth.csv").unlink(missing_ok=True)
     roster = next(p for p in sorted(inbox.glob("2022/*/*.xlsx")) if "花名册" in p.name)
     entries = set(write_hostile(inbox)) | set(write_mutated(inbox, roster, args.files, args.seed))
-    entries |= {p.relative_to(inbox).as_posix() for p in inbox.glob("[0-9]*/*/*") if p.name.isprintable()
-                and p.is_file() and not p.is_symlink() and p.name[0] not in ".~"}
+    entries |= {
+        p.relative_to(inbox).as_posix()
+        for p in inbox.glob("[0-9]*/*/*")
+        if p.name.isprintable() and p.is_file() and not p.is_symlink() and p.name[0] not in ".~"
+    }
     code, output, peaks, seconds = _run(inbox, work)
     died = code not in (0, 3)
     missing, lost, internal = _counts(work / "warehouse.duckdb", entries) if not died else (len(entries), 0, 0)
@@ -108,8 +134,10 @@ def main() -> int:
     if died:
         print(output[-3000:], file=sys.stderr)
     stages = " ".join(f"{name}={mb:.0f}MB" for name, mb in peaks.items())
-    print(f"fuzz: files={len(entries)} crashes={crashes} rows_lost={lost} peak_memory={max(peaks.values()):.0f}MB "
-          f"exit={code} seconds={seconds:.0f} work={work}")
+    print(
+        f"fuzz: files={len(entries)} crashes={crashes} rows_lost={lost} peak_memory={max(peaks.values()):.0f}MB "
+        f"exit={code} seconds={seconds:.0f} work={work}"
+    )
     print(f"fuzz: peak memory by stage (PSS of the run's processes): {stages}")
     return 0 if crashes == 0 and lost == 0 else 1
 

@@ -23,21 +23,60 @@ import xlsxwriter
 FUZZ_CODE = "X-FUZZ"  # no such submitter: every row a reader finds here is quarantined
 KNOWN_CODE = "150121"  # a real submitter; only row-less entries go there
 
-F1_HEADERS = ["网上申报编号", "姓名", "性别", "身份证号", "工作单位", "单位性质", "人员身份", "工作地层级",
-              "最高学历", "毕业时间", "现职称级别", "专业技术工作年限", "申报系列", "申报级别", "申报方式",
-              "评委会代码", "申报日期", "诚信承诺书"]
+F1_HEADERS = [
+    "网上申报编号",
+    "姓名",
+    "性别",
+    "身份证号",
+    "工作单位",
+    "单位性质",
+    "人员身份",
+    "工作地层级",
+    "最高学历",
+    "毕业时间",
+    "现职称级别",
+    "专业技术工作年限",
+    "申报系列",
+    "申报级别",
+    "申报方式",
+    "评委会代码",
+    "申报日期",
+    "诚信承诺书",
+]
 
 
 def f1_values(n: int, first: str | None = None) -> list[str]:
-    row = [f"FZ-{n:06d}", f"测试{n}", "男", "150121198503070016", "某单位", "事业单位", "在职", "市直", "大学本科",
-           "2003-07-01", "中级", "18", "中小学教师", "副高级", "正常申报", "C-ZXXGJ-M", "2022-07-05", "是"]
+    row = [
+        f"FZ-{n:06d}",
+        f"测试{n}",
+        "男",
+        "150121198503070016",
+        "某单位",
+        "事业单位",
+        "在职",
+        "市直",
+        "大学本科",
+        "2003-07-01",
+        "中级",
+        "18",
+        "中小学教师",
+        "副高级",
+        "正常申报",
+        "C-ZXXGJ-M",
+        "2022-07-05",
+        "是",
+    ]
     if first is not None:
         row[1] = first
     return row
 
 
-def _xlsx(rows: list[list], *, formulas: dict[tuple[int, int], tuple[str, object]] | None = None,
-          cells: dict[tuple[int, int], object] | None = None) -> bytes:
+def _xlsx(
+    rows: list[list],
+    *,
+    formulas: dict[tuple[int, int], tuple[str, object]] | None = None,
+    cells: dict[tuple[int, int], object] | None = None,
+) -> bytes:
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})
     sheet = book.add_worksheet("Sheet1")
@@ -71,10 +110,15 @@ def _zip_bomb(workbook: bytes) -> bytes:
 def _xml_bomb(workbook: bytes) -> bytes:
     """Billion laughs in the shared strings and the sheet."""
     entities = '<!ENTITY a0 "哈哈哈哈哈哈哈哈哈哈">' + "".join(
-        f'<!ENTITY a{i} "{("&a" + str(i - 1) + ";") * 10}">' for i in range(1, 10))
+        f'<!ENTITY a{i} "{("&a" + str(i - 1) + ";") * 10}">' for i in range(1, 10)
+    )
     doctype = f"<!DOCTYPE lolz [{entities}]>".encode()
-    sheet = (b'<?xml version="1.0"?>' + doctype + b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-             b'<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&a9;</t></is></c></row></sheetData></worksheet>')
+    sheet = (
+        b'<?xml version="1.0"?>'
+        + doctype
+        + b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        b'<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&a9;</t></is></c></row></sheetData></worksheet>'
+    )
     return _replace_member(workbook, "xl/worksheets/sheet1.xml", sheet)
 
 
@@ -124,9 +168,14 @@ def write_hostile(inbox: Path, year: int = 2022) -> dict[str, str]:
     put(known, "~$花名册.xlsx", b"\x00" * 162, "office lock file")
     put(fuzz, "空字节.csv", _nul_csv(), "nul bytes")
     put(fuzz, "Unicode文本.csv", _utf16_csv(), "utf-16 csv")
-    formulas = {(3, 0): ("=A2&\"X\"", "FZ-000001X"), (3, 1): ("=1+1", 2)}
-    values = [F1_HEADERS, f1_values(1, "=HYPERLINK(\"http://127.0.0.1\",\"点我\")"), f1_values(2, "+86 123"),
-              f1_values(4, "-2+3"), f1_values(5, "@SUM(1,2)")]
+    formulas = {(3, 0): ('=A2&"X"', "FZ-000001X"), (3, 1): ("=1+1", 2)}
+    values = [
+        F1_HEADERS,
+        f1_values(1, '=HYPERLINK("http://127.0.0.1","点我")'),
+        f1_values(2, "+86 123"),
+        f1_values(4, "-2+3"),
+        f1_values(5, "@SUM(1,2)"),
+    ]
     put(fuzz, "公式与特殊开头.xlsx", _xlsx(values, formulas=formulas), "formulas")
     # a name that is not UTF-8 (GBK bytes of 申报花名册, as zips from Chinese Windows carry)
     raw_name = "申报花名册.csv".encode("gbk")
@@ -134,11 +183,16 @@ def write_hostile(inbox: Path, year: int = 2022) -> dict[str, str]:
         handle.write(("\n".join([",".join(F1_HEADERS), ",".join(f1_values(7))]) + "\n").encode("gbk"))
     entries[f"{year}/{FUZZ_CODE}/" + raw_name.decode("utf-8", errors="replace")] = "non-utf-8 name"
     # links and special files: never followed, never opened
-    first_good = next(p for p in sorted(known.iterdir()) if p.suffix == ".xlsx" and p.name[0] not in ".~"
-                      and p.stat().st_size > 1000 and "炸弹" not in p.name)
-    for name, target, kind in (("链接到收件箱内.xlsx", first_good, "symlink in"),
-                               ("链接到系统文件.csv", Path("/etc/passwd"), "symlink out"),
-                               ("链接到无穷设备.xlsx", Path("/dev/zero"), "symlink to device")):
+    first_good = next(
+        p
+        for p in sorted(known.iterdir())
+        if p.suffix == ".xlsx" and p.name[0] not in ".~" and p.stat().st_size > 1000 and "炸弹" not in p.name
+    )
+    for name, target, kind in (
+        ("链接到收件箱内.xlsx", first_good, "symlink in"),
+        ("链接到系统文件.csv", Path("/etc/passwd"), "symlink out"),
+        ("链接到无穷设备.xlsx", Path("/dev/zero"), "symlink to device"),
+    ):
         (known / name).symlink_to(target)
         entries[f"{year}/{KNOWN_CODE}/{name}"] = kind
     os.mkfifo(known / "命名管道.csv")
@@ -172,11 +226,11 @@ def _mutated_once(rng: random.Random, workbook: bytes) -> tuple[str, bytes]:
     elif how == "swap":
         a, b = sorted(rng.randrange(len(data)) for _ in range(2))
         size = min(rng.randint(1, 256), len(data) - b)
-        data[a:a + size], data[b:b + size] = data[b:b + size], data[a:a + size]
+        data[a : a + size], data[b : b + size] = data[b : b + size], data[a : a + size]
     else:
         at = rng.randrange(len(data))
         size = min(rng.randint(1, 1024), len(data) - at)
-        data[at:at + size] = bytes(size)
+        data[at : at + size] = bytes(size)
     return how, bytes(data)
 
 

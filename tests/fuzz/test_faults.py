@@ -41,8 +41,9 @@ def _kill_tree(pids: list[int]) -> None:
 
 
 @pytest.mark.parametrize("stage", list(STAGES))
-def test_kill_9_at_each_stage_then_next_run_completes_with_the_same_marts(stage, small_inbox, small_clean_run,
-                                                                           tmp_path):
+def test_kill_9_at_each_stage_then_next_run_completes_with_the_same_marts(
+    stage, small_inbox, small_clean_run, tmp_path
+):
     killed = start_run(small_inbox, tmp_path)
     lines = _run_until(killed, STAGES[stage])
     assert STAGES[stage] in lines[-1], "".join(lines[-20:])
@@ -100,8 +101,9 @@ def test_folders_of_one_run_are_swapped_together_or_not_at_all(tmp_path):
     for staging, text in ((staging_report, "新报告"), (staging_notices, "新告知书")):
         staging.mkdir()
         (staging / "a.txt").write_text(text, encoding="utf-8")
-    (out / JOURNAL_NAME).write_text(json.dumps([[str(staging_report), str(report)],
-                                                [str(staging_notices), str(notices)]]), encoding="utf-8")
+    (out / JOURNAL_NAME).write_text(
+        json.dumps([[str(staging_report), str(report)], [str(staging_notices), str(notices)]]), encoding="utf-8"
+    )
     report.rename(report.with_name(".2022.old"))
     staging_report.rename(report)
     said = []

@@ -36,8 +36,9 @@ def hostile_run(sample_inbox, tmp_path_factory):
 def _audit(warehouse: Path) -> list[tuple]:
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
-        return con.execute("select file, sheet, form, rows_read, rows_loaded, rows_quarantined, unreadable, reason "
-                           "from raw.load_audit").fetchall()
+        return con.execute(
+            "select file, sheet, form, rows_read, rows_loaded, rows_quarantined, unreadable, reason from raw.load_audit"
+        ).fetchall()
     finally:
         con.close()
 
@@ -70,8 +71,18 @@ def test_each_hostile_kind_has_its_chinese_reason(hostile_run):
     warehouse, _, entries, _, _ = hostile_run
     audit = {row[0]: row for row in _audit(warehouse)}
     by_kind = {kind: audit[rel] for rel, kind in entries.items() if kind != "mutated"}
-    for kind in ("empty", "truncated", "renamed text", "encrypted", "zip bomb", "sparse extreme",
-                 "symlink in", "symlink out", "symlink to device", "fifo"):
+    for kind in (
+        "empty",
+        "truncated",
+        "renamed text",
+        "encrypted",
+        "zip bomb",
+        "sparse extreme",
+        "symlink in",
+        "symlink out",
+        "symlink to device",
+        "fifo",
+    ):
         _, _, form, read, _, _, unreadable, reason = by_kind[kind]
         assert (form, read, unreadable) == ("未识别", 0, True) and reason, kind
     assert "100 MB" in by_kind["zip bomb"][7]

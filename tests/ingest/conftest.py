@@ -25,12 +25,27 @@ def f1_row(n: int = 1, **over) -> dict[str, object]:
     born = dt.date(1980, 1, 1) + dt.timedelta(days=37 * n)
     male = n % 2 == 1
     row = {
-        "序号": n, "网上申报编号": f"NM-{n:04d}", "姓名": f"张{n}", "性别": "男" if male else "女",
-        "身份证号": idcard.make("150121", born, n, male), "出生日期": born.isoformat(),
-        "工作单位": "土左旗第一中学", "单位性质": "事业单位", "人员身份": "在职", "工作地层级": "旗县区直",
-        "最高学历": "大学本科", "毕业时间": "2003-07-01", "现职称级别": "中级", "现职称取得时间": "2014-12-01",
-        "专业技术工作年限": "18", "申报系列": "中小学教师", "申报级别": "副高级", "申报方式": "正常申报",
-        "评委会代码": "C-ZXXGJ-M", "申报日期": "2022-07-05", "诚信承诺书": "是",
+        "序号": n,
+        "网上申报编号": f"NM-{n:04d}",
+        "姓名": f"张{n}",
+        "性别": "男" if male else "女",
+        "身份证号": idcard.make("150121", born, n, male),
+        "出生日期": born.isoformat(),
+        "工作单位": "土左旗第一中学",
+        "单位性质": "事业单位",
+        "人员身份": "在职",
+        "工作地层级": "旗县区直",
+        "最高学历": "大学本科",
+        "毕业时间": "2003-07-01",
+        "现职称级别": "中级",
+        "现职称取得时间": "2014-12-01",
+        "专业技术工作年限": "18",
+        "申报系列": "中小学教师",
+        "申报级别": "副高级",
+        "申报方式": "正常申报",
+        "评委会代码": "C-ZXXGJ-M",
+        "申报日期": "2022-07-05",
+        "诚信承诺书": "是",
     }
     row.update(over)
     return row
@@ -39,9 +54,17 @@ def f1_row(n: int = 1, **over) -> dict[str, object]:
 def f5_row(n: int = 1, **over) -> dict[str, object]:
     born = dt.date(1980, 1, 1) + dt.timedelta(days=37 * n)
     row = {
-        "评委会代码": "C-ZXX-150121", "网上申报编号": f"NM-{n:04d}", "姓名": f"张{n}",
-        "身份证号": idcard.make("150121", born, n, n % 2 == 1), "申报系列": "中小学教师", "申报级别": "中级",
-        "评审分组": "普通组", "评审日期": "2022-08-20", "应到评委数": 9, "实到评委数": 8, "赞成票数": 7,
+        "评委会代码": "C-ZXX-150121",
+        "网上申报编号": f"NM-{n:04d}",
+        "姓名": f"张{n}",
+        "身份证号": idcard.make("150121", born, n, n % 2 == 1),
+        "申报系列": "中小学教师",
+        "申报级别": "中级",
+        "评审分组": "普通组",
+        "评审日期": "2022-08-20",
+        "应到评委数": 9,
+        "实到评委数": 8,
+        "赞成票数": 7,
         "评审结果": "通过",
     }
     row.update(over)
@@ -53,8 +76,9 @@ def rows_to_grid(rows: list[dict], headers: list[str] | None = None) -> tuple[li
     return headers, [[r.get(h) for h in headers] for r in rows]
 
 
-def write_xlsx(path: Path, sheets: dict[str, list[list]], *, mtime: float | None = None,
-               openpyxl_writer: bool = False) -> Path:
+def write_xlsx(
+    path: Path, sheets: dict[str, list[list]], *, mtime: float | None = None, openpyxl_writer: bool = False
+) -> Path:
     """sheets: name → list of rows (lists of cell values; datetime → date cell)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     if openpyxl_writer:
@@ -75,7 +99,9 @@ def write_xlsx(path: Path, sheets: dict[str, list[list]], *, mtime: float | None
                     if v is None:
                         continue
                     if isinstance(v, (dt.datetime, dt.date)):
-                        ws.write_datetime(r, c, v if isinstance(v, dt.datetime) else dt.datetime(v.year, v.month, v.day), date_fmt)
+                        ws.write_datetime(
+                            r, c, v if isinstance(v, dt.datetime) else dt.datetime(v.year, v.month, v.day), date_fmt
+                        )
                     elif isinstance(v, bool):
                         ws.write_boolean(r, c, v)
                     elif isinstance(v, (int, float)):
@@ -120,8 +146,11 @@ class Warehouse:
         return self.con.execute(sql, list(params)).fetchone()
 
     def reasons(self, file_like: str = "%") -> list[tuple]:
-        return self.q("select _source_row, column_name, value, reason from raw.quarantine "
-                      "where _source_file like ? order by _source_row, column_name, reason", file_like)
+        return self.q(
+            "select _source_row, column_name, value, reason from raw.quarantine "
+            "where _source_file like ? order by _source_row, column_name, reason",
+            file_like,
+        )
 
 
 @pytest.fixture

@@ -29,13 +29,16 @@ def test_make_builds_valid_numbers_with_gender():
         assert idcard.gender(number) == ("男" if male else "女")
 
 
-@pytest.mark.parametrize("number,reason", [
-    ("11010519491231002Y", "应为18位（前17位数字，末位数字或X）"),
-    ("1101051949123100", "应为18位（前17位数字，末位数字或X）"),
-    ("110105194902300023", "出生日期部分不是真实日期"),
-    ("110105189912310021", "出生日期部分不是真实日期"),
-    ("110105194912310021", "校验位错误"),
-])
+@pytest.mark.parametrize(
+    "number,reason",
+    [
+        ("11010519491231002Y", "应为18位（前17位数字，末位数字或X）"),
+        ("1101051949123100", "应为18位（前17位数字，末位数字或X）"),
+        ("110105194902300023", "出生日期部分不是真实日期"),
+        ("110105189912310021", "出生日期部分不是真实日期"),
+        ("110105194912310021", "校验位错误"),
+    ],
+)
 def test_problems(number, reason):
     assert idcard.problem(number) == reason
 
@@ -44,7 +47,12 @@ def test_sql_matches_python():
     rng = random.Random(5)
     numbers = KNOWN_VALID + [idcard.random_valid(rng) for _ in range(300)]
     numbers += [n[:17] + rng.choice("0123456789X") for n in numbers[:200]]
-    numbers += ["110105194902300023", "11010519491231002x", "abc", "110105" + dt.date.today().strftime("%Y") + "12310021"]
+    numbers += [
+        "110105194902300023",
+        "11010519491231002x",
+        "abc",
+        "110105" + dt.date.today().strftime("%Y") + "12310021",
+    ]
     con = duckdb.connect()
     con.execute("create table t (v varchar)")
     con.executemany("insert into t values (?)", [[n] for n in numbers])

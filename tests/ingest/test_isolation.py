@@ -14,8 +14,12 @@ from tests.ingest.conftest import f1_row, roster, rows_to_grid, write_xlsx
 
 
 def _audit(wh):
-    return {row[0]: row[1:] for row in wh.q(
-        "select file, form, rows_read, rows_loaded, rows_quarantined, unreadable, reason from raw.load_audit")}
+    return {
+        row[0]: row[1:]
+        for row in wh.q(
+            "select file, form, rows_read, rows_loaded, rows_quarantined, unreadable, reason from raw.load_audit"
+        )
+    }
 
 
 def _sparse(path):
@@ -53,8 +57,12 @@ def test_links_special_hidden_and_undecodable_names_are_all_listed(wh, tmp_path)
     s = wh.load()
     audit = _audit(wh)
     assert audit["2022/150121/花名册.xlsx"][:3] == ("F1", 1, 1)
-    for rel, word in (("链接.xlsx", "符号链接"), ("系统.csv", "/etc/passwd"), ("零.xlsx", "/dev/zero"),
-                      ("管道.csv", "命名管道")):
+    for rel, word in (
+        ("链接.xlsx", "符号链接"),
+        ("系统.csv", "/etc/passwd"),
+        ("零.xlsx", "/dev/zero"),
+        ("管道.csv", "命名管道"),
+    ):
         form, read, _, _, unreadable, reason = audit[f"2022/150121/{rel}"]
         assert (form, read, unreadable) == ("未识别", 0, True) and word in reason, rel
     for rel, word in ((".隐藏.xlsx", "隐藏文件"), ("~$花名册.xlsx", "临时锁文件")):
@@ -120,9 +128,15 @@ def test_results_come_back_in_order_across_workers(tmp_path):
 def test_second_holder_of_the_warehouse_lock_is_refused_with_its_pid(tmp_path):
     warehouse = tmp_path / "wh.duckdb"
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys, time; from dagster_project.ingest import writer_lock; "
-         f"writer_lock.acquire({str(warehouse)!r}); print('held', flush=True); time.sleep(60)"],
-        stdout=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from dagster_project.ingest import writer_lock; "
+            f"writer_lock.acquire({str(warehouse)!r}); print('held', flush=True); time.sleep(60)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "held"
         try:

@@ -22,18 +22,32 @@ def reconcile(wh):
     """rows read = loaded + quarantined per file × sheet, and the tables agree with the audit."""
     bad = wh.q("select file, sheet from raw.load_audit where rows_read <> rows_loaded + rows_quarantined")
     assert bad == []
-    loaded = dict(((r[0], r[1]), r[2]) for r in wh.q(
-        "select file, sheet, rows_loaded from raw.load_audit where form <> '未识别'"))
+    loaded = dict(
+        ((r[0], r[1]), r[2]) for r in wh.q("select file, sheet, rows_loaded from raw.load_audit where form <> '未识别'")
+    )
     counted = {}
-    for table in ("application_roster", "work_events", "evaluation_outcomes", "evaluator_roster",
-                  "integrity_blacklist", "post_structure", "directed_posts"):
+    for table in (
+        "application_roster",
+        "work_events",
+        "evaluation_outcomes",
+        "evaluator_roster",
+        "integrity_blacklist",
+        "post_structure",
+        "directed_posts",
+    ):
         for f, s, n in wh.q(f"select _source_file, _source_sheet, count(*) from raw.{table} group by all"):
             counted[(f, s)] = counted.get((f, s), 0) + n
     assert {k: v for k, v in loaded.items() if v} == counted
-    q = dict(((r[0], r[1]), r[2]) for r in wh.q(
-        "select _source_file, _source_sheet, count(distinct _source_row) from raw.quarantine group by all"))
-    audit_q = dict(((r[0], r[1]), r[2]) for r in wh.q(
-        "select file, sheet, rows_quarantined from raw.load_audit where rows_quarantined > 0"))
+    q = dict(
+        ((r[0], r[1]), r[2])
+        for r in wh.q(
+            "select _source_file, _source_sheet, count(distinct _source_row) from raw.quarantine group by all"
+        )
+    )
+    audit_q = dict(
+        ((r[0], r[1]), r[2])
+        for r in wh.q("select file, sheet, rows_quarantined from raw.load_audit where rows_quarantined > 0")
+    )
     assert q == audit_q
 
 
@@ -69,7 +83,9 @@ def test_region_may_send_f5_with_committee_code_but_committee_may_not_send_f1(wh
     wh.load()
     assert wh.one("select count(*) from raw.evaluation_outcomes") == (1,)
     assert wh.one("select count(*), any_value(reason) from raw.quarantine") == (
-        1, "评委会“C-ZXX-150121”不能报送申报人员花名册（F1），本工作表的数据不予入库")
+        1,
+        "评委会“C-ZXX-150121”不能报送申报人员花名册（F1），本工作表的数据不予入库",
+    )
 
 
 def test_corrected_roster_replaces_the_old_file_whole(wh):
@@ -80,7 +96,9 @@ def test_corrected_roster_replaces_the_old_file_whole(wh):
     assert current(wh) == ["NM-0002", "NM-0003"]
     assert wh.one("select count(*) from raw.application_roster where _superseded") == (3,)
     assert sorted(wh.q("select file, superseded from raw.load_audit")) == [
-        ("2022/150121/6月花名册.xlsx", True), ("2022/150121/6月花名册（更正）.xlsx", False)]
+        ("2022/150121/6月花名册.xlsx", True),
+        ("2022/150121/6月花名册（更正）.xlsx", False),
+    ]
     reconcile(wh)
 
 
@@ -115,8 +133,10 @@ def test_supersede_is_per_form(wh):
     wh.load()
     assert wh.one("select count(*) from raw.work_events where not _superseded") == (1,)
     assert sorted(wh.q("select file, sheet, superseded from raw.load_audit")) == [
-        ("2022/150121/new.xlsx", "花名册", False), ("2022/150121/old.xlsx", "事项", False),
-        ("2022/150121/old.xlsx", "花名册", True)]
+        ("2022/150121/new.xlsx", "花名册", False),
+        ("2022/150121/old.xlsx", "事项", False),
+        ("2022/150121/old.xlsx", "花名册", True),
+    ]
 
 
 def test_second_load_changes_nothing(wh):
@@ -126,7 +146,9 @@ def test_second_load_changes_nothing(wh):
     counts = [wh.one(f"select count(*) from raw.{t}") for t in ("application_roster", "quarantine", "load_audit")]
     second = wh.load()
     assert (first.files_loaded, second.files_loaded, second.files_skipped) == (2, 0, 2)
-    assert [wh.one(f"select count(*) from raw.{t}") for t in ("application_roster", "quarantine", "load_audit")] == counts
+    assert [
+        wh.one(f"select count(*) from raw.{t}") for t in ("application_roster", "quarantine", "load_audit")
+    ] == counts
 
 
 def test_changed_content_replaces_that_paths_rows(wh):
@@ -154,8 +176,9 @@ def test_summary_and_log(wh, tmp_path):
     f1_file(wh, "a.xlsx", [1, 2], 姓名=None)
     f1_file(wh, "b.xlsx", [3])
     lines = []
-    from tests.ingest.conftest import KEY
     from dagster_project.ingest import load_inbox
+    from tests.ingest.conftest import KEY
+
     s = load_inbox(wh.inbox, wh.con, KEY, log=lines.append)
     assert (s.files_seen, s.files_loaded, s.rows_loaded["F1"], s.rows_quarantined["F1"]) == (2, 2, 1, 2)
     assert lines == s.messages and any("隔离 2 行" in m for m in lines)

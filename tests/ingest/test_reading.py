@@ -13,13 +13,34 @@ def test_empty_inbox_creates_all_tables(wh):
     s = wh.load()
     assert s.files_seen == 0
     tables = {r[0] for r in wh.q("select table_name from information_schema.tables where table_schema = 'raw'")}
-    assert tables == {"application_roster", "post_structure", "directed_posts", "work_events",
-                      "evaluation_outcomes", "evaluator_roster", "integrity_blacklist", "quarantine", "load_audit"}
-    cols = [r[0] for r in wh.q("select column_name from information_schema.columns where table_schema='raw' "
-                               "and table_name='post_structure' order by ordinal_position")]
+    assert tables == {
+        "application_roster",
+        "post_structure",
+        "directed_posts",
+        "work_events",
+        "evaluation_outcomes",
+        "evaluator_roster",
+        "integrity_blacklist",
+        "quarantine",
+        "load_audit",
+    }
+    cols = [
+        r[0]
+        for r in wh.q(
+            "select column_name from information_schema.columns where table_schema='raw' "
+            "and table_name='post_structure' order by ordinal_position"
+        )
+    ]
     assert cols[:4] == ["year", "submitter_code", "unit_name", "unit_name_normalised"]
-    assert cols[-7:] == ["extra_columns", "_source_file", "_source_sheet", "_source_row", "_file_sha256",
-                         "_loaded_at", "_superseded"]
+    assert cols[-7:] == [
+        "extra_columns",
+        "_source_file",
+        "_source_sheet",
+        "_source_row",
+        "_file_sha256",
+        "_loaded_at",
+        "_superseded",
+    ]
 
 
 def test_title_block_footer_and_blank_rows(wh):
@@ -37,7 +58,10 @@ def test_title_block_footer_and_blank_rows(wh):
 def test_footer_words_all_excluded(wh):
     rows = [f1_row(1)]
     headers, grid = rows_to_grid(rows)
-    footers = [[w + "：某某"] for w in ("合计", "总计", "填表人", "填报人", "审核人", "负责人", "联系人", "联系电话", "单位盖章")]
+    footers = [
+        [w + "：某某"]
+        for w in ("合计", "总计", "填表人", "填报人", "审核人", "负责人", "联系人", "联系电话", "单位盖章")
+    ]
     write_xlsx(wh.inbox / "2022/150121/x.xlsx", {"s": [headers] + grid + footers})
     wh.load()
     assert wh.one("select rows_read, rows_loaded from raw.load_audit") == (1, 1)
@@ -46,7 +70,12 @@ def test_footer_words_all_excluded(wh):
 def test_header_cells_normalised(wh):
     rows = [f1_row(1)]
     headers, grid = rows_to_grid(rows)
-    messy = {"网上申报编号": "网上申报\n编号*", "身份证号": "身份证号＊", "姓名": "姓\u3000名", "申报级别": " 申报级别 "}
+    messy = {
+        "网上申报编号": "网上申报\n编号*",
+        "身份证号": "身份证号＊",
+        "姓名": "姓\u3000名",
+        "申报级别": " 申报级别 ",
+    }
     headers = [messy.get(h, h) for h in headers]
     write_xlsx(wh.inbox / "2022/150121/x.xlsx", {"s": [headers] + grid})
     wh.load()
@@ -61,17 +90,24 @@ def test_form_from_headers_not_file_name(wh):
 
 def test_several_forms_in_one_workbook_and_instruction_sheet(wh):
     f4 = [["事项类型", "开始日期", "结束日期", "异议数"], ["花名册公示", "2022-06-20", "2022-06-27", 0]]
-    write_xlsx(wh.inbox / "2022/150121/x.xlsx", {
-        "填表说明": [["填表说明"], ["1. 身份证号请设为文本"]],
-        "花名册": roster([f1_row(1)]),
-        "公示": f4,
-        "空表": [],
-    })
+    write_xlsx(
+        wh.inbox / "2022/150121/x.xlsx",
+        {
+            "填表说明": [["填表说明"], ["1. 身份证号请设为文本"]],
+            "花名册": roster([f1_row(1)]),
+            "公示": f4,
+            "空表": [],
+        },
+    )
     wh.load()
     audit = wh.q("select sheet, form, rows_read from raw.load_audit order by sheet")
     assert sorted(audit) == sorted([("填表说明", "未识别", 0), ("花名册", "F1", 1), ("公示", "F4", 1)])
     assert wh.one("select event_type, start_date, objections, signed_sealed from raw.work_events") == (
-        "花名册公示", dt.date(2022, 6, 20), 0, False)
+        "花名册公示",
+        dt.date(2022, 6, 20),
+        0,
+        False,
+    )
 
 
 def test_csv_encodings_and_line_numbers(wh):
@@ -81,8 +117,11 @@ def test_csv_encodings_and_line_numbers(wh):
         write_csv(wh.inbox / f"2022/150121/{enc}.csv", rows, encoding=enc)
     wh.load()
     got = wh.q("select _source_sheet, _source_row, name, unit_name from raw.application_roster order by 1")
-    assert got == [("gb18030.csv", 3, "张3", "土左旗第一中学"), ("utf-8-sig.csv", 3, "张2", "土左旗第一中学"),
-                   ("utf-8.csv", 3, "张1", "土左旗第一中学")]
+    assert got == [
+        ("gb18030.csv", 3, "张3", "土左旗第一中学"),
+        ("utf-8-sig.csv", 3, "张2", "土左旗第一中学"),
+        ("utf-8.csv", 3, "张1", "土左旗第一中学"),
+    ]
 
 
 def test_csv_line_number_counts_embedded_newlines(wh):
@@ -110,7 +149,10 @@ def test_xls_file(wh, tmp_path):
     book.save(str(path))
     wh.load()
     assert wh.one("select application_no, _source_row, _source_sheet from raw.application_roster") == (
-        "NM-0001", 4, "花名册")
+        "NM-0001",
+        4,
+        "花名册",
+    )
 
 
 def test_non_spreadsheet_and_layout(wh):
@@ -123,7 +165,9 @@ def test_non_spreadsheet_and_layout(wh):
     s = wh.load()
     assert s.files_seen == 2
     assert sorted(wh.q("select file, form, rows_read from raw.load_audit")) == [
-        ("2022/150121/broken.xlsx", "未识别", 0), ("2022/150121/说明.pdf", "未识别", 0)]
+        ("2022/150121/broken.xlsx", "未识别", 0),
+        ("2022/150121/说明.pdf", "未识别", 0),
+    ]
     assert wh.one("select count(*) from raw.application_roster") == (0,)
 
 
@@ -183,7 +227,7 @@ def test_footer_words_with_inner_white_space(wh):
 def test_unparsable_csv_listed_as_unrecognised_with_chinese_reason(wh):
     path = wh.inbox / "2022/150121/坏.csv"
     path.parent.mkdir(parents=True)
-    path.write_bytes(("网上申报编号,姓名\nNM-0001,\"" + "张" * 200_000 + "\"\n").encode("utf-8"))  # over the field limit
+    path.write_bytes(('网上申报编号,姓名\nNM-0001,"' + "张" * 200_000 + '"\n').encode("utf-8"))  # over the field limit
     s = wh.load()
     assert wh.one("select sheet, form, rows_read from raw.load_audit") == ("坏.csv", "未识别", 0)
     assert any(m.startswith("2022/150121/坏.csv：CSV 文件第") and "格式错误" in m for m in s.messages)

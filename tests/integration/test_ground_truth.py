@@ -51,10 +51,22 @@ def test_findings_equal_ground_truth_for_other_seeds(tmp_path, seed, application
     finally:
         con.close()
     result = subprocess.run(
-        [DBT_EXECUTABLE, "build", "--profiles-dir", ".", "--exclude-resource-type", "test",
-         "--exclude-resource-type", "unit_test", "--select", "+findings"],
-        cwd=DBT_DIR, env={**os.environ, "ZHICHENG_WAREHOUSE": str(warehouse)},
-        capture_output=True, text=True,
+        [
+            DBT_EXECUTABLE,
+            "build",
+            "--profiles-dir",
+            ".",
+            "--exclude-resource-type",
+            "test",
+            "--exclude-resource-type",
+            "unit_test",
+            "--select",
+            "+findings",
+        ],
+        cwd=DBT_DIR,
+        env={**os.environ, "ZHICHENG_WAREHOUSE": str(warehouse)},
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stdout[-3000:]
     expected = load_ground_truth(truth, KEY)

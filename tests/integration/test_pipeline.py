@@ -7,8 +7,15 @@ import duckdb
 from dagster_project.forms import FORMS
 from tests.conftest import run_zhicheng
 
-MARTS = ("findings", "pass_rate_by_group", "quota_compliance", "schedule_adherence",
-         "filing_completeness", "applications", "load_audit")
+MARTS = (
+    "findings",
+    "pass_rate_by_group",
+    "quota_compliance",
+    "schedule_adherence",
+    "filing_completeness",
+    "applications",
+    "load_audit",
+)
 
 
 def _counts(warehouse) -> dict[str, int]:
@@ -31,9 +38,7 @@ def test_run_prints_progress_and_outputs(pipeline_run):
 def test_every_file_and_sheet_reconciles(pipeline_run, sample_inbox):
     warehouse, _, _ = pipeline_run
     con = duckdb.connect(str(warehouse), read_only=True)
-    audit = con.execute(
-        "select file, sheet, rows_read, rows_loaded, rows_quarantined from marts.load_audit"
-    ).fetchall()
+    audit = con.execute("select file, sheet, rows_read, rows_loaded, rows_quarantined from marts.load_audit").fetchall()
     assert len(audit) > 50
     assert all(read == loaded + quarantined for _, _, read, loaded, quarantined in audit)
     # every file of the inbox appears in the audit
@@ -87,7 +92,13 @@ def test_second_run_over_the_same_inbox_changes_no_row_count(pipeline_run, sampl
     warehouse, out, _ = pipeline_run
     before = _counts(warehouse)
     result = run_zhicheng(
-        "run", "--inbox", str(sample_inbox), "--warehouse", str(warehouse), "--out", str(out),
+        "run",
+        "--inbox",
+        str(sample_inbox),
+        "--warehouse",
+        str(warehouse),
+        "--out",
+        str(out),
         env={"DAGSTER_HOME": str(warehouse.parent / "dagster_home")},
     )
     assert "新载入 0 个" in result.stdout

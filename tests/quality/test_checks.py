@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 
 import duckdb
-import pytest
 from dagster import (
     AssetCheckKey,
     AssetKey,
@@ -54,8 +53,11 @@ def test_checks_are_in_the_definitions(tmp_path):
         assert key in check_keys, key
         assert graph.get_check_spec(key).blocking == dataset.blocking
     blocking_guards = {AssetKey(list(d.guards)) for d in DATASETS if d.blocking}
-    assert blocking_guards == {AssetKey(["marts", "load_audit"]), AssetKey(["marts", "applications"]),
-                               AssetKey(["marts", "findings"])}
+    assert blocking_guards == {
+        AssetKey(["marts", "load_audit"]),
+        AssetKey(["marts", "applications"]),
+        AssetKey(["marts", "findings"]),
+    }
     # the guarded marts are upstream of the publishing asset
     for key in blocking_guards:
         assert key in graph.get(PUBLISHED).parent_keys
@@ -66,9 +68,7 @@ def _run(defs, instance):
 
 
 def _materialized(result, key) -> bool:
-    return any(
-        e.event_type_value == "ASSET_MATERIALIZATION" and e.asset_key == key for e in result.all_events
-    )
+    return any(e.event_type_value == "ASSET_MATERIALIZATION" and e.asset_key == key for e in result.all_events)
 
 
 def _evaluations(result) -> dict[str, object]:
@@ -80,7 +80,9 @@ def test_blocking_check_stops_downstream_in_a_real_run(sample_inbox, tmp_path, m
 
     warehouse, out = tmp_path / "warehouse.duckdb", tmp_path / "output"
     for name, value in {
-        "ZHICHENG_INBOX": str(sample_inbox), "ZHICHENG_WAREHOUSE": str(warehouse), "ZHICHENG_OUT": str(out),
+        "ZHICHENG_INBOX": str(sample_inbox),
+        "ZHICHENG_WAREHOUSE": str(warehouse),
+        "ZHICHENG_OUT": str(out),
         "DAGSTER_HOME": str(tmp_path / "dagster_home"),
     }.items():
         monkeypatch.setenv(name, value)

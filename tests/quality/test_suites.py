@@ -50,7 +50,9 @@ def test_no_restated_boolean_and_no_policy_number_in_suites():
     for dataset in DATASETS.values():
         for expectation in dataset.expectations:
             kwargs = expectation.configuration.kwargs
-            columns = [kwargs.get(k) for k in ("column", "column_A", "column_B")] + list(kwargs.get("column_list") or [])
+            columns = [kwargs.get(k) for k in ("column", "column_A", "column_B")] + list(
+                kwargs.get("column_list") or []
+            )
             for column in filter(None, columns):
                 assert column not in {"compliant", "complete"} and not column.endswith(("_ok", "_adequate")), column
             for key in ("min_value", "max_value", "value"):
@@ -83,35 +85,93 @@ def test_clean_data_passes_every_suite_and_docs_are_offline(warehouse, tmp_path)
 
 BREACHES = [
     # (suite dataset, SQL that breaks it, subject expected among the first unexpected, rule)
-    ("publicity.unit", "update intermediate.int_quality_unit_publicity set unit_publicity_workdays = 4 "
-     "where application_no = 'HH20220002'", "HH20220002", "PUB-01"),
-    ("publicity.unit", "update intermediate.int_quality_unit_publicity set materials_submitted_date = date '2022-06-10' "
-     "where application_no = 'HH20220003'", "HH20220003", "PUB-01"),
-    ("publicity.roster", "update intermediate.int_quality_submitter_filing set roster_publicity_end = null "
-     "where submitter_code = 'D-JYJ'", "D-JYJ", "PUB-02"),
-    ("publicity.results", "update intermediate.int_quality_committee_filing set results_publicity_start = date '2022-09-01' "
-     "where committee_code = 'C-HHVC'", "C-HHVC", "PUB-03"),
-    ("filing.submitters", "update intermediate.int_quality_submitter_filing set materials_signed_date = null "
-     "where submitter_code = '150102'", "150102", "FIL-01"),
-    ("filing.committees", "update intermediate.int_quality_committee_filing set plan_lead_days = 13 "
-     "where committee_code = 'C-ZXX-150121'", "C-ZXX-150121", "SCH-03"),
-    ("filing.committees", "update intermediate.int_quality_committee_filing set approval_report_date = date '2022-10-10' "
-     "where committee_code = 'C-HHVC'", "C-HHVC", "SCH-04"),
-    ("filing.directed_posts", "update intermediate.int_quality_directed_posts set directed_posts_last_date = "
-     "date '2022-06-21' where region_code = '150122'", "150122", "SCH-05"),
-    ("load.files", "delete from raw.application_roster where application_no = 'HH20220004'",
-     "2022/150121/花名册.xlsx | Sheet1", "LOAD-02"),
+    (
+        "publicity.unit",
+        "update intermediate.int_quality_unit_publicity set unit_publicity_workdays = 4 "
+        "where application_no = 'HH20220002'",
+        "HH20220002",
+        "PUB-01",
+    ),
+    (
+        "publicity.unit",
+        "update intermediate.int_quality_unit_publicity set materials_submitted_date = date '2022-06-10' "
+        "where application_no = 'HH20220003'",
+        "HH20220003",
+        "PUB-01",
+    ),
+    (
+        "publicity.roster",
+        "update intermediate.int_quality_submitter_filing set roster_publicity_end = null "
+        "where submitter_code = 'D-JYJ'",
+        "D-JYJ",
+        "PUB-02",
+    ),
+    (
+        "publicity.results",
+        "update intermediate.int_quality_committee_filing set results_publicity_start = date '2022-09-01' "
+        "where committee_code = 'C-HHVC'",
+        "C-HHVC",
+        "PUB-03",
+    ),
+    (
+        "filing.submitters",
+        "update intermediate.int_quality_submitter_filing set materials_signed_date = null "
+        "where submitter_code = '150102'",
+        "150102",
+        "FIL-01",
+    ),
+    (
+        "filing.committees",
+        "update intermediate.int_quality_committee_filing set plan_lead_days = 13 "
+        "where committee_code = 'C-ZXX-150121'",
+        "C-ZXX-150121",
+        "SCH-03",
+    ),
+    (
+        "filing.committees",
+        "update intermediate.int_quality_committee_filing set approval_report_date = date '2022-10-10' "
+        "where committee_code = 'C-HHVC'",
+        "C-HHVC",
+        "SCH-04",
+    ),
+    (
+        "filing.directed_posts",
+        "update intermediate.int_quality_directed_posts set directed_posts_last_date = "
+        "date '2022-06-21' where region_code = '150122'",
+        "150122",
+        "SCH-05",
+    ),
+    (
+        "load.files",
+        "delete from raw.application_roster where application_no = 'HH20220004'",
+        "2022/150121/花名册.xlsx | Sheet1",
+        "LOAD-02",
+    ),
     ("load.files", "update marts.load_audit set rows_read = 7", "2022/150121/花名册.xlsx | Sheet1", "LOAD-01"),
-    ("load.applications", "insert into marts.applications select * from marts.applications where application_no = "
-     "'HH20220001'", "HH20220001", "LOAD-04"),
-    ("load.outcomes", "update intermediate.int_outcomes set matched = false where application_no = 'HH20220005'",
-     "C-ZXX-150121/HH20220005", "LOAD-05"),
-    ("load.codes", "update raw.application_roster set committee_code = 'C-NOPE' where application_no = 'HH20220001'",
-     "committee:C-NOPE", "LOAD-06"),
+    (
+        "load.applications",
+        "insert into marts.applications select * from marts.applications where application_no = 'HH20220001'",
+        "HH20220001",
+        "LOAD-04",
+    ),
+    (
+        "load.outcomes",
+        "update intermediate.int_outcomes set matched = false where application_no = 'HH20220005'",
+        "C-ZXX-150121/HH20220005",
+        "LOAD-05",
+    ),
+    (
+        "load.codes",
+        "update raw.application_roster set committee_code = 'C-NOPE' where application_no = 'HH20220001'",
+        "committee:C-NOPE",
+        "LOAD-06",
+    ),
 ]
 
 
-@pytest.mark.parametrize("name,breach,subject,rule", BREACHES, ids=[f"{b[0]}-{b[3]}-{i}" for i, b in enumerate(BREACHES)])
+@pytest.mark.parametrize(
+    "name,breach,subject,rule", BREACHES, ids=[f"{b[0]}-{b[3]}-{i}" for i, b in enumerate(BREACHES)]
+)
 def test_crafted_breach_fails_its_suite(warehouse, name, breach, subject, rule):
     outcomes = evaluate(warehouse, breach=breach)
     outcome = outcomes[name]
@@ -125,22 +185,28 @@ def test_crafted_breach_fails_its_suite(warehouse, name, breach, subject, rule):
 
 
 def test_flagged_problems_count_as_accounted_for(warehouse):
-    outcomes = evaluate(warehouse, breach="""
+    outcomes = evaluate(
+        warehouse,
+        breach="""
         update intermediate.int_outcomes set matched = false where application_no = 'HH20220005';
         update raw.application_roster set committee_code = 'C-NOPE' where application_no = 'HH20220001';
         insert into marts.findings (year, rule_id, subject_key) values
             (2022, 'COM-04', 'HH20220005'), (2022, 'CHN-03', 'C-NOPE');
-    """)
+    """,
+    )
     assert outcomes["load.outcomes"].success
     assert outcomes["load.codes"].success
 
 
 def test_threshold_is_read_from_policy_parameters_at_run_time(warehouse):
-    breach = ("update intermediate.int_quality_unit_publicity set unit_publicity_workdays = 4 "
-              "where application_no = 'HH20220002'")
+    breach = (
+        "update intermediate.int_quality_unit_publicity set unit_publicity_workdays = 4 "
+        "where application_no = 'HH20220002'"
+    )
     assert not evaluate(warehouse, breach=breach)["publicity.unit"].success
-    lowered = ("update reference.policy_parameters set value = 4 "
-               "where parameter = 'PUBLICITY_MIN_WORKDAYS' and year = 2022")
+    lowered = (
+        "update reference.policy_parameters set value = 4 where parameter = 'PUBLICITY_MIN_WORKDAYS' and year = 2022"
+    )
     assert evaluate(warehouse, breach=lowered)["publicity.unit"].success
     missing = "delete from reference.policy_parameters where parameter = 'PLAN_LEAD_DAYS'"
     outcome = evaluate(warehouse, breach=missing)["filing.committees"]

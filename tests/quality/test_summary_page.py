@@ -33,12 +33,15 @@ def _text(html: str) -> str:
 
 
 def test_summary_lists_failing_rows_by_code_with_names_and_values(tmp_path):
-    docs, outcomes, names = _run(tmp_path, """
+    docs, outcomes, names = _run(
+        tmp_path,
+        """
         update intermediate.int_quality_submitter_filing set roster_publicity_end = null where submitter_code = 'D-JYJ';
         update intermediate.int_quality_unit_publicity set unit_publicity_workdays = 4
             where application_no = 'HH20220002';
         update intermediate.int_quality_committee_filing set plan_lead_days = 13 where committee_code = 'C-ZXX-150121';
-    """)
+    """,
+    )
     summary = docs / "summary.html"
     assert summary.is_file()
     text = _text(summary.read_text(encoding="utf-8"))
@@ -72,5 +75,5 @@ def test_index_links_the_summary_and_ge_footers_are_gone(tmp_path):
     assert "全部通过" in _text((docs / "summary.html").read_text(encoding="utf-8"))
     for page in docs.rglob("*.html"):
         html = page.read_text(encoding="utf-8")
-        assert "<footer" not in html and "ge-cta-footer\")" not in html, page
+        assert "<footer" not in html and 'ge-cta-footer")' not in html, page
         assert "newsletter" not in html.lower() and "tutorials" not in html.lower(), page

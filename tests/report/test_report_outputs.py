@@ -158,7 +158,7 @@ def test_notice_pdfs_render(fx_outputs):
     assert "2022/150102/花名册.xlsx" in squeezed
     assert "FIL-02缺少诚信承诺书" in squeezed and "七(三)" in squeezed and "诚信承诺书" in squeezed
     assert "身份证号校验位错误" in squeezed
-    for code, pdf in notices.pdfs.items():
+    for _code, pdf in notices.pdfs.items():
         assert_pdf_ok(pdf, NOTICE_HEADINGS)
 
 
@@ -179,7 +179,7 @@ def test_superseded_file_not_reported(fx_outputs):
 
 def test_notice_xlsx(fx_outputs):
     notices = fx_outputs["notices"]
-    for code, path in notices.xlsx.items():
+    for _code, path in notices.xlsx.items():
         sheets, _ = xlsx_text(path)
         assert list(sheets) == ["告知事项", "报送文件", "未入库数据行", "审核问题"]
         assert_xlsx_safe(path)
@@ -221,7 +221,7 @@ def test_no_notice_has_another_submitters_applicant(fx_outputs):
     facts = fx_outputs["facts"]
     notices = fx_outputs["notices"]
     names_by_sub, apps_by_sub = {}, {}
-    for year, sub, app_no, name, id_number, *_ in facts["roster"]:
+    for _year, sub, app_no, name, _id_number, *_ in facts["roster"]:
         names_by_sub.setdefault(sub, set()).add(name)
         apps_by_sub.setdefault(sub, set()).add(app_no)
     all_ids = {row[4] for row in facts["roster"]}
@@ -238,6 +238,6 @@ def test_no_notice_has_another_submitters_applicant(fx_outputs):
                 assert not re.search(rf"(?<![0-9A-Za-z]){re.escape(app)}(?![0-9A-Za-z])", text), (code, app)
         assert not any(i in text for i in all_ids)
     # and its own applicants are named where a finding concerns them
-    first_app, first_sub, first_name = facts["roster"][0][2], facts["roster"][0][1], facts["roster"][0][3]
+    _first_app, first_sub, first_name = facts["roster"][0][2], facts["roster"][0][1], facts["roster"][0][3]
     assert first_name in xlsx_text(notices.xlsx[first_sub])[1]
     assert "（他单位申报编号）" in xlsx_text(notices.xlsx[first_sub])[1]

@@ -218,7 +218,9 @@ def test_committee_notice_names_evaluators_by_number(run_outputs):
     try:
         keys = {
             r[0]
-            for r in con.execute("select distinct evaluator_key from staging.stg_evaluator_roster__evaluators").fetchall()
+            for r in con.execute(
+                "select distinct evaluator_key from staging.stg_evaluator_roster__evaluators"
+            ).fetchall()
         }
         committees = [
             r[0]

@@ -17,8 +17,25 @@ from dagster_project.sample.reference_data import add_years, workdays
 V, A = "违规", "提示"
 ORDER = {"无": 0, "初级": 1, "中级": 2, "副高级": 3, "正高级": 4}
 BACHELOR = ("博士研究生", "硕士研究生", "大学本科")
-DOCTOR_WORDS = ("临床", "内科", "外科", "儿科", "妇产", "眼科", "耳鼻咽喉", "皮肤", "精神", "麻醉", "急诊", "全科",
-                "中医", "蒙医", "口腔", "公共卫生", "预防医学")
+DOCTOR_WORDS = (
+    "临床",
+    "内科",
+    "外科",
+    "儿科",
+    "妇产",
+    "眼科",
+    "耳鼻咽喉",
+    "皮肤",
+    "精神",
+    "麻醉",
+    "急诊",
+    "全科",
+    "中医",
+    "蒙医",
+    "口腔",
+    "公共卫生",
+    "预防医学",
+)
 NON_PUBLIC = ("非公有制企业", "社会组织", "自由职业")
 POGE44 = tuple(f"四(四){i}" for i in range(1, 6))
 
@@ -65,8 +82,13 @@ def findings(g: Generator) -> Counter:
         if r["application_no"] in ambiguous:
             continue
         a = by_no.get(r["application_no"])
-        if a is None or a["id_number"] != r["id_number"] or a["series"] != r["series"] or a["level"] != r["level"] \
-                or a["committee_code"] != r["committee_code"]:
+        if (
+            a is None
+            or a["id_number"] != r["id_number"]
+            or a["series"] != r["series"]
+            or a["level"] != r["level"]
+            or a["committee_code"] != r["committee_code"]
+        ):
             f("COM-04", V, "application", r["application_no"])
             continue
         matched.append((a, r))
@@ -90,12 +112,21 @@ def findings(g: Generator) -> Counter:
 
     def transfer_recent(a):
         t = a["transfer_in_date"]
-        return a["personnel_status"] in ("军转干部", "原公务员调入") and t is not None and \
-            add_years(a["application_date"], -int(p["TRANSFER_IN_EXEMPT_YEARS"])) < t <= a["application_date"]
+        return (
+            a["personnel_status"] in ("军转干部", "原公务员调入")
+            and t is not None
+            and add_years(a["application_date"], -int(p["TRANSFER_IN_EXEMPT_YEARS"])) < t <= a["application_date"]
+        )
 
-    earlier_poge = {h["id_number"] for h in g.hist_apps for r in g.hist_f5
-                    if r["application_no"] == h["application_no"] and r["outcome"] == "通过"
-                    and h["route"] == "破格申报" and h["exception_basis"] in POGE44}
+    earlier_poge = {
+        h["id_number"]
+        for h in g.hist_apps
+        for r in g.hist_f5
+        if r["application_no"] == h["application_no"]
+        and r["outcome"] == "通过"
+        and h["route"] == "破格申报"
+        and h["exception_basis"] in POGE44
+    }
     for a in U:
         no, lv, series, spec = a["application_no"], a["level"], a["series"], a["specialty"] or ""
         route, basis = a["route"], a["exception_basis"]
@@ -107,24 +138,35 @@ def findings(g: Generator) -> Counter:
             f("ELG-01", V, "application", no)
             void_apps.add(no)
         mengyi = "蒙医" in spec or "蒙药" in spec
-        if lv in ("中级", "初级") and (series in ("经济", "会计", "统计", "审计", "翻译", "出版", "通信")
-                                       or (series == "卫生" and mengyi)):
+        if lv in ("中级", "初级") and (
+            series in ("经济", "会计", "统计", "审计", "翻译", "出版", "通信") or (series == "卫生" and mengyi)
+        ):
             f("ELG-02", V, "application", no)
-        needs_exam = (series in ("经济", "会计") and senior) or (series == "卫生" and mengyi and senior) or \
-            (series in ("审计", "统计") and lv == "副高级")
+        needs_exam = (
+            (series in ("经济", "会计") and senior)
+            or (series == "卫生" and mengyi and senior)
+            or (series in ("审计", "统计") and lv == "副高级")
+        )
         if needs_exam and a["exam_passed"] != "是" and basis != "四(四)3":
             f("ELG-03", V, "application", no)
         doctor = series == "卫生" and any(w in spec for w in DOCTOR_WORDS)
         urban = kind[a["_sub"]] == "department" or g.subs[a["_sub"]]["region_kind"] == "市辖区"
         gy = a["grassroots_years"]
-        if (series == "中小学教师" or doctor) and senior and urban and a["workplace_level"] != "乡镇及以下" \
-                and (gy is None or gy < p["RURAL_SERVICE_MIN_YEARS"]):
+        if (
+            (series == "中小学教师" or doctor)
+            and senior
+            and urban
+            and a["workplace_level"] != "乡镇及以下"
+            and (gy is None or gy < p["RURAL_SERVICE_MIN_YEARS"])
+        ):
             f("ELG-04", A, "application", no)
         if route == "直接申报":
             ok = a["unit_nature"] in NON_PUBLIC
             if lv == "中级":
-                ok = ok and ((degree and years >= p["DIRECT_MID_BACHELOR_YEARS"]) or
-                             (a["education"] == "大学专科" and years >= p["DIRECT_MID_COLLEGE_YEARS"]))
+                ok = ok and (
+                    (degree and years >= p["DIRECT_MID_BACHELOR_YEARS"])
+                    or (a["education"] == "大学专科" and years >= p["DIRECT_MID_COLLEGE_YEARS"])
+                )
             elif lv == "副高级":
                 ok = ok and degree and years >= p["DIRECT_FUGAO_BACHELOR_YEARS"]
             else:
@@ -133,31 +175,47 @@ def findings(g: Generator) -> Counter:
                 f("ELG-05", V, "application", no)
         if route == "考核认定":
             full = a["education_mode"] == "全日制"
-            ok = (lv == "中级" and full and a["education"] == "博士研究生") or \
-                (lv == "中级" and full and a["education"] == "硕士研究生" and
-                 years >= (p["RECOGNIZE_MASTER_GRASSROOTS_YEARS"] if grassroots(a) else p["RECOGNIZE_MASTER_YEARS"])) or \
-                (lv == "副高级" and a["personnel_status"] == "博士后") or (lv == "初级" and a["unit_nature"] == "自由职业")
+            ok = (
+                (lv == "中级" and full and a["education"] == "博士研究生")
+                or (
+                    lv == "中级"
+                    and full
+                    and a["education"] == "硕士研究生"
+                    and years
+                    >= (p["RECOGNIZE_MASTER_GRASSROOTS_YEARS"] if grassroots(a) else p["RECOGNIZE_MASTER_YEARS"])
+                )
+                or (lv == "副高级" and a["personnel_status"] == "博士后")
+                or (lv == "初级" and a["unit_nature"] == "自由职业")
+            )
             if not ok:
                 f("ELG-06", V, "application", no)
         if basis in POGE44 and (a["had_exception_before"] or a["id_number"] in earlier_poge):
             f("ELG-07", A, "application", no)
-        if route == "转系列" and (a["current_post_years"] is None or a["current_post_years"] < p["TRANSFER_MIN_YEARS"]
-                                  or lv != a["current_level"]):
+        if route == "转系列" and (
+            a["current_post_years"] is None
+            or a["current_post_years"] < p["TRANSFER_MIN_YEARS"]
+            or lv != a["current_level"]
+        ):
             f("ELG-08", V, "application", no)
         if route == "正常申报" and not one_up and not (a["personnel_status"] == "高技能人才" or transfer_recent(a)):
             f("ELG-09", V, "application", no)
         if route == "破格申报" and not basis:
             f("ELG-09", V, "application", no)
-        if (a["graduation_date"] and a["graduation_date"] > cutoff) or \
-                (a["current_title_date"] and a["current_title_date"] > cutoff):
+        if (a["graduation_date"] and a["graduation_date"] > cutoff) or (
+            a["current_title_date"] and a["current_title_date"] > cutoff
+        ):
             f("ELG-10", V, "application", no)
         if lv == "初级" and a["unit_nature"] != "自由职业":
             f("ELG-11", A, "application", no)
         if route == "定向评价":
-            field_ok = bool(ref.series[series]["directed_field"]) and \
-                (series != "艺术" or "乌兰牧骑" in spec)
-            if a["unit_nature"] != "事业单位" or not grassroots(a) or kind[a["_sub"]] != "region" or lv != "副高级" \
-                    or not field_ok:
+            field_ok = bool(ref.series[series]["directed_field"]) and (series != "艺术" or "乌兰牧骑" in spec)
+            if (
+                a["unit_nature"] != "事业单位"
+                or not grassroots(a)
+                or kind[a["_sub"]] != "region"
+                or lv != "副高级"
+                or not field_ok
+            ):
                 f("ELG-12", V, "application", no)
         if route == "破格申报" and basis:
             scope = ref.committee_scope(a["committee_code"])
@@ -167,11 +225,22 @@ def findings(g: Generator) -> Counter:
                 "四(四)3": lambda: lv == "正高级",
                 "四(四)4": lambda: one_up and grassroots(a),
                 "四(四)5": lambda: transfer_recent(a),
-                "四(五)2": lambda: one_up and ((grassroots(a) and years >= p["POGE_COUNTY_YEARS"]) or
-                                              (a["workplace_level"] == "乡镇及以下" and (gy or 0) >= p["POGE_TOWNSHIP_YEARS"])),
-                "四(五)3": lambda: lv == "中级" and a["unit_nature"] == "事业单位" and a["workplace_level"] == "乡镇及以下"
-                and ((degree and (gy or 0) >= p["POGE_TOWNSHIP_BACHELOR_YEARS"]) or
-                     (a["education"] == "大学专科" and (gy or 0) >= p["POGE_TOWNSHIP_COLLEGE_YEARS"])),
+                "四(五)2": lambda: (
+                    one_up
+                    and (
+                        (grassroots(a) and years >= p["POGE_COUNTY_YEARS"])
+                        or (a["workplace_level"] == "乡镇及以下" and (gy or 0) >= p["POGE_TOWNSHIP_YEARS"])
+                    )
+                ),
+                "四(五)3": lambda: (
+                    lv == "中级"
+                    and a["unit_nature"] == "事业单位"
+                    and a["workplace_level"] == "乡镇及以下"
+                    and (
+                        (degree and (gy or 0) >= p["POGE_TOWNSHIP_BACHELOR_YEARS"])
+                        or (a["education"] == "大学专科" and (gy or 0) >= p["POGE_TOWNSHIP_COLLEGE_YEARS"])
+                    )
+                ),
                 "四(九)4": lambda: True,
             }.get(basis, lambda: False)()
             if not ok:
@@ -215,7 +284,11 @@ def findings(g: Generator) -> Counter:
         if not sends:
             continue
         posts = sum(r["senior_posts_set"] for r in f2.get(code, []))
-        n = sum(1 for a in U if a["_sub"] == code and a["unit_nature"] == "事业单位" and a["level"] in SENIOR and a["over_post"])
+        n = sum(
+            1
+            for a in U
+            if a["_sub"] == code and a["unit_nature"] == "事业单位" and a["level"] in SENIOR and a["over_post"]
+        )
         if not n <= p["OVERPOST_RATIO"] * posts:
             f("QTA-02", V, "submitter", code)
     directed = Counter()
@@ -236,8 +309,9 @@ def findings(g: Generator) -> Counter:
         if a["series"] == "中小学教师" and a["level"] == "副高级" and a["over_post"]:
             f("POS-01", V, "application", a["application_no"])
     f2_index = {(code, normalise_unit(r["unit_name"])): r for code, rows in f2.items() for r in rows}
-    senior_counts = Counter((a["_sub"], normalise_unit(a["unit_name"])) for a in U
-                            if a["level"] in SENIOR and not a["over_post"])
+    senior_counts = Counter(
+        (a["_sub"], normalise_unit(a["unit_name"])) for a in U if a["level"] in SENIOR and not a["over_post"]
+    )
     for key, r in f2_index.items():
         if senior_counts[key] > r["senior_posts_vacant"]:
             f("POS-02", V, "unit", key[1])
@@ -284,8 +358,10 @@ def findings(g: Generator) -> Counter:
         elif not any(r["submitted_date"] <= start[c] - lead for r in plans):
             f("SCH-03", V, "committee", c)
         reports = f4_by_committee[(c, "核准备案报告")]
-        if not any((its_pub_end is None or r["submitted_date"] > its_pub_end) and r["submitted_date"] <= month_later(last)
-                   for r in reports):
+        if not any(
+            (its_pub_end is None or r["submitted_date"] > its_pub_end) and r["submitted_date"] <= month_later(last)
+            for r in reports
+        ):
             f("SCH-04", V, "committee", c)
         if ref.committees[c]["is_self_evaluation"] == "true":
             roster = g.rosters.get((c, y), [])
@@ -342,21 +418,32 @@ def findings(g: Generator) -> Counter:
             if {y - 1, y - 2, y - 3} <= years_of[r]:
                 f("COM-01", A, "evaluator", r)
     for a, r in matched:
-        if r["outcome"] == "通过" and (r["members_present"] * p["VOTE_QUORUM_DEN"] < r["members_expected"] * p["VOTE_QUORUM_NUM"]
-                                     or r["votes_for"] * p["VOTE_PASS_DEN"] < r["members_present"] * p["VOTE_PASS_NUM"]):
+        if r["outcome"] == "通过" and (
+            r["members_present"] * p["VOTE_QUORUM_DEN"] < r["members_expected"] * p["VOTE_QUORUM_NUM"]
+            or r["votes_for"] * p["VOTE_PASS_DEN"] < r["members_present"] * p["VOTE_PASS_NUM"]
+        ):
             f("COM-03", V, "application", a["application_no"])
             void_apps.add(a["application_no"])
 
     # ---- integrity
     for a in U:
         d = a["application_date"]
-        if any(r["id_number"] == a["id_number"] and add_years(d, -int(p["BLACKLIST_YEARS"])) < r["record_date"] <= d
-               for r in g.f7):
+        if any(
+            r["id_number"] == a["id_number"] and add_years(d, -int(p["BLACKLIST_YEARS"])) < r["record_date"] <= d
+            for r in g.f7
+        ):
             f("INT-01", A, "application", a["application_no"])
 
     # ---- city quota (valid passes)
-    valid = sum(1 for a, r in matched if r["outcome"] == "通过" and a["series"] == "中小学教师" and a["level"] == "正高级"
-                and a["application_no"] not in void_apps and r["committee_code"] not in void_committees)
+    valid = sum(
+        1
+        for a, r in matched
+        if r["outcome"] == "通过"
+        and a["series"] == "中小学教师"
+        and a["level"] == "正高级"
+        and a["application_no"] not in void_apps
+        and r["committee_code"] not in void_committees
+    )
     if valid > p["TEACHER_ZHENGGAO_LIMIT"]:
         f("QTA-01", V, "city", "1501")
     return out

@@ -16,21 +16,27 @@ from dagster_project import forms
 from dagster_project.ingest.load import keyed
 from dagster_project.sample.generator import Generator, generate_inbox, load_ground_truth
 from dagster_project.settings import PROJECT_ROOT
-
 from tests.sample import sample_rulecheck
 
 RULES_MD = PROJECT_ROOT.parent / "shared" / "design" / "rules.md"
 # the rule ids of rules.md v2 (used when the design folder is not beside the repository)
 RULE_IDS = (
-    [f"ELG-{i:02d}" for i in range(1, 14)] + [f"CHN-{i:02d}" for i in range(1, 6)]
-    + [f"QTA-{i:02d}" for i in range(1, 5)] + [f"POS-{i:02d}" for i in range(1, 4)]
-    + [f"SCH-{i:02d}" for i in range(1, 6)] + [f"PUB-{i:02d}" for i in range(1, 5)]
-    + [f"FIL-{i:02d}" for i in range(1, 4)] + [f"COM-{i:02d}" for i in range(1, 5)] + ["INT-01"]
+    [f"ELG-{i:02d}" for i in range(1, 14)]
+    + [f"CHN-{i:02d}" for i in range(1, 6)]
+    + [f"QTA-{i:02d}" for i in range(1, 5)]
+    + [f"POS-{i:02d}" for i in range(1, 4)]
+    + [f"SCH-{i:02d}" for i in range(1, 6)]
+    + [f"PUB-{i:02d}" for i in range(1, 5)]
+    + [f"FIL-{i:02d}" for i in range(1, 4)]
+    + [f"COM-{i:02d}" for i in range(1, 5)]
+    + ["INT-01"]
 )
 
 
 def _tree(root: Path) -> dict[str, tuple[bytes, int]]:
-    return {str(p.relative_to(root)): (p.read_bytes(), p.stat().st_mtime_ns) for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(root)): (p.read_bytes(), p.stat().st_mtime_ns) for p in sorted(root.rglob("*")) if p.is_file()
+    }
 
 
 def test_same_seed_gives_identical_bytes_and_mtimes(tmp_path):
@@ -65,8 +71,16 @@ def test_ground_truth_covers_every_rule_of_rules_md(generated):
         header = next(csv.reader(fh))
     assert header == ["rule_id", "severity", "subject_type", "subject_key"]
     assert {k[1] for k in truth} <= {"违规", "提示"}
-    assert {k[2] for k in truth} <= {"application", "unit", "submitter", "committee", "evaluator", "region",
-                                     "region_field", "city"}
+    assert {k[2] for k in truth} <= {
+        "application",
+        "unit",
+        "submitter",
+        "committee",
+        "evaluator",
+        "region",
+        "region_field",
+        "city",
+    }
 
 
 @pytest.mark.parametrize("seed,size", [(11, 150), (2022, 400), (3, 260)])
@@ -124,7 +138,9 @@ def test_inbox_holds_every_messy_case(generated):
     assert any(str(v).startswith("合计") for v in first if v) and any(str(v).startswith("填表人") for v in first if v)
     header_row = next(i for i, r in enumerate(ws.iter_rows(values_only=True), 1) if "网上申报编号" in r)
     last_data = max(i for i, v in enumerate(first, 1) if isinstance(v, int))
-    assert any(all(c is None for c in r) for r in ws.iter_rows(min_row=header_row + 1, max_row=last_data, values_only=True))
+    assert any(
+        all(c is None for c in r) for r in ws.iter_rows(min_row=header_row + 1, max_row=last_data, values_only=True)
+    )
     # dates in every format, full-width digits, yes/no styles, numbers in text columns
     texts, numbers = [], []
     for p in files:
@@ -139,9 +155,15 @@ def test_inbox_holds_every_messy_case(generated):
             texts += [v for row in csv.reader(io.StringIO(text)) for v in row]
     texts = [str(t) for t in texts if t is not None]
     patterns = {
-        "iso": r"^2022-\d\d-\d\d$", "nopad": r"^2022-\d{1,2}-\d{1,2}$", "slash": r"^2022/\d{1,2}/\d{1,2}$",
-        "dot": r"^2022\.\d\d\.\d\d$", "cn": r"^2022年\d{1,2}月\d{1,2}日$", "ymd": r"^2022\d{4}$",
-        "fullwidth": r"^２０２２－", "Y/N": r"^[YN]$", "check": r"^√$",
+        "iso": r"^2022-\d\d-\d\d$",
+        "nopad": r"^2022-\d{1,2}-\d{1,2}$",
+        "slash": r"^2022/\d{1,2}/\d{1,2}$",
+        "dot": r"^2022\.\d\d\.\d\d$",
+        "cn": r"^2022年\d{1,2}月\d{1,2}日$",
+        "ymd": r"^2022\d{4}$",
+        "fullwidth": r"^２０２２－",
+        "Y/N": r"^[YN]$",
+        "check": r"^√$",
     }
     for name, pat in patterns.items():
         assert any(re.search(pat, t) for t in texts), name
@@ -149,8 +171,11 @@ def test_inbox_holds_every_messy_case(generated):
     assert any(isinstance(v, int) and 44562 <= v <= 44926 for v in numbers)  # Excel serials of 2022
     assert any(re.fullmatch(r"[０-９]+", t) for t in texts)  # full-width numbers
     zjj = openpyxl.load_workbook(y / "D-ZJJ" / "申报人员花名册.xlsx")["花名册"]
-    col = next(c.column for c in zjj[next(i for i, r in enumerate(zjj.iter_rows(values_only=True), 1) if "网上申报编号" in r)]
-               if c.value == "网上申报编号")
+    col = next(
+        c.column
+        for c in zjj[next(i for i, r in enumerate(zjj.iter_rows(values_only=True), 1) if "网上申报编号" in r)]
+        if c.value == "网上申报编号"
+    )
     assert any(isinstance(c.value, int) for c in next(zjj.iter_cols(min_col=col, max_col=col)))
     # a superseded roster: two F1 files of 150103 sharing numbers, the correction newer
     old, new = y / "150103" / "申报人员花名册.xlsx", y / "150103" / "申报人员花名册(更正).xlsx"
@@ -161,8 +186,16 @@ def test_inbox_holds_every_messy_case(generated):
     # quarantinable rows of every kind, listed in the manifest
     with (out / "expected_quarantine.csv").open(encoding="utf-8") as fh:
         reasons = {r["reason"] for r in csv.DictReader(fh)}
-    for needed in ("身份证号校验位错误", "身份证号被存为数字", "申报日期不是有效日期", "缺少必填项：姓名",
-                   "实到评委数大于应到评委数", "同一文件内网上申报编号重复", "报送单位无权报送此表", "报送单位代码未知"):
+    for needed in (
+        "身份证号校验位错误",
+        "身份证号被存为数字",
+        "申报日期不是有效日期",
+        "缺少必填项：姓名",
+        "实到评委数大于应到评委数",
+        "同一文件内网上申报编号重复",
+        "报送单位无权报送此表",
+        "报送单位代码未知",
+    ):
         assert needed in reasons
     # two forms in one workbook and an instruction sheet
     with (out / "expected_sheets.csv").open(encoding="utf-8") as fh:

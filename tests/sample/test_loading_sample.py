@@ -31,14 +31,22 @@ def test_every_sheet_reconciles_and_only_intended_rows_are_quarantined(loaded):
     out, g, con = loaded
     with (out / "expected_quarantine.csv").open(encoding="utf-8") as fh:
         expected = {(r["file"], r["sheet"], int(r["row"])) for r in csv.DictReader(fh)}
-    got = {tuple(r) for r in con.execute("select _source_file, _source_sheet, _source_row from raw.quarantine").fetchall()}
+    got = {
+        tuple(r) for r in con.execute("select _source_file, _source_sheet, _source_row from raw.quarantine").fetchall()
+    }
     assert sorted(got - expected) == [] and sorted(expected - got) == []
-    audit = {(f, s): (form, read, q) for f, s, form, read, q in con.execute(
-        "select file, sheet, form, rows_read, rows_quarantined from raw.load_audit").fetchall()}
+    audit = {
+        (f, s): (form, read, q)
+        for f, s, form, read, q in con.execute(
+            "select file, sheet, form, rows_read, rows_quarantined from raw.load_audit"
+        ).fetchall()
+    }
     with (out / "expected_sheets.csv").open(encoding="utf-8") as fh:
         for r in csv.DictReader(fh):
             assert audit.get((r["file"], r["sheet"])) == (r["form"], int(r["rows_read"]), int(r["rows_quarantined"])), r
-    assert con.execute("select count(*) from raw.load_audit where rows_read <> rows_loaded + rows_quarantined").fetchone() == (0,)
+    assert con.execute(
+        "select count(*) from raw.load_audit where rows_read <> rows_loaded + rows_quarantined"
+    ).fetchone() == (0,)
 
 
 def test_current_roster_round_trips_the_model(loaded):
@@ -52,14 +60,25 @@ def test_current_roster_round_trips_the_model(loaded):
     got = {(r[0], r[1]): r[2:] for r in rows}
     assert len(got) == len(rows) == len(g.apps)
     for a in g.apps:
-        want = (a["id_number"].upper(), a["application_date"], a["unit_publicity_start"], a["unit_publicity_end"],
-                bool(a["integrity_pledge"]), bool(a["over_post"]), float(a["professional_years"]), a["level"],
-                a["committee_code"], "".join(a["unit_name"].split()))
+        want = (
+            a["id_number"].upper(),
+            a["application_date"],
+            a["unit_publicity_start"],
+            a["unit_publicity_end"],
+            bool(a["integrity_pledge"]),
+            bool(a["over_post"]),
+            float(a["professional_years"]),
+            a["level"],
+            a["committee_code"],
+            "".join(a["unit_name"].split()),
+        )
         assert got[(a["application_no"], a["_sub"])] == want, a["application_no"]
     superseded = con.execute("select count(*) from raw.application_roster where _superseded").fetchone()[0]
     assert superseded > 0
     # F5 rows carry the folder's committee code when the column is absent
-    n = con.execute("select count(*) from raw.evaluation_outcomes where committee_code = 'C-ZXX-M' and year = 2022").fetchone()[0]
+    n = con.execute(
+        "select count(*) from raw.evaluation_outcomes where committee_code = 'C-ZXX-M' and year = 2022"
+    ).fetchone()[0]
     assert n == len(g.f5_all["C-ZXX-M"])
 
 
@@ -90,8 +109,12 @@ def test_filled_templates_load_without_quarantine(generated, tmp_path):
     con = duckdb.connect(str(tmp_path / "t.duckdb"))
     ingest.load_inbox(inbox, con, KEY)
     assert con.execute("select count(*) from raw.quarantine").fetchone() == (0,)
-    audit = {f: (form, read, loaded) for f, s, form, read, loaded in con.execute(
-        "select file, sheet, form, rows_read, rows_loaded from raw.load_audit where sheet = '填报'").fetchall()}
+    audit = {
+        f: (form, read, loaded)
+        for f, s, form, read, loaded in con.execute(
+            "select file, sheet, form, rows_read, rows_loaded from raw.load_audit where sheet = '填报'"
+        ).fetchall()
+    }
     for f, n in expected.items():
         assert audit[f][1:] == (n, n), f
     sheets = {r for (r,) in con.execute("select form from raw.load_audit where sheet = '说明'").fetchall()}

@@ -27,7 +27,7 @@ def _column_format(ws, index: int) -> str:
 def test_one_template_per_form_with_validations(tmp_path):
     paths = write_templates(tmp_path / "templates")
     assert [p.name.split("_")[0] for p in paths] == list(forms.FORMS)
-    for path, form in zip(paths, forms.FORMS.values()):
+    for path, form in zip(paths, forms.FORMS.values(), strict=False):
         wb = openpyxl.load_workbook(path)
         assert wb.sheetnames == ["填报", "说明"]
         ws = wb["填报"]

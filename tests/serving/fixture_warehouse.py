@@ -46,14 +46,18 @@ def _key(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def make_warehouse(path: Path, *, seed: int = 1, applications: int = 300, years: tuple[int, ...] = (2021, 2022)) -> Path:
+def make_warehouse(
+    path: Path, *, seed: int = 1, applications: int = 300, years: tuple[int, ...] = (2021, 2022)
+) -> Path:
     rng = random.Random(seed)
     path = Path(path)
     path.unlink(missing_ok=True)
     con = duckdb.connect(str(path))
     con.execute("create schema reference; create schema marts; create schema raw")
     for name in ("regions", "departments", "units", "committees"):
-        con.execute(f"create table reference.{name} as select * from read_csv('{SEEDS / (name + '.csv')}', all_varchar = true)")
+        con.execute(
+            f"create table reference.{name} as select * from read_csv('{SEEDS / (name + '.csv')}', all_varchar = true)"
+        )
     # A raw table with ID numbers and names, which must never reach the snapshot.
     con.execute("create table raw.application_roster (id_number varchar, 姓名 varchar)")
     con.execute("insert into raw.application_roster values ('150102198001011234', '张三')")
@@ -72,26 +76,104 @@ def make_warehouse(path: Path, *, seed: int = 1, applications: int = 300, years:
             outcome = rng.choices(["通过", "未通过", "未评审"], [6, 3, 1])[0]
             valid = None if outcome == "未评审" else rng.random() > 0.08
             app_no = f"NM{year}-{i + 1:05d}"
-            apps.append((
-                year, app_no, _key(f"{year}-{i}"), submitter, region, f"呼和浩特市第{i % 17 + 1}中学",
-                series, level, rng.choice(["正常申报", "破格申报", "定向评价"]), committee,
-                rng.choice(GROUPS), outcome, valid,
-            ))
+            apps.append(
+                (
+                    year,
+                    app_no,
+                    _key(f"{year}-{i}"),
+                    submitter,
+                    region,
+                    f"呼和浩特市第{i % 17 + 1}中学",
+                    series,
+                    level,
+                    rng.choice(["正常申报", "破格申报", "定向评价"]),
+                    committee,
+                    rng.choice(GROUPS),
+                    outcome,
+                    valid,
+                )
+            )
             if rng.random() < 0.35:
-                rule_id, severity, subject_type, clause, detail = rng.choice([r for r in RULES if r[2] == "application"])
-                findings.append((year, rule_id, severity, subject_type, app_no, submitter, committee, region or None,
-                                 series, level, clause, f"{detail}（{app_no}）", f"{year}/{submitter}/花名册.xlsx", i + 2))
+                rule_id, severity, subject_type, clause, detail = rng.choice(
+                    [r for r in RULES if r[2] == "application"]
+                )
+                findings.append(
+                    (
+                        year,
+                        rule_id,
+                        severity,
+                        subject_type,
+                        app_no,
+                        submitter,
+                        committee,
+                        region or None,
+                        series,
+                        level,
+                        clause,
+                        f"{detail}（{app_no}）",
+                        f"{year}/{submitter}/花名册.xlsx",
+                        i + 2,
+                    )
+                )
         for code in REGIONS + DEPARTMENTS:
             if rng.random() < 0.4:
                 rule_id, severity, subject_type, clause, detail = rng.choice([r for r in RULES if r[2] == "submitter"])
-                findings.append((year, rule_id, severity, subject_type, code, code, None, code if code[0] == "1" else None,
-                                 None, None, clause, detail, f"{year}/{code}/工作事项记录.xlsx", 3))
+                findings.append(
+                    (
+                        year,
+                        rule_id,
+                        severity,
+                        subject_type,
+                        code,
+                        code,
+                        None,
+                        code if code[0] == "1" else None,
+                        None,
+                        None,
+                        clause,
+                        detail,
+                        f"{year}/{code}/工作事项记录.xlsx",
+                        3,
+                    )
+                )
         for committee, series, levels, host in COMMITTEES:
             if rng.random() < 0.5:
-                findings.append((year, "SCH-04", "违规", "committee", committee, host, committee, host, series, None,
-                                 "六(六)", "评审结果未按时核准备案", None, None))
-            findings.append((year, "COM-01", "提示", "evaluator", _key(committee + str(year)), host, committee, host, series,
-                             None, "六(四)", "评委连续四年参加评审", f"{year}/{committee}/评委名单.xlsx", 5))
+                findings.append(
+                    (
+                        year,
+                        "SCH-04",
+                        "违规",
+                        "committee",
+                        committee,
+                        host,
+                        committee,
+                        host,
+                        series,
+                        None,
+                        "六(六)",
+                        "评审结果未按时核准备案",
+                        None,
+                        None,
+                    )
+                )
+            findings.append(
+                (
+                    year,
+                    "COM-01",
+                    "提示",
+                    "evaluator",
+                    _key(committee + str(year)),
+                    host,
+                    committee,
+                    host,
+                    series,
+                    None,
+                    "六(四)",
+                    "评委连续四年参加评审",
+                    f"{year}/{committee}/评委名单.xlsx",
+                    5,
+                )
+            )
 
     con.execute("""
         create table marts.applications (year integer, application_no varchar, person_key varchar, submitter_code varchar,

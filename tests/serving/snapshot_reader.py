@@ -41,8 +41,12 @@ def main(snapshot: str, stop_file: str) -> None:
         except Exception as error:  # every failure counts
             errors.append(f"{type(error).__name__}: {error}")
         time.sleep(0.02)
-    print(json.dumps({"queries": queries, "errors": errors[:20], "error_count": len(errors), "snapshots_seen": len(seen)},
-                     ensure_ascii=False))
+    print(
+        json.dumps(
+            {"queries": queries, "errors": errors[:20], "error_count": len(errors), "snapshots_seen": len(seen)},
+            ensure_ascii=False,
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import duckdb
-import pytest
 
 from dagster_project.analyst.guide import GUIDE, current_dictionary, dictionary, example_queries, mart_docs
 
@@ -13,7 +12,7 @@ def test_guide_dictionary_is_generated_from_the_dbt_docs():
     assert current_dictionary(text) == dictionary(), "表字典已过时：请运行 python -m dagster_project.analyst.guide"
     for name, model in mart_docs().items():
         assert f"`marts.{name}`" in text
-        for column, description in model["columns"]:
+        for column, _description in model["columns"]:
             assert f"| `{column}` |" in text, (name, column)
 
 

@@ -18,10 +18,13 @@ def _scan(snapshot) -> list[str]:
     try:
         columns = con.execute(
             "select table_schema, table_name, column_name from information_schema.columns "
-            "where data_type = 'VARCHAR' order by all").fetchall()
+            "where data_type = 'VARCHAR' order by all"
+        ).fetchall()
         assert columns, "快照中没有文本列"
         for schema, table, column in columns:
-            for (value,) in con.execute(f'select distinct "{column}" from "{schema}"."{table}" where "{column}" is not null').fetchall():
+            for (value,) in con.execute(
+                f'select distinct "{column}" from "{schema}"."{table}" where "{column}" is not null'
+            ).fetchall():
                 if ID_RE.search(value):
                     hits.append(f"{schema}.{table}.{column}: {value[:40]}")
         assert personal_data_problems(con) == []
@@ -41,8 +44,9 @@ def test_pipeline_warehouse_does_hold_id_numbers(pipeline_run):
     warehouse = pipeline_run[0]
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
-        count = con.execute("select count(*) from raw.application_roster where regexp_matches(id_number, ?)",
-                            [ID_NUMBER_PATTERN]).fetchone()[0]
+        count = con.execute(
+            "select count(*) from raw.application_roster where regexp_matches(id_number, ?)", [ID_NUMBER_PATTERN]
+        ).fetchone()[0]
     finally:
         con.close()
     assert count > 0

@@ -37,10 +37,14 @@ def test_blocking_check_upstream_decides_publication(tmp_path, monkeypatch, chec
     monkeypatch.setenv("ZHICHENG_WAREHOUSE", str(warehouse))
     marts = _marts_asset(check_passes)
     publish = build_serving_snapshot_asset(mart_keys_of([marts]))
-    assert set(publish.asset_deps[SNAPSHOT_KEY]) == {AssetKey(["marts", "findings"]), AssetKey(["marts", "applications"])}
+    assert set(publish.asset_deps[SNAPSHOT_KEY]) == {
+        AssetKey(["marts", "findings"]),
+        AssetKey(["marts", "applications"]),
+    }
 
-    result = materialize([marts, publish], resources={"warehouse": DuckDBResource(database=str(warehouse))},
-                         raise_on_error=False)
+    result = materialize(
+        [marts, publish], resources={"warehouse": DuckDBResource(database=str(warehouse))}, raise_on_error=False
+    )
     published = [e.asset_key for e in result.get_asset_materialization_events() if e.asset_key == SNAPSHOT_KEY]
     if check_passes:
         assert result.success

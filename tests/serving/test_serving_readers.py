@@ -9,7 +9,6 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
 from fixture_warehouse import make_warehouse
 
 from dagster_project.publish.snapshot import SNAPSHOT_NAME, build_snapshot_from_file
@@ -20,8 +19,12 @@ ZHICHENG = str(Path(sys.executable).parent / "zhicheng")
 
 
 def _start_reader(snapshot: Path, stop: Path) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, str(HERE / "snapshot_reader.py"), str(snapshot), str(stop)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, str(HERE / "snapshot_reader.py"), str(snapshot), str(stop)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def _stop_reader(reader: subprocess.Popen, stop: Path) -> dict:
@@ -62,8 +65,14 @@ def test_reader_while_the_pipeline_runs_several_times(pipeline_run, sample_inbox
     env = {**os.environ, "DAGSTER_HOME": str(tmp_path / "dagster_home")}
     try:
         for _ in range(int(os.environ.get("ZHICHENG_READER_RUNS", "2"))):
-            result = subprocess.run([ZHICHENG, "run", "--inbox", str(sample_inbox), "--warehouse", str(warehouse),
-                                     "--out", str(out)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=1200)
+            result = subprocess.run(
+                [ZHICHENG, "run", "--inbox", str(sample_inbox), "--warehouse", str(warehouse), "--out", str(out)],
+                cwd=ROOT,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=1200,
+            )
             assert result.returncode == 0, result.stdout + result.stderr
     finally:
         summary = _stop_reader(reader, stop)

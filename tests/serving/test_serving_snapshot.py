@@ -17,28 +17,61 @@ from dagster_project.publish.snapshot import (
     personal_data_problems,
 )
 
-CONTRACT_MARTS = {"findings", "pass_rate_by_group", "quota_compliance", "schedule_adherence",
-                  "filing_completeness", "applications", "load_audit"}
+CONTRACT_MARTS = {
+    "findings",
+    "pass_rate_by_group",
+    "quota_compliance",
+    "schedule_adherence",
+    "filing_completeness",
+    "applications",
+    "load_audit",
+}
 
 
 def test_snapshot_holds_marts_and_analyst_views_only(fixture_snapshot):
     con = connect_read_only(fixture_snapshot)
-    schemas = {r[0] for r in con.execute(
-        "select distinct table_schema from information_schema.tables where table_catalog = current_database()").fetchall()}
+    schemas = {
+        r[0]
+        for r in con.execute(
+            "select distinct table_schema from information_schema.tables where table_catalog = current_database()"
+        ).fetchall()
+    }
     assert schemas == {"marts", "analyst"}
-    marts = {r[0] for r in con.execute("select table_name from information_schema.tables where table_schema = 'marts'").fetchall()}
+    marts = {
+        r[0]
+        for r in con.execute("select table_name from information_schema.tables where table_schema = 'marts'").fetchall()
+    }
     assert marts == CONTRACT_MARTS
-    views = {r[0] for r in con.execute(
-        "select table_name from information_schema.tables where table_schema = 'analyst' and table_type = 'VIEW'").fetchall()}
-    assert {"applications", "findings", "pass_rates", "quota_compliance", "schedule_adherence",
-            "filing_completeness", "headline", "load_audit"} <= views
+    views = {
+        r[0]
+        for r in con.execute(
+            "select table_name from information_schema.tables where table_schema = 'analyst' and table_type = 'VIEW'"
+        ).fetchall()
+    }
+    assert {
+        "applications",
+        "findings",
+        "pass_rates",
+        "quota_compliance",
+        "schedule_adherence",
+        "filing_completeness",
+        "headline",
+        "load_audit",
+    } <= views
     # every view runs and has rows; mart row counts are carried over exactly
     for view in views:
         assert con.execute(f"select count(*) from analyst.{view}").fetchone()[0] > 0, view
-    assert con.execute("select count(*) from analyst.applications").fetchone()[0] == \
-        con.execute("select count(*) from marts.applications").fetchone()[0]
+    assert (
+        con.execute("select count(*) from analyst.applications").fetchone()[0]
+        == con.execute("select count(*) from marts.applications").fetchone()[0]
+    )
     # names are resolved from the reference dictionaries
-    assert con.execute("select count(*) from analyst.findings where region_code = '150121' and region_name = '土默特左旗'").fetchone()[0] > 0
+    assert (
+        con.execute(
+            "select count(*) from analyst.findings where region_code = '150121' and region_name = '土默特左旗'"
+        ).fetchone()[0]
+        > 0
+    )
 
 
 def test_snapshot_is_read_only_for_readers(fixture_snapshot):
@@ -52,13 +85,20 @@ def test_headline_matches_the_marts(fixture_snapshot):
     for year, applications, evaluated, passed_valid, rate, violations in con.execute(
         "select year, applications, evaluated, passed_valid, pass_rate_valid, violations from analyst.headline"
     ).fetchall():
-        assert applications == con.execute("select count(*) from marts.applications where year = ?", [year]).fetchone()[0]
+        assert (
+            applications == con.execute("select count(*) from marts.applications where year = ?", [year]).fetchone()[0]
+        )
         sums = con.execute(
-            "select sum(evaluated), sum(passed_valid) from marts.pass_rate_by_group where year = ?", [year]).fetchone()
+            "select sum(evaluated), sum(passed_valid) from marts.pass_rate_by_group where year = ?", [year]
+        ).fetchone()
         assert (evaluated, passed_valid) == sums
         assert rate == pytest.approx(passed_valid / evaluated)
-        assert violations == con.execute(
-            "select count(*) from marts.findings where year = ? and severity = '违规'", [year]).fetchone()[0]
+        assert (
+            violations
+            == con.execute(
+                "select count(*) from marts.findings where year = ? and severity = '违规'", [year]
+            ).fetchone()[0]
+        )
 
 
 def test_no_personal_data_in_fixture_snapshot(fixture_snapshot):

@@ -23,15 +23,33 @@ runner = CliRunner()
 
 
 def test_sql_prints_a_table(fixture_snapshot):
-    result = runner.invoke(app, ["sql", "--snapshot", str(fixture_snapshot), "-c",
-                                 "select severity as 性质, count(*) as 条数 from analyst.findings group by 1 order by 1"])
+    result = runner.invoke(
+        app,
+        [
+            "sql",
+            "--snapshot",
+            str(fixture_snapshot),
+            "-c",
+            "select severity as 性质, count(*) as 条数 from analyst.findings group by 1 order by 1",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert "性质" in result.output and "违规" in result.output and "提示" in result.output
 
 
 def test_sql_csv(fixture_snapshot):
-    result = runner.invoke(app, ["sql", "--snapshot", str(fixture_snapshot), "--format", "csv", "-c",
-                                 "select year, applications from analyst.headline order by year"])
+    result = runner.invoke(
+        app,
+        [
+            "sql",
+            "--snapshot",
+            str(fixture_snapshot),
+            "--format",
+            "csv",
+            "-c",
+            "select year, applications from analyst.headline order by year",
+        ],
+    )
     assert result.exit_code == 0, result.output
     lines = result.output.strip().splitlines()
     assert lines[0] == "year,applications"
@@ -39,8 +57,11 @@ def test_sql_csv(fixture_snapshot):
 
 
 def test_sql_refuses_writes_and_file_access(fixture_snapshot, tmp_path):
-    for statement in ("delete from marts.findings", f"copy marts.findings to '{tmp_path / 'x.csv'}'",
-                      "select * from read_csv('/etc/hostname')"):
+    for statement in (
+        "delete from marts.findings",
+        f"copy marts.findings to '{tmp_path / 'x.csv'}'",
+        "select * from read_csv('/etc/hostname')",
+    ):
         result = runner.invoke(app, ["sql", "--snapshot", str(fixture_snapshot), "-c", statement])
         assert result.exit_code == 1, statement
         assert "错误" in result.output
@@ -54,18 +75,20 @@ def test_sql_without_snapshot_explains(tmp_path):
 
 
 def test_interactive_shell_reads_statements_from_a_terminal_session(fixture_snapshot):
-    script = "\n".join([
-        "import os, sys",
-        "os.environ['ZHICHENG_SQL_FORCE_INTERACTIVE'] = '1'",
-        "from dagster_project.analyst.shell import main_entry",
-        f"sys.exit(main_entry(None, {str(fixture_snapshot)!r}, None, 'table', 50))",
-    ])
+    script = "\n".join(
+        [
+            "import os, sys",
+            "os.environ['ZHICHENG_SQL_FORCE_INTERACTIVE'] = '1'",
+            "from dagster_project.analyst.shell import main_entry",
+            f"sys.exit(main_entry(None, {str(fixture_snapshot)!r}, None, 'table', 50))",
+        ]
+    )
     session = ".tables\nselect count(*) as 申报数\n  from marts.applications;\n.schema analyst.headline\n.quit\n"
     result = subprocess.run([sys.executable, "-c", script], input=session, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
-    assert "analyst.findings" in result.stdout          # .tables
+    assert "analyst.findings" in result.stdout  # .tables
     assert "申报数" in result.stdout and "500" in result.stdout  # the multi-line query (250 × 2 years)
-    assert "pass_rate_valid" in result.stdout           # .schema
+    assert "pass_rate_valid" in result.stdout  # .schema
 
 
 def test_sql_errors_are_said_in_chinese(fixture_snapshot):

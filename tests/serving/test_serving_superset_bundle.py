@@ -19,8 +19,9 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def test_committed_bundle_matches_the_code():
-    on_disk = {p.relative_to(bundle.ASSETS).as_posix(): p.read_text(encoding="utf-8")
-               for p in bundle.ASSETS.rglob("*.yaml")}
+    on_disk = {
+        p.relative_to(bundle.ASSETS).as_posix(): p.read_text(encoding="utf-8") for p in bundle.ASSETS.rglob("*.yaml")
+    }
     assert on_disk == bundle.bundle_files(), "superset/assets/ 已过时：请运行 python superset/bundle.py"
 
 
@@ -92,7 +93,9 @@ def test_small_groups_and_general_group_come_from_one_place():
     assert f"SUM(evaluated) < {MIN_GROUP_SIZE}" in metrics["group_rate_small"]["expression"]
     assert str(MIN_GROUP_SIZE) in metrics["group_rate_small"]["verbose_name"]
     assert GENERAL_GROUP in metrics["general_rate_all"]["verbose_name"]
-    assert set(bundle.SERIES_COLORS) >= {metrics[m]["verbose_name"] for m in bundle.CHARTS["pass_rate_by_group"]["metrics"]}
+    assert set(bundle.SERIES_COLORS) >= {
+        metrics[m]["verbose_name"] for m in bundle.CHARTS["pass_rate_by_group"]["metrics"]
+    }
     assert "is_general" in metrics["general_rate_all"]["expression"]
 
 
@@ -100,9 +103,13 @@ def test_dataset_columns_exist_in_the_snapshot_views(fixture_snapshot):
     con = duckdb.connect(str(fixture_snapshot), read_only=True)
     try:
         for name, dataset in bundle.DATASETS.items():
-            actual = {r[0] for r in con.execute(
-                "select column_name from information_schema.columns where table_schema = 'analyst' and table_name = ?",
-                [name]).fetchall()}
+            actual = {
+                r[0]
+                for r in con.execute(
+                    "select column_name from information_schema.columns where table_schema = 'analyst' and table_name = ?",
+                    [name],
+                ).fetchall()
+            }
             for column in dataset["columns"]:
                 if column["expression"]:
                     con.execute(f"select {column['expression']} from analyst.{name} limit 1").fetchall()
@@ -121,7 +128,7 @@ def test_dataset_columns_exist_in_the_snapshot_views(fixture_snapshot):
 
 def test_superset_config_fetches_nothing_from_outside():
     text = (ROOT / "superset" / "superset_config.py").read_text(encoding="utf-8")
-    csp_block = text[text.index("_CSP = {"): text.index("TALISMAN_ENABLED")]
+    csp_block = text[text.index("_CSP = {") : text.index("TALISMAN_ENABLED")]
     assert "http" not in csp_block and "." not in csp_block.replace("'self'", "")
     assert "THEME_FONT_URL_ALLOWED_DOMAINS: list[str] = []" in text
     assert "SCARF_ANALYTICS = False" in text
