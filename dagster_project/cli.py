@@ -9,8 +9,6 @@ from pathlib import Path
 
 import typer
 
-from dagster_project.settings import PROJECT_ROOT
-
 
 def _chinese_framework_words() -> None:
     """typer prints a few words of its own (panel titles, usage, the help option): say them in Chinese."""
@@ -48,9 +46,6 @@ app = typer.Typer(
     add_completion=False,
 )
 
-DAGSTER_HOME = PROJECT_ROOT / "dagster_home"
-
-
 # Exit status of `zhicheng run` (README, 输出).
 EXIT_FAILED = 1  # a step failed (details printed); the previous snapshot stays
 EXIT_UNREADABLE = 3  # the run completed, but some inbox files could not be read (recorded as 未识别)
@@ -63,36 +58,6 @@ def _fail(message: str, code: int = 1) -> None:
     from dagster_project.documents.errors import exit_with
 
     exit_with(message, code)
-
-
-def _prepare_environment(inbox: Path | None, warehouse: Path | None, out: Path | None, year: int | None) -> None:
-    """Paths go to the environment, where Settings.from_env (and dbt's profile) read them."""
-    if inbox is not None:
-        os.environ["ZHICHENG_INBOX"] = str(inbox.resolve())
-    if warehouse is not None:
-        os.environ["ZHICHENG_WAREHOUSE"] = str(warehouse.resolve())
-    if out is not None:
-        os.environ["ZHICHENG_OUT"] = str(out.resolve())
-    if year is not None:
-        os.environ["ZHICHENG_YEAR"] = str(year)
-    from dagster_project.settings import export_dbt_seed_path
-
-    export_dbt_seed_path()  # ZHICHENG_SEEDS (a reference directory with more years) reaches dbt as a staged copy
-    os.environ.setdefault("DAGSTER_HOME", str(DAGSTER_HOME))
-    os.environ.setdefault("DO_NOT_TRACK", "1")
-    Path(os.environ["DAGSTER_HOME"]).mkdir(parents=True, exist_ok=True)
-
-
-def _failure_messages(result) -> list[str]:
-    messages = []
-    for event in result.all_events:
-        if event.is_step_failure and event.step_failure_data and event.step_failure_data.error:
-            error = event.step_failure_data.error
-            # the innermost cause carries the message the asset raised
-            while error.cause is not None:
-                error = error.cause
-            messages.append(f"步骤 {event.step_key} 失败：{error.message.strip()}")
-    return messages
 
 
 def _unreadable_files(result) -> int:
@@ -204,13 +169,15 @@ def run(
     out: Path | None = typer.Option(None, "--out", help="输出目录（默认 output/），也可用环境变量 ZHICHENG_OUT"),
     year: int | None = typer.Option(None, "--year", help="报告与告知书的年度（默认：有政策数据的最近年度）"),
     wait: bool = typer.Option(False, "--wait", help="数据仓库正被另一次运行使用时排队等待（默认：立即拒绝）"),
+    force: bool = typer.Option(False, "--force", help="即使输入未变也全部重新计算并发布（默认：输入未变时跳过）"),
 ) -> None:
     """运行完整流程：载入收件箱、计算全部规则与指标、检查数据质量、发布结果。"""
-    _prepare_environment(inbox, warehouse, out, year)
+    from dataclasses import replace
+
     from dagster_project.progress import say
     from dagster_project.settings import Settings, ensure_local_key
 
-    settings = Settings.from_env()
+    settings = replace(Settings.defaults(inbox, warehouse, out), year=year)
     if not settings.inbox.is_dir():
         _fail(f"收件箱目录不存在：{settings.inbox}")
     settings.warehouse.parent.mkdir(parents=True, exist_ok=True)
@@ -220,25 +187,24 @@ def run(
         typer.echo("未设置 ZHICHENG_PII_KEY：已生成随机本地密钥文件 .local/pii_key（未纳入版本库，请妥善保管）")
     settings.out.mkdir(parents=True, exist_ok=True)
 
-    from dagster import DagsterInstance
-
-    from dagster_project.definitions import MAIN_JOB_NAME, defs
+    from dagster_project import launch
+    from dagster_project.definitions import MAIN_JOB_NAME
     from dagster_project.ingest.writer_lock import recover_stale_runs, run_tags
+    from dagster_project.policy.years import UnknownYearError, year_partition
     from dagster_project.publish.swap import recover_outputs
+    from dagster_project.transform.fingerprint import FORCE_TAG
 
-    recover_outputs(settings.out, say)
-    say(f"开始运行：收件箱 {settings.inbox}，数据仓库 {settings.warehouse}，输出 {settings.out}")
-    job = defs.resolve_job_def(MAIN_JOB_NAME)
     try:
-        with DagsterInstance.get() as instance, _stop_on_signals(say):
+        settings = replace(settings, year=int(year_partition(year)))
+    except UnknownYearError as exc:
+        _fail(str(exc))
+    try:
+        with launch.instance() as instance, _stop_on_signals(say):
+            recover_outputs(settings.out, say)
             recover_stale_runs(instance, say)
-            result = job.execute_in_process(
-                instance=instance,
-                raise_on_error=False,
-                tags=run_tags(),
-                # Dagster's own event log stays in the instance (make ui); the terminal shows Chinese progress.
-                run_config={"loggers": {"console": {"config": {"log_level": "ERROR"}}}},
-            )
+            say(f"开始运行：收件箱 {settings.inbox}，数据仓库 {settings.warehouse}，输出 {settings.out}")
+            tags = {**run_tags(), **({FORCE_TAG: "1"} if force else {})}
+            result = launch.execute(MAIN_JOB_NAME, settings, instance=instance, tags=tags)
     except _Stopped:
         typer.secho("运行已停止：上次发布的结果保持不变，下次运行会自动恢复", fg=typer.colors.RED, err=True)
         raise typer.Exit(EXIT_STOPPED) from None
@@ -246,12 +212,13 @@ def run(
 
 
 def _report(result, settings) -> None:
+    from dagster_project.launch import failure_messages
     from dagster_project.progress import say
     from dagster_project.quality.commands import print_check_summary
 
     print_check_summary(result)
     if not result.success:
-        for message in _failure_messages(result) or ["运行失败（详见 Dagster 日志）"]:
+        for message in failure_messages(result) or ["运行失败（详见 Dagster 日志）"]:
             typer.secho(message, fg=typer.colors.RED, err=True)
         raise typer.Exit(EXIT_FAILED)
     say("运行完成。请打开：")

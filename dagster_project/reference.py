@@ -30,6 +30,11 @@ def _rows(name: str, seeds_dir: Path | None = None) -> tuple[dict[str, str], ...
     return _cached_rows((seeds_dir or current_seeds_dir()) / name)
 
 
+def policy_years(seeds_dir: Path | None = None) -> list[int]:
+    """Every year with rows in policy_calendar.csv, in order."""
+    return sorted({int(row["year"]) for row in _rows("policy_calendar.csv", seeds_dir)})
+
+
 def region_codes() -> frozenset[str]:
     return frozenset(r["region_code"] for r in _rows("regions.csv"))
 

@@ -24,24 +24,44 @@ WAREHOUSE_POOL = "duckdb_warehouse"
 MIN_GROUP_SIZE = 5
 
 
+DEFAULT_INBOX = PROJECT_ROOT / "data" / "inbox"
+DEFAULT_WAREHOUSE = PROJECT_ROOT / "data" / "warehouse.duckdb"
+DEFAULT_OUT = PROJECT_ROOT / "output"
+# The environment variables a deployment (make ui, a scheduled instance) sets; definitions.py reads them as EnvVar.
+SETTINGS_ENV = {
+    "inbox": "ZHICHENG_INBOX",
+    "warehouse": "ZHICHENG_WAREHOUSE",
+    "out": "ZHICHENG_OUT",
+    "pii_key": "ZHICHENG_PII_KEY",
+}
+
+
 @dataclass(frozen=True)
 class Settings:
+    """The paths of one run (and the year of its documents), as the code uses them."""
+
     inbox: Path
     warehouse: Path
     out: Path
     year: int | None = None
     # The reference CSVs the run reads (dbt seeds, known codes, policy years): seeds/ unless
-    # ZHICHENG_SEEDS names another folder (benchmarks, test fixtures; dbt reads the same variable).
+    # ZHICHENG_SEEDS names another folder (benchmarks, test fixtures; dbt reads the same folder).
     seeds_dir: Path = SEEDS_DIR
 
     @classmethod
-    def from_env(cls) -> Settings:
-        year = os.environ.get("ZHICHENG_YEAR")
+    def defaults(cls, inbox: Path | None = None, warehouse: Path | None = None, out: Path | None = None) -> Settings:
+        """What a command line option left open: the deployment's environment variable, else the project default."""
+
+        def pick(given: Path | None, field: str, default: Path) -> Path:
+            if given is not None:
+                return Path(given).resolve()
+            value = os.environ.get(SETTINGS_ENV[field])
+            return Path(value).resolve() if value else default
+
         return cls(
-            inbox=Path(os.environ.get("ZHICHENG_INBOX", PROJECT_ROOT / "data" / "inbox")),
-            warehouse=Path(os.environ.get("ZHICHENG_WAREHOUSE", PROJECT_ROOT / "data" / "warehouse.duckdb")),
-            out=Path(os.environ.get("ZHICHENG_OUT", PROJECT_ROOT / "output")),
-            year=int(year) if year else None,
+            inbox=pick(inbox, "inbox", DEFAULT_INBOX),
+            warehouse=pick(warehouse, "warehouse", DEFAULT_WAREHOUSE),
+            out=pick(out, "out", DEFAULT_OUT),
             seeds_dir=seeds_dir(),
         )
 
@@ -55,7 +75,7 @@ def seeds_dir() -> Path:
     return Path(value).resolve() if value else SEEDS_DIR
 
 
-def dbt_seed_path() -> str:
+def dbt_seed_path(folder: Path | None = None) -> str:
     """The seed directory for dbt, relative to dbt/: ``../seeds``, or a staged copy of ZHICHENG_SEEDS.
 
     dbt writes each seed's load statement to ``target/run/<project>/<seed path>``: with a path outside the
@@ -66,7 +86,7 @@ def dbt_seed_path() -> str:
     import shutil
     import tempfile
 
-    folder = seeds_dir()
+    folder = Path(folder).resolve() if folder else seeds_dir()
     if folder == SEEDS_DIR:
         return "../seeds"
     digest = hashlib.sha256()
@@ -85,10 +105,10 @@ def dbt_seed_path() -> str:
     return os.path.relpath(staged, DBT_DIR)
 
 
-def export_dbt_seed_path() -> str:
-    """Tell dbt (a child process) which seed directory this run uses; returns it."""
-    os.environ[DBT_SEEDS_ENV] = dbt_seed_path()
-    return os.environ[DBT_SEEDS_ENV]
+def dbt_environment(settings: Settings) -> dict[str, str]:
+    """What the dbt process of a run reads from its environment: the warehouse (profiles.yml) and the
+    seed folder (dbt_project.yml's seed-paths); given to that process only (resources.DbtResource)."""
+    return {SETTINGS_ENV["warehouse"]: str(settings.warehouse), DBT_SEEDS_ENV: dbt_seed_path(settings.seeds_dir)}
 
 
 class MissingKeyError(RuntimeError):

@@ -26,7 +26,7 @@ def test_every_command_has_chinese_help():
 
 def test_run_with_a_missing_inbox_fails_in_chinese(tmp_path, monkeypatch):
     for name in ("ZHICHENG_INBOX", "ZHICHENG_WAREHOUSE", "ZHICHENG_OUT", "DAGSTER_HOME"):
-        monkeypatch.setenv(name, str(tmp_path / name))  # `run` writes these; restored after the test
+        monkeypatch.setenv(name, str(tmp_path / name))  # the deployment's settings point into tmp_path
     result = CliRunner().invoke(
         app, ["run", "--inbox", str(tmp_path / "无此目录"), "--warehouse", str(tmp_path / "w.duckdb")]
     )

@@ -34,7 +34,7 @@ def snapshot_path(snapshot: Path | None = None, out: Path | None = None) -> Path
     if out is None:
         from dagster_project.settings import Settings
 
-        out = Settings.from_env().out
+        out = Settings.defaults().out
     return Path(out) / SNAPSHOT_NAME
 
 

@@ -6,7 +6,8 @@ from dagster_duckdb import DuckDBResource
 from dagster_project.calendar.workdays import build_calendar, calendar_years, write_calendar
 from dagster_project.policy.assets import REFERENCE_CHECK_KEY
 from dagster_project.progress import say
-from dagster_project.settings import WAREHOUSE_POOL, seeds_dir
+from dagster_project.resources import SettingsResource
+from dagster_project.settings import WAREHOUSE_POOL
 
 
 @asset(
@@ -16,8 +17,10 @@ from dagster_project.settings import WAREHOUSE_POOL, seeds_dir
     deps=[AssetKey(REFERENCE_CHECK_KEY)],  # the reference check runs first; dbt waits for this calendar
     description="工作日历：由 chinesecalendar 生成，覆盖政策日历中的每一年及其次年（含法定节假日与调休上班日）。",
 )
-def workday_calendar(context: AssetExecutionContext, warehouse: DuckDBResource) -> MaterializeResult:
-    years = calendar_years(seeds_dir())
+def workday_calendar(
+    context: AssetExecutionContext, settings: SettingsResource, warehouse: DuckDBResource
+) -> MaterializeResult:
+    years = calendar_years(settings.resolve().seeds_dir)
     table = build_calendar(years)
     with warehouse.get_connection() as con:
         rows = write_calendar(con, table)

@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from pathlib import Path
 
 import chinese_calendar
 import pyarrow as pa
 
+from dagster_project.reference import policy_years
+
 
 class UnknownCalendarYearError(RuntimeError):
     """chinesecalendar has no holiday data for a year the policy needs."""
-
-
-def policy_years(seeds_dir: Path) -> list[int]:
-    """Every year with rows in policy_calendar.csv."""
-    with open(seeds_dir / "policy_calendar.csv", encoding="utf-8") as handle:
-        return sorted({int(row["year"]) for row in csv.DictReader(handle)})
 
 
 def calendar_years(seeds_dir: Path) -> list[int]:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+from dagster_duckdb import DuckDBResource
 
 from dagster_project import rule_registry
 from dagster_project.forms import BUREAU_CODE
@@ -24,8 +25,9 @@ from .office import office
 
 
 @contextmanager
-def read_only(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    path = Path(path)
+def read_only(warehouse: Path | DuckDBResource) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection to the warehouse: its file, or the run's warehouse resource (its database)."""
+    path = Path(warehouse.database if isinstance(warehouse, DuckDBResource) else warehouse)
     if not path.exists():
         raise OutputError(f"数据仓库文件不存在：{path}（请先运行 zhicheng run）")
     try:
@@ -152,11 +154,3 @@ class Directory:
 
 def today() -> dt.date:
     return dt.date.today()
-
-
-def run_year(settings) -> int:
-    """The run's year: --year, else the latest year with policy rows."""
-    if settings.year:
-        return settings.year
-    with read_only(settings.warehouse) as con:
-        return latest_policy_year(con)

@@ -5,7 +5,8 @@ from dagster_duckdb import DuckDBResource
 
 from dagster_project.forms import FORMS
 from dagster_project.progress import say
-from dagster_project.settings import WAREHOUSE_POOL, Settings, pii_key
+from dagster_project.resources import SettingsResource
+from dagster_project.settings import WAREHOUSE_POOL, Settings
 
 RAW_DESCRIPTIONS = {
     **{
@@ -23,17 +24,18 @@ RAW_SPECS = [
 
 
 @multi_asset(specs=RAW_SPECS, pool=WAREHOUSE_POOL, name="raw_inbox")
-def raw_inbox(context: AssetExecutionContext, warehouse: DuckDBResource):
+def raw_inbox(context: AssetExecutionContext, settings: SettingsResource, warehouse: DuckDBResource):
     """Load every new or changed file of the inbox into raw.* (idempotent by content hash)."""
     from dagster_project.ingest import load_inbox
 
-    settings = Settings.from_env()
+    key = settings.key()
+    settings = settings.resolve()
     if not settings.inbox.is_dir():
         raise FileNotFoundError(f"收件箱目录不存在：{settings.inbox}（请用 --inbox 或 ZHICHENG_INBOX 指定）")
     _hold_warehouse(context, settings)
     say(f"读取收件箱：{settings.inbox}")
     with warehouse.get_connection() as con:
-        summary = load_inbox(settings.inbox, con, pii_key(), log=say)
+        summary = load_inbox(settings.inbox, con, key, log=say)
         counts = {table: con.execute(f'select count(*) from raw."{table}"').fetchone()[0] for table in RAW_DESCRIPTIONS}
         unreconciled = con.execute(
             "select count(*) from raw.load_audit where rows_read <> rows_loaded + rows_quarantined"

@@ -9,6 +9,8 @@ import stat
 from dagster import DefaultSensorStatus, RunRequest, SensorEvaluationContext, SkipReason, sensor
 
 from dagster_project.ingest import writer_lock
+from dagster_project.policy.years import year_partition
+from dagster_project.resources import SettingsResource
 from dagster_project.settings import Settings
 
 
@@ -40,8 +42,8 @@ def build_inbox_sensor(job_name: str):
         default_status=DefaultSensorStatus.RUNNING,
         description="监视收件箱：有新文件或文件内容变化时启动一次完整运行（按文件哈希去重）。默认开启。",
     )
-    def inbox_sensor(context: SensorEvaluationContext):
-        settings = Settings.from_env()
+    def inbox_sensor(context: SensorEvaluationContext, settings: SettingsResource):
+        settings = settings.resolve()
         holder = writer_lock.holder(settings.warehouse)
         if holder is not None:  # one writer per warehouse: ask again at the next tick
             return SkipReason(f"数据仓库正被另一次运行使用（{holder.describe()}），本次不启动运行，稍后再检查")
@@ -62,6 +64,9 @@ def build_inbox_sensor(job_name: str):
         if not new_hashes:
             return SkipReason("收件箱没有新文件")
         run_key = hashlib.sha256("|".join(sorted(new_hashes)).encode()).hexdigest()
-        return RunRequest(run_key=run_key, tags={"zhicheng/new_files": str(len(new_hashes))})
+        # the documents of the latest policy year (its partition); the marts cover every year
+        return RunRequest(
+            run_key=run_key, partition_key=year_partition(None), tags={"zhicheng/new_files": str(len(new_hashes))}
+        )
 
     return inbox_sensor

@@ -1,12 +1,10 @@
-"""`zhicheng notices`: the one-time notices of one year, against an existing warehouse (read-only)."""
+"""`zhicheng notices`: the one-time notices of one year (its partition), from an existing warehouse."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import typer
-
-from dagster_project.documents.errors import OutputError, exit_with
 
 
 def notices_command(
@@ -22,21 +20,15 @@ def notices_command(
     ),
 ) -> None:
     """为每个收件单位生成一次性告知书（PDF 和 XLSX 各一份，另附全部文件的 zip）。"""
-    from dagster_project.notices.build import build_notices
+    from dagster_project.launch import documents_settings, make_documents
+    from dagster_project.notices.assets import NOTICES_KEY
     from dagster_project.progress import say
-    from dagster_project.settings import Settings
 
-    settings = Settings.from_env()
-    warehouse = (warehouse or settings.warehouse).resolve()
-    out = (out or settings.out).resolve()
-    inbox = (inbox or settings.inbox).resolve()
-    try:
-        say(f"生成一次性告知书：数据仓库 {warehouse}（只读）")
-        files = build_notices(warehouse, year, out, inbox=inbox if inbox.is_dir() else None)
-    except OutputError as exc:
-        exit_with(str(exc))
+    settings = documents_settings(year, warehouse=warehouse, out=out, inbox=inbox)
+    say(f"生成 {settings.year} 年度一次性告知书：数据仓库 {settings.warehouse}（只读）")
+    made = make_documents(NOTICES_KEY, settings)
     say(
-        f"{files.year} 年度一次性告知书 {len(files.codes)} 份（其中无问题 {len(files.clean)} 份，"
-        f"本次重新生成 PDF {len(files.printed)} 份）已写入：{files.folder}"
+        f"{settings.year} 年度一次性告知书 {made['告知书份数']} 份（其中无问题 {made['无问题的报送单位数']} 份，"
+        f"本次重新生成 PDF {made['本次重新生成 PDF']} 份）已写入：{made['目录']}"
     )
-    typer.echo(f"  汇总压缩包：{files.zip}")
+    typer.echo(f"  汇总压缩包：{made['zip']}")

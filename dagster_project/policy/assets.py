@@ -4,7 +4,8 @@ from dagster import AssetExecutionContext, MaterializeResult, asset
 
 from dagster_project.policy.check import check_reference, requirements
 from dagster_project.progress import say
-from dagster_project.settings import export_dbt_seed_path, seeds_dir
+from dagster_project.resources import SettingsResource
+from dagster_project.settings import dbt_seed_path
 
 REFERENCE_CHECK_KEY = ["reference", "reference_check"]
 
@@ -17,10 +18,10 @@ REFERENCE_CHECK_KEY = ["reference", "reference_check"]
         "引用的代码都存在，键不重复。有问题即停止运行，并指出文件、年度与取值。"
     ),
 )
-def reference_check(context: AssetExecutionContext) -> MaterializeResult:
-    folder = seeds_dir()
+def reference_check(context: AssetExecutionContext, settings: SettingsResource) -> MaterializeResult:
+    folder = settings.resolve().seeds_dir
     years = check_reference(folder)  # raises ReferenceDataError with the Chinese list of problems
-    dbt_path = export_dbt_seed_path()  # dbt, run after this asset in the same process, reads the checked rows
+    dbt_path = dbt_seed_path(folder)  # the copy dbt reads (staged here, once per content)
     req = requirements()
     say(f"参考数据检查通过：政策年度 {'、'.join(map(str, years))}（{folder}）")
     return MaterializeResult(

@@ -12,7 +12,8 @@ from dagster_duckdb import DuckDBResource
 
 from dagster_project.progress import say
 from dagster_project.publish.snapshot import build_snapshot
-from dagster_project.settings import WAREHOUSE_POOL, Settings
+from dagster_project.resources import SettingsResource
+from dagster_project.settings import WAREHOUSE_POOL
 
 SNAPSHOT_KEY = AssetKey(["serving", "snapshot"])
 
@@ -41,10 +42,11 @@ def build_serving_snapshot_asset(mart_keys: Sequence[AssetKey]):
             "仪表板与分析人员只读这个文件；不含身份证号与姓名。上游的阻断性检查失败时不发布。"
         ),
     )
-    def serving_snapshot(context: AssetExecutionContext, warehouse: DuckDBResource) -> MaterializeResult:
-        settings = Settings.from_env()
+    def serving_snapshot(
+        context: AssetExecutionContext, settings: SettingsResource, warehouse: DuckDBResource
+    ) -> MaterializeResult:
         with warehouse.get_connection() as con:
-            result = build_snapshot(con, settings.out)
+            result = build_snapshot(con, settings.resolve().out)
         context.log.info(f"服务快照已发布：{result.path}（{result.seconds} 秒）")
         say(f"服务快照已发布：{result.path}")
         return MaterializeResult(

@@ -24,7 +24,7 @@ from dagster import (
 
 from dagster_project.progress import say
 from dagster_project.quality.runner import DatasetOutcome, all_datasets, load_suites, run_suites
-from dagster_project.settings import WAREHOUSE_POOL, Settings
+from dagster_project.settings import WAREHOUSE_POOL
 
 DOCS_FOLDER = "data_docs"
 
@@ -87,14 +87,13 @@ def blocking_failure_message(outcomes: list[DatasetOutcome]) -> str | None:
     name="data_quality_suites",
     specs=[_spec(d) for d in DATASETS],
     description="数据质量检查（Great Expectations）：报送与备案、公示、装载完整性",
-    required_resource_keys={"warehouse"},
+    required_resource_keys={"settings", "warehouse"},
     pool=WAREHOUSE_POOL,
     compute_kind="great_expectations",
 )
 def quality_checks(context):
     """Every suite of expectations/, one asset check per dataset."""
-    settings = Settings.from_env()
-    docs_dir = settings.out / DOCS_FOLDER
+    docs_dir = context.resources.settings.resolve().out / DOCS_FOLDER
     say("数据质量检查：开始（Great Expectations）")
     with context.resources.warehouse.get_connection() as con:
         try:

@@ -62,7 +62,7 @@ def quality(
     from dagster_project.quality.runner import run_suites
     from dagster_project.settings import Settings
 
-    settings = Settings.from_env()
+    settings = Settings.defaults()
     warehouse = warehouse or settings.warehouse
     out = out or settings.out
     if not warehouse.is_file():

@@ -1,10 +1,12 @@
-"""Dagster asset: the annual supervision report of the run's year (reads the marts read-only)."""
+"""Dagster asset: the annual supervision report, one partition per policy year (reads the marts read-only)."""
 
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset
+from dagster_duckdb import DuckDBResource
 
-from dagster_project.documents.db import run_year
+from dagster_project.policy.years import POLICY_YEARS
 from dagster_project.progress import say
-from dagster_project.settings import WAREHOUSE_POOL, Settings
+from dagster_project.resources import SettingsResource
+from dagster_project.settings import WAREHOUSE_POOL
 
 from .build import build_report
 
@@ -36,14 +38,16 @@ REPORT_KEY = AssetKey(["report", "annual_report"])
     key=REPORT_KEY,
     deps=MART_KEYS,
     group_name="report",
+    partitions_def=POLICY_YEARS,
     pool=WAREHOUSE_POOL,
     description="年度职称评审监管报告（HTML、PDF、XLSX），写入 <输出目录>/report/<年度>/；全部数字取自 marts",
 )
-def annual_report(context: AssetExecutionContext) -> MaterializeResult:
-    settings = Settings.from_env()
-    year = run_year(settings)
+def annual_report(
+    context: AssetExecutionContext, settings: SettingsResource, warehouse: DuckDBResource
+) -> MaterializeResult:
+    year = int(context.partition_key)
     say(f"生成 {year} 年度监管报告……")
-    files = build_report(settings.warehouse, year, settings.out)
+    files = build_report(warehouse, year, settings.resolve(year).out)
     say(f"监管报告已写入：{files.folder}")
     return MaterializeResult(
         metadata={

@@ -1,12 +1,10 @@
-"""`zhicheng report`: the annual supervision report of one year, against an existing warehouse (read-only)."""
+"""`zhicheng report`: the annual supervision report of one year (its partition), from an existing warehouse."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import typer
-
-from dagster_project.documents.errors import OutputError, exit_with
 
 
 def report_command(
@@ -17,18 +15,13 @@ def report_command(
     out: Path | None = typer.Option(None, "--out", help="输出目录（默认 output/），报告写入 <输出目录>/report/<年度>/"),
 ) -> None:
     """生成年度职称评审监管报告（HTML、PDF、XLSX），数字全部取自数据仓库的 marts。"""
+    from dagster_project.launch import documents_settings, make_documents
     from dagster_project.progress import say
-    from dagster_project.report.build import build_report
-    from dagster_project.settings import Settings
+    from dagster_project.report.assets import REPORT_KEY
 
-    settings = Settings.from_env()
-    warehouse = (warehouse or settings.warehouse).resolve()
-    out = (out or settings.out).resolve()
-    try:
-        say(f"生成监管报告：数据仓库 {warehouse}（只读）")
-        files = build_report(warehouse, year, out)
-    except OutputError as exc:
-        exit_with(str(exc))
-    say(f"{files.year} 年度监管报告已写入：")
-    for path in (files.html, files.pdf, files.xlsx, *files.extracts):
+    settings = documents_settings(year, warehouse=warehouse, out=out)
+    say(f"生成 {settings.year} 年度监管报告：数据仓库 {settings.warehouse}（只读）")
+    folder = Path(make_documents(REPORT_KEY, settings)["目录"])
+    say(f"{settings.year} 年度监管报告已写入：")
+    for path in sorted(p for p in folder.iterdir() if p.is_file()):
         typer.echo(f"  {path}")

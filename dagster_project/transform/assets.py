@@ -20,11 +20,12 @@ from dagster import (
     Output,
     asset,
 )
-from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, dbt_assets
 from dagster_duckdb import DuckDBResource
 
 from dagster_project.progress import say
-from dagster_project.settings import WAREHOUSE_POOL, Settings
+from dagster_project.resources import DbtResource, SettingsResource
+from dagster_project.settings import WAREHOUSE_POOL, dbt_environment
 from dagster_project.transform import fingerprint
 from dagster_project.transform.check_descriptions import describe_test
 from dagster_project.transform.project import build_target_dir, dbt_project
@@ -76,12 +77,16 @@ translator = ZhichengDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_
     dagster_dbt_translator=translator,
     pool=WAREHOUSE_POOL,
 )
-def warehouse_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: DuckDBResource):
+def warehouse_dbt_assets(
+    context: AssetExecutionContext, dbt: DbtResource, settings: SettingsResource, warehouse: DuckDBResource
+):
     """dbt build: seeds, staging, intermediate and marts, with every dbt test as an asset check."""
-    settings = Settings.from_env()
+    # the documents' year (the run's partition) is an input: another year's report is a new output
+    run = settings.resolve(int(context.partition_key) if context.has_partition_key else None)
     with warehouse.get_connection() as con:
-        inputs = fingerprint.compute(con, settings)
-        if fingerprint.unchanged_since_last_complete_run(con, settings, inputs):
+        inputs = fingerprint.compute(con, run)
+        forced = context.run.tags.get(fingerprint.FORCE_TAG) == "1"
+        if not forced and fingerprint.unchanged_since_last_complete_run(con, run, inputs):
             say("输入未变（没有新文件，参考数据与程序未变）：跳过 dbt 构建、质量检查与发布，上次运行的结果仍然有效")
             return
         fingerprint.record(con, inputs, fingerprint.BUILDING)
@@ -89,8 +94,10 @@ def warehouse_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource, wa
     checks: Counter[bool] = Counter()
     say("dbt 开始构建：参考数据 → staging → intermediate → marts")
     # One target folder per warehouse, kept between runs: dbt's partial parse of the last run is reused.
-    target = build_target_dir(settings.warehouse)
-    invocation = dbt.cli(BUILD_ARGS, context=context, raise_on_error=False, target_path=target)
+    target = build_target_dir(run.warehouse)
+    invocation = dbt.cli_with(
+        dbt_environment(run), BUILD_ARGS, context=context, raise_on_error=False, target_path=target
+    )
     # dbt echoes every event on stdout; its full log stays in dbt/logs/dbt.log.
     logs = dbt_project.project_dir / "logs"
     logs.mkdir(exist_ok=True)

@@ -8,7 +8,7 @@ checks and documents are computed from:
 - what ingestion left in the warehouse (every row of every raw table, and the workday calendar);
 - the reference data (every CSV of the seeds folder in use);
 - the code that turns them into results (dbt project, the package's Python and templates,
-  the expectation suites);
+  the expectation suites) and the office's own data the documents print (config/*.toml);
 - where the results go and for which year (output folder, ``--year``).
 
 The dbt step records the fingerprint as ``building``; the last asset of the run marks it
@@ -28,7 +28,9 @@ from dagster_project.settings import DBT_DIR, EXPECTATIONS_DIR, PROJECT_ROOT, Se
 META_SCHEMA = "meta"
 TABLE = f"{META_SCHEMA}.run_fingerprint"
 BUILDING, COMPLETE = "building", "complete"
-CODE_SUFFIXES = {".py", ".sql", ".yml", ".yaml", ".j2", ".css", ".js", ".csv"}
+# A run tagged so recomputes and republishes everything although its inputs are unchanged (`zhicheng run --force`).
+FORCE_TAG = "zhicheng/force"
+CODE_SUFFIXES = {".py", ".sql", ".yml", ".yaml", ".j2", ".css", ".js", ".csv", ".toml"}
 
 
 def _code_files(settings: Settings) -> list[Path]:
@@ -38,6 +40,7 @@ def _code_files(settings: Settings) -> list[Path]:
         DBT_DIR / "tests",
         PROJECT_ROOT / "dagster_project",
         EXPECTATIONS_DIR,
+        PROJECT_ROOT / "config",
         settings.seeds_dir,
     ]
     files = [DBT_DIR / "dbt_project.yml", DBT_DIR / "profiles.yml"]

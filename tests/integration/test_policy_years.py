@@ -154,3 +154,27 @@ def test_a_reference_problem_stops_the_run_before_any_model(two_years, tmp_path)
     assert result.returncode == 1
     assert "policy_parameters.csv（2023 年度）：缺少参数 BLACKLIST_YEARS（规则读取它）" in result.stderr
     assert _query(warehouse, "select count(*) from information_schema.tables where table_schema = 'marts'") == [(0,)]
+
+
+def test_each_year_is_a_partition_of_the_report_and_the_notices(two_years):
+    """The run made the latest year's documents; `report --year` / `notices --year` materialise another year's
+    partition in the same Dagster instance, and a year without policy rows is refused in Chinese."""
+    from dagster import DagsterInstance
+
+    from dagster_project.notices.assets import NOTICES_KEY
+    from dagster_project.report.assets import REPORT_KEY
+
+    warehouse, _, seeds, _ = two_years
+    work = warehouse.parent
+    env = {"DAGSTER_HOME": str(work / "dagster_home"), "ZHICHENG_SEEDS": str(seeds)}
+    paths = ["--warehouse", str(warehouse), "--out", str(work / "output")]
+    instance = DagsterInstance.from_config(str(work / "dagster_home"))
+    assert instance.get_materialized_partitions(REPORT_KEY) == {"2023"}
+    run_zhicheng("report", "--year", "2022", *paths, env=env)
+    run_zhicheng("notices", "--year", "2022", *paths, env=env)
+    for key in (REPORT_KEY, NOTICES_KEY):
+        assert instance.get_materialized_partitions(key) == {"2022", "2023"}, key
+    assert (work / "output" / "report" / "2022" / "监管报告_2022.pdf").is_file()
+    refused = run_zhicheng("report", "--year", "2030", *paths, env=env, check=False)
+    assert refused.returncode == 1
+    assert "2030 年度没有政策数据（已有年度：2022、2023）" in refused.stderr

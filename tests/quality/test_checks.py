@@ -64,7 +64,11 @@ def test_checks_are_in_the_definitions(tmp_path):
 
 
 def _run(defs, instance):
-    return defs.get_job_def("quality_test_job").execute_in_process(instance=instance, raise_on_error=False)
+    from dagster_project.policy.years import year_partition
+
+    return defs.get_job_def("quality_test_job").execute_in_process(
+        instance=instance, raise_on_error=False, partition_key=year_partition(None)
+    )
 
 
 def _materialized(result, key) -> bool:
@@ -79,15 +83,9 @@ def test_blocking_check_stops_downstream_in_a_real_run(sample_inbox, tmp_path, m
     from dagster_project.settings import Settings
 
     warehouse, out = tmp_path / "warehouse.duckdb", tmp_path / "output"
-    for name, value in {
-        "ZHICHENG_INBOX": str(sample_inbox),
-        "ZHICHENG_WAREHOUSE": str(warehouse),
-        "ZHICHENG_OUT": str(out),
-        "DAGSTER_HOME": str(tmp_path / "dagster_home"),
-    }.items():
-        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster_home"))
     monkeypatch.setenv("PATH", os.path.dirname(os.sys.executable) + os.pathsep + os.environ.get("PATH", ""))
-    settings = Settings.from_env()
+    settings = Settings(inbox=sample_inbox, warehouse=warehouse, out=out)
     defs = build_test_defs(settings)
     instance = DagsterInstance.ephemeral()
 
