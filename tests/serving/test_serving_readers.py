@@ -12,10 +12,9 @@ from pathlib import Path
 from fixture_warehouse import make_warehouse
 
 from dagster_project.publish.snapshot import SNAPSHOT_NAME, build_snapshot_from_file
+from tests.conftest import run_zhicheng
 
 HERE = Path(__file__).resolve().parent
-ROOT = HERE.parents[1]
-ZHICHENG = str(Path(sys.executable).parent / "zhicheng")
 
 
 def _start_reader(snapshot: Path, stop: Path) -> subprocess.Popen:
@@ -63,28 +62,10 @@ def test_reader_while_the_pipeline_runs_several_times(pipeline_run, sample_inbox
     assert snapshot.exists(), "zhicheng run 没有发布服务快照"
     stop = tmp_path / "stop"
     reader = _start_reader(snapshot, stop)
-    env = {**os.environ, "DAGSTER_HOME": str(tmp_path / "dagster_home")}
     try:
         for _ in range(int(os.environ.get("ZHICHENG_READER_RUNS", "2"))):
-            result = subprocess.run(
-                [
-                    ZHICHENG,
-                    "run",
-                    "--force",
-                    "--inbox",
-                    str(sample_inbox),
-                    "--warehouse",
-                    str(warehouse),
-                    "--out",
-                    str(out),
-                ],
-                cwd=ROOT,
-                env=env,
-                capture_output=True,
-                text=True,
-                timeout=1200,
-            )
-            assert result.returncode == 0, result.stdout + result.stderr
+            paths = ["--inbox", str(sample_inbox), "--warehouse", str(warehouse), "--out", str(out)]
+            run_zhicheng("run", "--force", *paths, env={"DAGSTER_HOME": str(tmp_path / "dagster_home")})
     finally:
         summary = _stop_reader(reader, stop)
     assert summary["error_count"] == 0, summary["errors"]
