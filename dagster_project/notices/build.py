@@ -392,6 +392,7 @@ class Notice:
             "for_information": findings_total - to_correct,
             "breaches": sum(int(s["n"]) for s in summary if s["severity"] == "违规"),
             "advisories": sum(int(s["n"]) for s in summary if s["severity"] != "违规"),
+            "files_listed": files[:PDF_ITEM_LIMIT],
             "unrecognised": [f for f in files if f["form"] == UNRECOGNISED and not f["superseded"]],
             "limit": PDF_ITEM_LIMIT,
         }

@@ -196,6 +196,35 @@ def test_notice_with_200000_problems_is_bounded(fx_warehouse, tmp_path):
     assert sum(1 for _ in ws.iter_rows(min_row=2, values_only=True)) >= n
 
 
+def test_notice_of_a_sender_with_thousands_of_files_is_bounded(fx_warehouse, tmp_path):
+    """A folder of 5,000 unreadable files (as `make fuzz` sends): the PDF lists the first files and says where
+    the rest are, and the XLSX lists every file."""
+    from openpyxl import load_workbook
+
+    from dagster_project.notices.build import PDF_ITEM_LIMIT, build_notices
+
+    warehouse, _ = fx_warehouse
+    many = tmp_path / "many.duckdb"
+    shutil.copy(warehouse, many)
+    n = 5_000
+    con = duckdb.connect(str(many))
+    con.execute(
+        f"""insert into marts.load_audit by name
+            select 2022 as year, '150125' as submitter_code, '2022/150125/损坏' || i || '.xlsx' as file,
+                '损坏' || i || '.xlsx' as sheet, '未识别' as form, 0 as rows_read, 0 as rows_loaded,
+                0 as rows_quarantined, false as superseded
+            from range({n}) t(i)"""
+    )
+    con.close()
+    files = build_notices(many, 2022, tmp_path / "out", issue_date=dt.date(2022, 11, 30))
+    text = re.sub(r"\s+", "", pdf_text(files.pdfs["150125"]))
+    listed = re.search(r"共收到([\d,]+)个工作表（文件），本告知书列出前(\d+)个", text)
+    assert listed and int(listed.group(1).replace(",", "")) > n and int(listed.group(2)) == PDF_ITEM_LIMIT
+    assert _pages(files.pdfs["150125"]) < 60
+    ws = load_workbook(files.xlsx["150125"], read_only=True)["报送文件"]
+    assert sum(1 for _ in ws.iter_rows(min_row=2, values_only=True)) > n
+
+
 @pytest.mark.parametrize("kind", ["notice", "report"])
 def test_documents_use_registry_texts(fx_outputs, kind):
     """Titles come from the rule registry, filled with the year's parameters (no literal numbers in Python)."""
