@@ -11,8 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 
-from dagster_project.sample.generator import SENIOR, Generator, normalise_unit
+from dagster_project.sample.generator import Generator
 from dagster_project.sample.reference_data import add_years, workdays
+from dagster_project.sample.vocabulary import SENIOR, normalise_unit
 
 V, A = "违规", "提示"
 ORDER = {"无": 0, "初级": 1, "中级": 2, "副高级": 3, "正高级": 4}
