@@ -161,6 +161,17 @@ def _rows_for(sheet: SheetSpec):
             yield ("blank", None, None)
 
 
+def _placed_rows(sheet: SheetSpec, first: int) -> tuple[list[tuple[int, int, dict]], int]:
+    """The data rows as (0-based sheet row, index, row) from row ``first`` on, blank rows skipped; the row after."""
+    placed: list[tuple[int, int, dict]] = []
+    r = first
+    for kind, i, row in _rows_for(sheet):
+        if kind == "data":
+            placed.append((r, i, row))
+        r += 1
+    return placed, r
+
+
 @dataclass(frozen=True)
 class _XlsxFormats:
     """The cell formats of a sample workbook (added in this order: the order shapes styles.xml)."""
@@ -241,15 +252,10 @@ def _xlsx_sheet(ws, sheet: SheetSpec, relpath: str, fmt: _XlsxFormats) -> list[W
         ws.write_string(r, c, h, fmt.bold)
     for c, col in enumerate(cols):
         ws.set_column(c, c, 14 if col.kind not in (forms.ID_NUMBER, forms.UNIT_NAME) else 22)
-    r += 1
-    for item in _rows_for(sheet):
-        if item[0] == "blank":
-            r += 1
-            continue
-        _, i, row = item
-        _xlsx_row(ws, r, i, row, cols, sheet, fmt)
-        written.append(WrittenRow(relpath, sheet.name, r + 1, sheet.form.code, row.get("__q__")))
-        r += 1
+    placed, r = _placed_rows(sheet, r + 1)
+    for at, i, row in placed:
+        _xlsx_row(ws, at, i, row, cols, sheet, fmt)
+        written.append(WrittenRow(relpath, sheet.name, at + 1, sheet.form.code, row.get("__q__")))
     if sheet.footer:
         _xlsx_footer(ws, r, sheet)
     return written
@@ -288,23 +294,18 @@ def write_xls(path: Path, spec: FileSpec) -> list[WrittenRow]:
             r += 1
         for c, col in enumerate(cols):
             ws.write(r, c, _header(col, sheet))
-        r += 1
-        for item in _rows_for(sheet):
-            if item[0] == "blank":
-                r += 1
-                continue
-            _, i, row = item
+        placed, r = _placed_rows(sheet, r + 1)
+        for at, i, row in placed:
             raw = row.get("__raw__", {})
             for c, col in enumerate(cols):
                 value = raw[col.field] if col.field in raw else _cell(col, row.get(col.field), sheet, i, c)
                 if value is None:
                     continue
                 if isinstance(value, dt.date):
-                    ws.write(r, c, dt.datetime(value.year, value.month, value.day), date_style)
+                    ws.write(at, c, dt.datetime(value.year, value.month, value.day), date_style)
                 else:
-                    ws.write(r, c, value)
-            written.append(WrittenRow(spec.relpath, sheet.name, r + 1, sheet.form.code, row.get("__q__")))
-            r += 1
+                    ws.write(at, c, value)
+            written.append(WrittenRow(spec.relpath, sheet.name, at + 1, sheet.form.code, row.get("__q__")))
         if sheet.footer:
             ws.write(r, 0, FOOTER_LINES[0])
     book.save(str(path))
