@@ -149,27 +149,16 @@ def elg_09(g: Generator) -> None:
     g.find("ELG-09", VIOLATION, "application", a["application_no"])
     a = g.app("150104", "工程", "副高级", "破格申报", exception_basis=None)
     g.find("ELG-09", VIOLATION, "application", a["application_no"])
-    a = g.app(
-        "150104",
-        "工程",
-        "副高级",
-        personnel_status="军转干部",
-        current_level="无",
-        current_title="无",
-        current_title_date=None,
-        transfer_in_date=g.d(3, 1, g.year - 7),
-    )
+    untitled = {
+        "personnel_status": "军转干部",
+        "current_level": "无",
+        "current_title": "无",
+        "current_title_date": None,
+    }
+    a = g.app("150104", "工程", "副高级", **untitled, transfer_in_date=g.d(3, 1, g.year - 7))
     g.find("ELG-09", VIOLATION, "application", a["application_no"])
-    g.app(
-        "150104",
-        "工程",
-        "副高级",
-        personnel_status="军转干部",
-        current_level="无",
-        current_title="无",
-        current_title_date=None,
-        transfer_in_date=g.d(3, 1, g.year - 3),
-    )  # exempt
+    # exempt: transferred in within the exemption years
+    g.app("150104", "工程", "副高级", **untitled, transfer_in_date=g.d(3, 1, g.year - 3))
 
 
 def elg_10(g: Generator) -> None:
@@ -217,80 +206,49 @@ def elg_12(g: Generator) -> None:
 
 
 def elg_13(g: Generator) -> None:
-    """ELG-13 破格"""
-    a = g.app("150123", "工程", "副高级", "破格申报", exception_basis="四(四)4", workplace_level="市直")
-    g.find("ELG-13", VIOLATION, "application", a["application_no"])
-    a = g.app("150123", "工程", "副高级", "破格申报", exception_basis="四(七)9")
-    g.find("ELG-13", VIOLATION, "application", a["application_no"])
-    a = g.app(
-        "150123",
-        "农牧业",
-        "中级",
-        "破格申报",
-        exception_basis="四(五)3",
-        workplace_level="乡镇及以下",
-        education="大学本科",
-        grassroots_years=1.5,
-        committee="C-NMY-M",
+    """ELG-13 破格: four breaches, then clean twins of each basis (series, level, the application's fields)"""
+    township_mid = {"workplace_level": "乡镇及以下", "committee": "C-NMY-M"}
+    breaches = (
+        ("工程", "副高级", {"exception_basis": "四(四)4", "workplace_level": "市直"}),
+        ("工程", "副高级", {"exception_basis": "四(七)9"}),
+        ("农牧业", "中级", {"exception_basis": "四(五)3", "education": "大学本科", "grassroots_years": 1.5}),
+        ("工程", "副高级", {"exception_basis": "四(四)3"}),
     )
-    g.find("ELG-13", VIOLATION, "application", a["application_no"])
-    a = g.app("150123", "工程", "副高级", "破格申报", exception_basis="四(四)3")
-    g.find("ELG-13", VIOLATION, "application", a["application_no"])
-    # clean 破格 twins
-    g.app("150123", "工程", "副高级", "破格申报", exception_basis="四(四)1")
-    g.app("150123", "工程", "副高级", "破格申报", exception_basis="四(四)2")
-    g.app("150123", "工程", "副高级", "破格申报", exception_basis="四(四)4", workplace_level="乡镇及以下")
-    g.app(
-        "150123",
-        "农牧业",
-        "中级",
-        "破格申报",
-        exception_basis="四(五)3",
-        workplace_level="乡镇及以下",
-        education="大学本科",
-        grassroots_years=2,
-        committee="C-NMY-M",
+    clean = (
+        ("工程", "副高级", {"exception_basis": "四(四)1"}),
+        ("工程", "副高级", {"exception_basis": "四(四)2"}),
+        ("工程", "副高级", {"exception_basis": "四(四)4", "workplace_level": "乡镇及以下"}),
+        ("农牧业", "中级", {"exception_basis": "四(五)3", "education": "大学本科", "grassroots_years": 2}),
+        ("农牧业", "中级", {"exception_basis": "四(五)3", "education": "大学专科", "grassroots_years": 4}),
+        ("农牧业", "副高级", {"exception_basis": "四(五)2", "workplace_level": "旗县区直", "professional_years": 30}),
+        (
+            "农牧业",
+            "副高级",
+            {
+                "exception_basis": "四(五)2",
+                "workplace_level": "乡镇及以下",
+                "professional_years": 22,
+                "grassroots_years": 20,
+            },
+        ),
+        ("工程", "副高级", {"exception_basis": "四(九)4"}),
+        (
+            "工程",
+            "副高级",
+            {
+                "exception_basis": "四(四)5",
+                "personnel_status": "原公务员调入",
+                "transfer_in_date": g.d(5, 1, g.year - 2),
+            },
+        ),
     )
-    g.app(
-        "150123",
-        "农牧业",
-        "中级",
-        "破格申报",
-        exception_basis="四(五)3",
-        workplace_level="乡镇及以下",
-        education="大学专科",
-        grassroots_years=4,
-        committee="C-NMY-M",
-    )
-    g.app(
-        "150123",
-        "农牧业",
-        "副高级",
-        "破格申报",
-        exception_basis="四(五)2",
-        workplace_level="旗县区直",
-        professional_years=30,
-    )
-    g.app(
-        "150123",
-        "农牧业",
-        "副高级",
-        "破格申报",
-        exception_basis="四(五)2",
-        workplace_level="乡镇及以下",
-        professional_years=22,
-        grassroots_years=20,
-    )
-    g.app("150123", "工程", "副高级", "破格申报", exception_basis="四(九)4")
-    g.app(
-        "150123",
-        "工程",
-        "副高级",
-        "破格申报",
-        exception_basis="四(四)5",
-        personnel_status="原公务员调入",
-        transfer_in_date=g.d(5, 1, g.year - 2),
-    )
+    for series, level, fields in breaches:
+        extra = township_mid if fields["exception_basis"] == "四(五)3" else {}
+        a = g.app("150123", series, level, "破格申报", **(extra | fields))
+        g.find("ELG-13", VIOLATION, "application", a["application_no"])
+    for series, level, fields in clean:
+        extra = township_mid if fields["exception_basis"] == "四(五)3" else {}
+        g.app("150123", series, level, "破格申报", **(extra | fields))
 
 
 # in the order the generator injects them
