@@ -332,10 +332,12 @@ class _FileLoader:
         t0 = time.perf_counter()
         for v in validated:
             self._load(v)
+        forms = ", ".join(f"({lit(v.sheet.name)}, {lit(v.form.code)})" for v in validated) or "(NULL, NULL)"
         con.execute(
-            f"INSERT INTO {RAW_SCHEMA}.quarantine SELECT ?, _sheet, _row, ?, ?, ?, f.form, column_name, value, reason, ? "
-            f"FROM _probs JOIN (SELECT * FROM (VALUES {', '.join('(' + lit(v.sheet.name) + ', ' + lit(v.form.code) + ')' for v in validated) or '(NULL, NULL)'}) "
-            f"AS t(sheet, form)) f ON f.sheet = _sheet ORDER BY _sheet, _row",
+            f"INSERT INTO {RAW_SCHEMA}.quarantine "
+            "SELECT ?, _sheet, _row, ?, ?, ?, f.form, column_name, value, reason, ? "
+            f"FROM _probs JOIN (SELECT * FROM (VALUES {forms}) AS t(sheet, form)) f ON f.sheet = _sheet "
+            "ORDER BY _sheet, _row",
             [self.rel, self.sha, self.year, self.code, self.loaded_at],
         )
         for v in validated:
@@ -381,55 +383,54 @@ class _FileLoader:
             f"SELECT *, count(*) OVER (PARTITION BY {cols}) AS n FROM ({union}) WHERE {where}) WHERE n > 1"
         )
 
-    def _load(self, v: Validated) -> None:
-        con, form = self.con, v.form
-        sheet = v.sheet.name
-        good = f"NOT EXISTS (SELECT 1 FROM _probs p WHERE p._sheet = {lit(sheet)} AND p._row = {v.table}._row)"
-        key_field = form.person_field or form.evaluator_field
-        join = ""
-        if key_field:
-            ids = [
-                r[0]
-                for r in con.execute(
-                    f"SELECT DISTINCT {q('t_' + key_field)} FROM {v.table} WHERE {good} AND {q('t_' + key_field)} IS NOT NULL"
-                ).fetchall()
-            ]
-            keys = pa.table(
-                {"_id": pa.array(ids, pa.string()), "_key": pa.array([keyed(i, self.key) for i in ids], pa.string())}
-            )
-            con.register("_keys", keys)
-            join = f" LEFT JOIN _keys ON _keys._id = {v.table}.{q('t_' + key_field)}"
+    def _person_keys(self, v: Validated, good: str) -> str:
+        """Register ``_keys`` (ID number → person or evaluator key) for the sheet's good rows; the join on it."""
+        key_field = v.form.person_field or v.form.evaluator_field
+        if not key_field:
+            return ""
+        typed = q("t_" + key_field)
+        found = self.con.execute(f"SELECT DISTINCT {typed} FROM {v.table} WHERE {good} AND {typed} IS NOT NULL")
+        ids = [r[0] for r in found.fetchall()]
+        keys = pa.table(
+            {"_id": pa.array(ids, pa.string()), "_key": pa.array([keyed(i, self.key) for i in ids], pa.string())}
+        )
+        self.con.register("_keys", keys)
+        return f" LEFT JOIN _keys ON _keys._id = {v.table}.{typed}"
+
+    def _lineage(self, v: Validated) -> dict[str, str]:
+        """The SQL of every raw column that is not a form field: keys, extra columns and lineage."""
         if v.extras:
             pairs = ", ".join(f"{lit(label)}, {q(col)}" for col, label in v.extras)
             any_value = " OR ".join(f"{q(col)} IS NOT NULL" for col, _ in v.extras)
             extra_sql = f"CASE WHEN {any_value} THEN CAST(json_object({pairs}) AS VARCHAR) END"
         else:
             extra_sql = "NULL"
+        return {
+            "person_key": "_keys._key",
+            "evaluator_key": "_keys._key",
+            "extra_columns": extra_sql,
+            "_source_file": lit(self.rel),
+            "_source_sheet": lit(v.sheet.name),
+            "_source_row": "_row",
+            "_file_sha256": lit(self.sha),
+            "_loaded_at": f"CAST({lit(self.loaded_at.isoformat(sep=' '))} AS TIMESTAMP)",
+            "_superseded": "FALSE",
+        }
+
+    def _load(self, v: Validated) -> None:
+        con, form = self.con, v.form
+        sheet = v.sheet.name
+        good = f"NOT EXISTS (SELECT 1 FROM _probs p WHERE p._sheet = {lit(sheet)} AND p._row = {v.table}._row)"
+        join = self._person_keys(v, good)
+        lineage = self._lineage(v)
         select = [f"{self.year} AS year", f"{lit(self.code)} AS submitter_code"]
         for name, _type in table_columns(form)[2:]:
-            if name in ("person_key", "evaluator_key"):
-                select.append(f"_keys._key AS {name}")
-            elif name == "extra_columns":
-                select.append(f"{extra_sql} AS extra_columns")
-            elif name == "_source_file":
-                select.append(f"{lit(self.rel)} AS _source_file")
-            elif name == "_source_sheet":
-                select.append(f"{lit(sheet)} AS _source_sheet")
-            elif name == "_source_row":
-                select.append("_row AS _source_row")
-            elif name == "_file_sha256":
-                select.append(f"{lit(self.sha)} AS _file_sha256")
-            elif name == "_loaded_at":
-                select.append(f"CAST({lit(self.loaded_at.isoformat(sep=' '))} AS TIMESTAMP) AS _loaded_at")
-            elif name == "_superseded":
-                select.append("FALSE AS _superseded")
-            else:
-                select.append(f"{q('t_' + name)} AS {q(name)}")
+            select.append(f"{lineage[name]} AS {name}" if name in lineage else f"{q('t_' + name)} AS {q(name)}")
         con.execute(
             f"INSERT INTO {RAW_SCHEMA}.{form.table} BY NAME SELECT {', '.join(select)} FROM {v.table}{join} "
             f"WHERE {good} ORDER BY _row"
         )
-        if key_field:
+        if join:
             con.unregister("_keys")
         read = con.execute(f"SELECT count(*) FROM {v.table}").fetchone()[0]
         bad = con.execute("SELECT count(DISTINCT _row) FROM _probs WHERE _sheet = ?", [sheet]).fetchone()[0]

@@ -3,11 +3,11 @@
 Spreadsheets (.xlsx/.xlsm/.xls/.xlsb/.ods) are read with fastexcel (calamine) straight
 into Arrow, every cell as a string; CSV files are decoded (UTF-8, UTF-8-BOM, UTF-16 with
 BOM — tab-separated, as Excel and WPS save "Unicode text" — or GB18030) and parsed with
-the csv module. Reading runs in worker processes behind size checks (isolate.py, limits.py).  Every cell is NFKC-folded and trimmed; blank rows and
-footer rows are dropped.  The result per sheet is an Arrow table of strings with one
-column per form field present, one per unknown extra column, ``_row`` (the row number
-as Excel shows it, or the CSV line number) and ``_id_numeric`` (true where the ID
-number cell was stored as a number).
+the csv module. Reading runs in worker processes behind size checks (isolate.py, limits.py).
+Every cell is NFKC-folded and trimmed; blank rows and footer rows are dropped.  The result
+per sheet is an Arrow table of strings with one column per form field present, one per
+unknown extra column, ``_row`` (the row number as Excel shows it, or the CSV line number)
+and ``_id_numeric`` (true where the ID number cell was stored as a number).
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import duckdb
@@ -129,39 +130,295 @@ def _series_values(col: Column) -> tuple[str, ...]:
     return reference.series_names() if col.values == SERIES else tuple(col.values)
 
 
-def _typed(col: Column, r: str, folder_committee: str | None) -> str:
-    kind = col.kind
-    if kind in (TEXT, CODE, UNIT_NAME):
-        t = _fixint(r)
-    elif kind == APP_NO:
-        t = (
-            f"CASE WHEN regexp_full_match({_fixint(r)}, '[A-Za-z0-9-]{{4,32}}') "
-            f"AND NOT regexp_full_match({_fixint(r)}, '[0-9]{{18}}') THEN {_fixint(r)} END"
+_INT_PATTERN = "[+-]?[0-9]{1,18}(\\.0+)?"
+_NUMBER_PATTERN = "[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+)?"
+
+
+def _typed_app_no(col: Column, r: str) -> str:
+    return (
+        f"CASE WHEN regexp_full_match({_fixint(r)}, '[A-Za-z0-9-]{{4,32}}') "
+        f"AND NOT regexp_full_match({_fixint(r)}, '[0-9]{{18}}') THEN {_fixint(r)} END"
+    )
+
+
+def _typed_enum(col: Column, r: str) -> str:
+    values = _series_values(col)
+    if "是" in values and "否" in values:  # a yes/no field with more values (考试成绩合格): Y/N, √ too
+        yes = tuple(v for v in YES if v not in values and v != "有")
+        no = tuple(v for v in NO if v not in values and v != "无")
+        return (
+            f"CASE WHEN {r} IN {lits(values)} THEN {r} WHEN {r} IN {lits(yes)} THEN '是' "
+            f"WHEN {r} IN {lits(no)} THEN '否' END"
         )
-    elif kind == ID_NUMBER:
-        t = f"upper({r})"
-    elif kind in (DATE, EVENT_DATE):
-        t = date_sql(r)
-    elif kind == INT:
-        t = f"CASE WHEN regexp_full_match({r}, '[+-]?[0-9]{{1,18}}(\\.0+)?') THEN try_cast(regexp_replace({r}, '\\.0+$', '') AS BIGINT) END"
-    elif kind == NUMBER:
-        t = f"CASE WHEN regexp_full_match({r}, '[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+)?') THEN try_cast({r} AS DOUBLE) END"
-    elif kind == BOOL:
-        t = f"CASE WHEN {r} IN {lits(YES)} THEN TRUE WHEN {r} IN {lits(NO)} THEN FALSE END"
-    elif kind == ENUM:
-        values = _series_values(col)
-        t = f"CASE WHEN {r} IN {lits(values)} THEN {r} END"
-        if "是" in values and "否" in values:  # a yes/no field with more values (考试成绩合格): Y/N, √ too
-            yes = tuple(v for v in YES if v not in values and v != "有")
-            no = tuple(v for v in NO if v not in values and v != "无")
-            t = f"CASE WHEN {r} IN {lits(values)} THEN {r} WHEN {r} IN {lits(yes)} THEN '是' WHEN {r} IN {lits(no)} THEN '否' END"
-    else:  # pragma: no cover - forms.py knows no other kind
-        raise ValueError(kind)
+    return f"CASE WHEN {r} IN {lits(values)} THEN {r} END"
+
+
+# the typed value of a column, per kind: (column, raw value expression) -> SQL expression
+TYPED: dict[str, Callable[[Column, str], str]] = {
+    TEXT: lambda col, r: _fixint(r),
+    CODE: lambda col, r: _fixint(r),
+    UNIT_NAME: lambda col, r: _fixint(r),
+    APP_NO: _typed_app_no,
+    ID_NUMBER: lambda col, r: f"upper({r})",
+    DATE: lambda col, r: date_sql(r),
+    EVENT_DATE: lambda col, r: date_sql(r),
+    INT: lambda col, r: (
+        f"CASE WHEN regexp_full_match({r}, '{_INT_PATTERN}') "
+        f"THEN try_cast(regexp_replace({r}, '\\.0+$', '') AS BIGINT) END"
+    ),
+    NUMBER: lambda col, r: f"CASE WHEN regexp_full_match({r}, '{_NUMBER_PATTERN}') THEN try_cast({r} AS DOUBLE) END",
+    BOOL: lambda col, r: f"CASE WHEN {r} IN {lits(YES)} THEN TRUE WHEN {r} IN {lits(NO)} THEN FALSE END",
+    ENUM: _typed_enum,
+}
+
+
+def _typed(col: Column, r: str, folder_committee: str | None) -> str:
+    if col.kind not in TYPED:  # pragma: no cover - forms.py knows no other kind
+        raise ValueError(col.kind)
+    t = TYPED[col.kind](col, r)
     if col.field == "committee_code" and folder_committee:
         return f"coalesce({t}, {lit(folder_committee)})"
     if col.default is not None:
-        return f"CASE WHEN {r} IS NULL THEN CAST({lit(col.default)} AS {SQL_TYPES[kind]}) ELSE {t} END"
+        return f"CASE WHEN {r} IS NULL THEN CAST({lit(col.default)} AS {SQL_TYPES[col.kind]}) ELSE {t} END"
     return t
+
+
+def r_(f: str) -> str:
+    """The normalised text of field ``f`` in the temp table."""
+    return q("r_" + f)
+
+
+def t_(f: str) -> str:
+    """The typed value of field ``f`` in the temp table."""
+    return q("t_" + f)
+
+
+def _bad_value(h: str, r: str, t: str, reason: str) -> str:
+    """The check of a value written but not readable as its kind."""
+    return f"CASE WHEN {r} IS NOT NULL AND {t} IS NULL THEN '{h}{reason}' END"
+
+
+def _app_no_checks(col: Column, year: int) -> list[str]:
+    h, r, t = col.header, r_(col.field), t_(col.field)
+    return [
+        f"CASE WHEN {r} IS NOT NULL AND {t} IS NULL THEN "
+        f"CASE WHEN regexp_full_match({_fixint(r)}, '[0-9]{{18}}') "
+        f"THEN '{h}不能是18位数字（疑似误填了身份证号）' ELSE '{h}应为4–32位字母、数字或“-”' END END"
+    ]
+
+
+def _date_checks(col: Column, year: int) -> list[str]:
+    h, r, t = col.header, r_(col.field), t_(col.field)
+    return [_bad_value(h, r, t, "不是可识别的日期（可写作 2022-06-13、2022/6/13、2022年6月13日、20220613 等）")]
+
+
+def _event_date_checks(col: Column, year: int) -> list[str]:
+    h, t = col.header, t_(col.field)
+    return [
+        *_date_checks(col, year),
+        f"CASE WHEN {t} IS NOT NULL AND abs(year({t}) - {year}) > 1 "
+        f"THEN '{h}的年份与报送年度（{year}年）相差超过1年' END",
+    ]
+
+
+def _int_checks(col: Column, year: int) -> list[str]:
+    h, r, t = col.header, r_(col.field), t_(col.field)
+    return [_bad_value(h, r, t, "应为整数"), f"CASE WHEN {t} < {col.min_value} THEN '{h}应不小于{col.min_value}' END"]
+
+
+def _number_checks(col: Column, year: int) -> list[str]:
+    h, r, t = col.header, r_(col.field), t_(col.field)
+    return [_bad_value(h, r, t, "应为数字"), f"CASE WHEN {t} < {col.min_value} THEN '{h}不能小于{col.min_value}' END"]
+
+
+def _bool_checks(col: Column, year: int) -> list[str]:
+    return [_bad_value(col.header, r_(col.field), t_(col.field), "应填“是”或“否”（也可填 Y/N、√）")]
+
+
+def _enum_checks(col: Column, year: int) -> list[str]:
+    allowed = "、".join(_series_values(col))
+    return [_bad_value(col.header, r_(col.field), t_(col.field), f"不是允许的取值（应为：{allowed}）")]
+
+
+def _id_number_checks(col: Column, year: int) -> list[str]:
+    h, r = col.header, r_(col.field)
+    numeric = f"(_id_numeric OR regexp_full_match({r}, '[0-9]+(\\.[0-9]+)?[eE][+]?[0-9]+'))"
+    return [
+        f"CASE WHEN {r} IS NOT NULL AND {numeric} THEN "
+        f"'{h}被存成了数字（数值单元格或科学计数法），末几位已丢失；请把该列设为文本格式后重新填写' END",
+        f"CASE WHEN {r} IS NOT NULL AND NOT {numeric} AND _idp IS NOT NULL THEN '{h}' || _idp END",
+    ]
+
+
+# the checks of one column's value, per kind: (column, reporting year) -> reason expressions
+KIND_CHECKS: dict[str, Callable[[Column, int], list[str]]] = {
+    APP_NO: _app_no_checks,
+    DATE: _date_checks,
+    EVENT_DATE: _event_date_checks,
+    INT: _int_checks,
+    NUMBER: _number_checks,
+    BOOL: _bool_checks,
+    ENUM: _enum_checks,
+    ID_NUMBER: _id_number_checks,
+}
+
+# one check across fields: (reason expression, field whose header and value the quarantine row names)
+CrossCheck = tuple[str, str]
+
+
+def _has(form: Form, field_name: str) -> bool:
+    return any(c.field == field_name for c in form.columns)
+
+
+def _id_checked(form: Form) -> str:
+    """Whether a row's ID number is of a type whose format is checked."""
+    return f"{t_('id_type')} IN {lits(ID_TYPES_CHECKED)}" if _has(form, "id_type") else "TRUE"
+
+
+def _identity_checks(form: Form) -> list[CrossCheck]:
+    """Gender and birth date against a valid ID number."""
+    if not _has(form, "id_number"):
+        return []
+    idn = r_("id_number")
+    id_ok = f"({idn} IS NOT NULL AND NOT _id_numeric AND {_id_checked(form)} AND _idp IS NULL)"
+    checks = []
+    if _has(form, "gender"):
+        checks.append(
+            (
+                f"CASE WHEN {id_ok} AND {t_('gender')} IS NOT NULL AND {t_('gender')} <> "
+                f"CASE WHEN cast(substr({idn}, 17, 1) AS INTEGER) % 2 = 1 THEN '男' ELSE '女' END "
+                f"THEN '性别与身份证号第17位不符（奇数为男，偶数为女）' END",
+                "gender",
+            )
+        )
+    if _has(form, "birth_date"):
+        checks.append(
+            (
+                f"CASE WHEN {id_ok} AND {t_('birth_date')} IS NOT NULL AND {t_('birth_date')} <> "
+                f"try_cast(substr({idn}, 7, 4) || '-' || substr({idn}, 11, 2) || '-' || "
+                f"substr({idn}, 13, 2) AS DATE) THEN '出生日期与身份证号中的出生日期不符' END",
+                "birth_date",
+            )
+        )
+    return checks
+
+
+def _f1_checks(form: Form) -> list[CrossCheck]:
+    return [
+        (
+            f"CASE WHEN {t_('current_level')} IS NOT NULL AND {t_('current_level')} <> '无' "
+            f"AND {r_('current_title_date')} IS NULL THEN '现职称级别不是“无”时，现职称取得时间为必填项' END",
+            "current_title_date",
+        )
+    ]
+
+
+def _f4_checks(form: Form) -> list[CrossCheck]:
+    et = t_("event_type")
+    publicity = [
+        (
+            f"CASE WHEN {et} IN {lits(PUBLICITY_EVENT_TYPES)} AND {r_(f)} IS NULL "
+            f"THEN '公示类事项（' || {et} || '）的{form.column(f).header}为必填项' END",
+            f,
+        )
+        for f in ("start_date", "end_date")
+    ]
+    return [
+        (
+            f"CASE WHEN {et} IN {lits(COMMITTEE_EVENT_TYPES)} AND {r_('committee_code')} IS NULL "
+            f"THEN '事项类型为“' || {et} || '”时，评委会代码为必填项' END",
+            "committee_code",
+        ),
+        *publicity,
+        (
+            f"CASE WHEN {et} IS NOT NULL AND {et} NOT IN {lits(PUBLICITY_EVENT_TYPES)} "
+            f"AND {r_('submitted_date')} IS NULL THEN '事项类型为“' || {et} || '”时，报送日期为必填项' END",
+            "submitted_date",
+        ),
+    ]
+
+
+# F5: (count, the count it may not exceed, reason)
+_F5_AT_MOST = (
+    ("members_present", "members_expected", "实到评委数大于应到评委数"),
+    ("votes_for", "members_present", "赞成票数大于实到评委数"),
+)
+
+
+def _f5_checks(form: Form) -> list[CrossCheck]:
+    return [(f"CASE WHEN {t_(n)} > {t_(limit)} THEN '{reason}' END", n) for n, limit, reason in _F5_AT_MOST]
+
+
+def _committee_code_check(form: Form) -> list[CrossCheck]:
+    """A committee code on every row of a form that names one, when a unit (not a committee) sends it."""
+    return [
+        (
+            f"CASE WHEN {r_('committee_code')} IS NULL THEN '报送单位不是评委会时，评委会代码为必填项' END",
+            "committee_code",
+        )
+    ]
+
+
+def _cross_checks(form: Form, folder_committee: str | None) -> list[CrossCheck]:
+    """The checks across fields, in the order their reasons are numbered."""
+    checks = _identity_checks(form)
+    if form.code == "F1":
+        checks += _f1_checks(form)
+    if form.code == "F4":
+        checks += _f4_checks(form)
+    if form.code in FORMS_WITH_COMMITTEE_CODE and not folder_committee:
+        checks += _committee_code_check(form)
+    if form.code == "F5":
+        checks += _f5_checks(form)
+    return checks
+
+
+def _column_checks(col: Column, year: int, folder_committee: str | None) -> list[str]:
+    """A column's own checks: required, then those of its kind."""
+    needs_value = col.required and col.default is None
+    required = needs_value and not (col.field == "committee_code" and folder_committee)
+    own = [f"CASE WHEN {r_(col.field)} IS NULL THEN '{col.header}为必填项，不能为空' END"] if required else []
+    return own + (KIND_CHECKS[col.kind](col, year) if col.kind in KIND_CHECKS else [])
+
+
+def _check_specs(form: Form, year: int, folder_committee: str | None) -> list[tuple[str, Column]]:
+    """Every check of a sheet as (reason expression, column named in the quarantine)."""
+    checks = [(reason, col) for col in form.columns for reason in _column_checks(col, year, folder_committee)]
+    return checks + [(reason, form.column(f)) for reason, f in _cross_checks(form, folder_committee)]
+
+
+def _unique_extras(form: Form, sheet: SheetRead) -> list[tuple[str, str]]:
+    """The sheet's unknown columns with labels made unique against the form's headers and each other."""
+    extras: list[tuple[str, str]] = []
+    seen: set[str] = set(form.headers)
+    for key, label in sheet.extras:
+        unique = label
+        k = 2
+        while unique in seen:
+            unique, k = f"{label}_{k}", k + 1
+        seen.add(unique)
+        extras.append((key, unique))
+    return extras
+
+
+def _stage_select(form: Form, folder_committee: str | None) -> list[str]:
+    """Stage 1: for every field its normalised text and typed value."""
+    code_committee = folder_committee if form.code in FORMS_WITH_COMMITTEE_CODE else None
+    sel = ["_row", "_id_numeric"]
+    for col in form.columns:
+        r = q(col.field)
+        typed = _typed(col, r, code_committee if col.field == "committee_code" else None)
+        sel.append(f"{r} AS {q('r_' + col.field)}")
+        sel.append(f"CAST({typed} AS {SQL_TYPES[col.kind]}) AS {q('t_' + col.field)}")
+    return sel
+
+
+def _id_problem(form: Form) -> str:
+    """The Chinese problem of a row's ID number (NULL when valid or not checked)."""
+    if not _has(form, "id_number"):
+        return "NULL"
+    idn = r_("id_number")
+    return f"CASE WHEN {idn} IS NOT NULL AND {_id_checked(form)} THEN {idcard.sql_problem(idn)} END"
 
 
 def validate_sheet(
@@ -184,163 +441,23 @@ def validate_sheet(
     folder_committee = submitter_code if submitter_kind == "committee" else None
 
     # stage 1: raw and typed values
-    sel = ["_row", "_id_numeric"]
-    for col in form.columns:
-        r = q(col.field)
-        sel.append(f"{r} AS {q('r_' + col.field)}")
-        sel.append(
-            f"CAST({_typed(col, r, folder_committee if col.field == 'committee_code' and form.code in FORMS_WITH_COMMITTEE_CODE else None)} AS {SQL_TYPES[col.kind]}) AS {q('t_' + col.field)}"
-        )
-    extras: list[tuple[str, str]] = []
-    seen: set[str] = set(form.headers)
-    for key, label in sheet.extras:
-        unique = label
-        k = 2
-        while unique in seen:
-            unique, k = f"{label}_{k}", k + 1
-        seen.add(unique)
-        extras.append((key, unique))
-        sel.append(q(key))
+    extras = _unique_extras(form, sheet)
+    sel = _stage_select(form, folder_committee) + [q(key) for key, _ in extras]
     con.execute(f"CREATE OR REPLACE TEMP TABLE {stage} AS SELECT {', '.join(sel)} FROM {src}")
     con.unregister(src)
 
     # stage 2: checks
-    checks: list[tuple[str, str | None, str]] = []  # (reason expr, header, value expr)
-
-    def add(reason_sql: str, col: Column | None, value_sql: str | None = None) -> None:
-        checks.append(
-            (
-                reason_sql,
-                col.header if col else None,
-                value_sql if value_sql is not None else (q("r_" + col.field) if col else "NULL"),
-            )
-        )
-
-    def r_(f: str) -> str:
-        return q("r_" + f)
-
-    def t_(f: str) -> str:
-        return q("t_" + f)
-
-    id_type_field = "id_type" if "id_type" in {c.field for c in form.columns} else None
-    for col in form.columns:
-        h, r, t = col.header, r_(col.field), t_(col.field)
-        needs_value = col.required and col.default is None
-        if needs_value and not (col.field == "committee_code" and folder_committee):
-            add(f"CASE WHEN {r} IS NULL THEN '{h}为必填项，不能为空' END", col)
-        kind = col.kind
-        if kind == APP_NO:
-            add(
-                f"CASE WHEN {r} IS NOT NULL AND {t} IS NULL THEN CASE WHEN regexp_full_match({_fixint(r)}, '[0-9]{{18}}') "
-                f"THEN '{h}不能是18位数字（疑似误填了身份证号）' ELSE '{h}应为4–32位字母、数字或“-”' END END",
-                col,
-            )
-        elif kind in (DATE, EVENT_DATE):
-            add(
-                f"CASE WHEN {r} IS NOT NULL AND {t} IS NULL THEN '{h}不是可识别的日期（可写作 2022-06-13、2022/6/13、2022年6月13日、20220613 等）' END",
-                col,
-            )
-            if kind == EVENT_DATE:
-                add(
-                    f"CASE WHEN {t} IS NOT NULL AND abs(year({t}) - {year}) > 1 "
-                    f"THEN '{h}的年份与报送年度（{year}年）相差超过1年' END",
-                    col,
-                )
-        elif kind == INT:
-            add(f"CASE WHEN {r} IS NOT NULL AND {t} IS NULL THEN '{h}应为整数' END", col)
-            add(f"CASE WHEN {t} < {col.min_value} THEN '{h}应不小于{col.min_value}' END", col)
-        elif kind == NUMBER:
-            add(f"CASE WHEN {r} IS NOT NULL AND {t} IS NULL THEN '{h}应为数字' END", col)
-            add(f"CASE WHEN {t} < {col.min_value} THEN '{h}不能小于{col.min_value}' END", col)
-        elif kind == BOOL:
-            add(f"CASE WHEN {r} IS NOT NULL AND {t} IS NULL THEN '{h}应填“是”或“否”（也可填 Y/N、√）' END", col)
-        elif kind == ENUM:
-            allowed = "、".join(_series_values(col))
-            add(f"CASE WHEN {r} IS NOT NULL AND {t} IS NULL THEN '{h}不是允许的取值（应为：{allowed}）' END", col)
-        elif kind == ID_NUMBER:
-            numeric = f"(_id_numeric OR regexp_full_match({r}, '[0-9]+(\\.[0-9]+)?[eE][+]?[0-9]+'))"
-            add(
-                f"CASE WHEN {r} IS NOT NULL AND {numeric} THEN '{h}被存成了数字（数值单元格或科学计数法），末几位已丢失；请把该列设为文本格式后重新填写' END",
-                col,
-            )
-            add(f"CASE WHEN {r} IS NOT NULL AND NOT {numeric} AND _idp IS NOT NULL THEN '{h}' || _idp END", col)
-
-    fields = {c.field for c in form.columns}
-    id_ok = None
-    if "id_number" in fields:
-        checked = f"{t_('id_type')} IN {lits(ID_TYPES_CHECKED)}" if id_type_field else "TRUE"
-        id_ok = f"({r_('id_number')} IS NOT NULL AND NOT _id_numeric AND {checked} AND _idp IS NULL)"
-    if "gender" in fields and id_ok:
-        add(
-            f"CASE WHEN {id_ok} AND {t_('gender')} IS NOT NULL AND {t_('gender')} <> "
-            f"CASE WHEN cast(substr({r_('id_number')}, 17, 1) AS INTEGER) % 2 = 1 THEN '男' ELSE '女' END "
-            f"THEN '性别与身份证号第17位不符（奇数为男，偶数为女）' END",
-            form.column("gender"),
-        )
-    if "birth_date" in fields and id_ok:
-        add(
-            f"CASE WHEN {id_ok} AND {t_('birth_date')} IS NOT NULL AND {t_('birth_date')} <> "
-            f"try_cast(substr({r_('id_number')}, 7, 4) || '-' || substr({r_('id_number')}, 11, 2) || '-' || "
-            f"substr({r_('id_number')}, 13, 2) AS DATE) THEN '出生日期与身份证号中的出生日期不符' END",
-            form.column("birth_date"),
-        )
-    if form.code == "F1":
-        add(
-            f"CASE WHEN {t_('current_level')} IS NOT NULL AND {t_('current_level')} <> '无' "
-            f"AND {r_('current_title_date')} IS NULL THEN '现职称级别不是“无”时，现职称取得时间为必填项' END",
-            form.column("current_title_date"),
-        )
-    if form.code == "F4":
-        et = t_("event_type")
-        add(
-            f"CASE WHEN {et} IN {lits(COMMITTEE_EVENT_TYPES)} AND {r_('committee_code')} IS NULL "
-            f"THEN '事项类型为“' || {et} || '”时，评委会代码为必填项' END",
-            form.column("committee_code"),
-        )
-        for f in ("start_date", "end_date"):
-            c = form.column(f)
-            add(
-                f"CASE WHEN {et} IN {lits(PUBLICITY_EVENT_TYPES)} AND {r_(f)} IS NULL "
-                f"THEN '公示类事项（' || {et} || '）的{c.header}为必填项' END",
-                c,
-            )
-        add(
-            f"CASE WHEN {et} IS NOT NULL AND {et} NOT IN {lits(PUBLICITY_EVENT_TYPES)} AND {r_('submitted_date')} IS NULL "
-            f"THEN '事项类型为“' || {et} || '”时，报送日期为必填项' END",
-            form.column("submitted_date"),
-        )
-    if form.code in FORMS_WITH_COMMITTEE_CODE and not folder_committee:
-        add(
-            f"CASE WHEN {r_('committee_code')} IS NULL THEN '报送单位不是评委会时，评委会代码为必填项' END",
-            form.column("committee_code"),
-        )
-    if form.code == "F5":
-        add(
-            f"CASE WHEN {t_('members_present')} > {t_('members_expected')} THEN '实到评委数大于应到评委数' END",
-            form.column("members_present"),
-        )
-        add(
-            f"CASE WHEN {t_('votes_for')} > {t_('members_present')} THEN '赞成票数大于实到评委数' END",
-            form.column("votes_for"),
-        )
-
     cols = ["*"]
     spec: list[Check] = []
-    for i, (reason, header, value) in enumerate(checks):
+    for i, (reason, col) in enumerate(_check_specs(form, year, folder_committee)):
         cols.append(f"{reason} AS e_{i}")
-        spec.append(Check(f"e_{i}", header, value))
+        spec.append(Check(f"e_{i}", col.header, r_(col.field)))
     for col in form.columns:
         if col.kind == UNIT_NAME:
-            cols.append(
-                f"regexp_replace({t_(col.field)}, '[\\s\\p{{Z}}]', '', 'g') AS {q('t_' + col.field + '_normalised')}"
-            )
-    if "id_number" in fields:
-        checked = f"{t_('id_type')} IN {lits(ID_TYPES_CHECKED)}" if id_type_field else "TRUE"
-        idp = f"CASE WHEN {r_('id_number')} IS NOT NULL AND {checked} THEN {idcard.sql_problem(r_('id_number'))} END"
-    else:
-        idp = "NULL"
+            cols.append(f"regexp_replace({t_(col.field)}, '[\\s\\p{{Z}}]', '', 'g') AS {t_(col.field + '_normalised')}")
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {out} AS SELECT {', '.join(cols)} FROM (SELECT *, {idp} AS _idp FROM {stage})"
+        f"CREATE OR REPLACE TEMP TABLE {out} AS SELECT {', '.join(cols)} "
+        f"FROM (SELECT *, {_id_problem(form)} AS _idp FROM {stage})"
     )
     con.execute(f"DROP TABLE {stage}")
     return Validated(form=form, sheet=sheet, table=out, checks=spec, extras=extras)

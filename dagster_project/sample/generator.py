@@ -19,146 +19,45 @@ import csv
 import datetime as dt
 import os
 import random
-import unicodedata
 from collections import Counter, defaultdict
 from pathlib import Path
 
 from dagster_project import forms
 from dagster_project.ingest import idcard
 from dagster_project.ingest.load import keyed
+from dagster_project.sample import injections
 from dagster_project.sample import writers as W
 from dagster_project.sample.reference_data import (
     Reference,
-    add_years,
     load_reference,
     next_workday,
     period_of,
 )
-
-D = dt.date
-DAY = dt.timedelta(days=1)
-TZ = W.TZ
-VIOLATION, ADVISORY = "违规", "提示"
-TRUTH_COLUMNS = ("rule_id", "severity", "subject_type", "subject_key")
-
-SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段"
-GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉萍红娥玲芬燕彬鹏辉斌宇浩凯健俊帆帅旭宁龙林欣晨瑞博文雅琳婷巴特尔其木格乌云图雅苏和"
-LEVEL_UP = {"无": "初级", "初级": "中级", "中级": "副高级", "副高级": "正高级"}
-LEVEL_DOWN = {v: k for k, v in LEVEL_UP.items()}
-SENIOR = ("副高级", "正高级")
-DIRECTED_FIELD = {
-    "卫生": "基层卫生",
-    "中小学教师": "中小学教师",
-    "农牧业": "农牧业",
-    "林业": "林业",
-    "水利": "水利",
-    "艺术": "乌兰牧骑",
-}
-SPECIALTIES = {
-    "中小学教师": ["语文", "数学", "英语", "物理", "化学", "蒙古语文", "体育", "音乐"],
-    "卫生": ["临床医学", "内科", "外科", "儿科", "护理", "药学", "医学检验", "全科医学"],
-    "农牧业": ["畜牧", "兽医", "农学", "植物保护"],
-    "林业": ["森林培育", "林业调查规划"],
-    "水利": ["水利水电工程", "水文与水资源"],
-    "工程": ["土木工程", "建筑设计", "电气工程", "机械工程", "给排水"],
-    "通信": ["通信工程"],
-    "经济": ["金融", "人力资源管理", "工商管理"],
-    "会计": ["会计"],
-    "统计": ["统计"],
-    "审计": ["审计"],
-    "艺术": ["乌兰牧骑", "声乐", "舞蹈"],
-    "群众文化": ["群众文化"],
-    "新闻": ["新闻采编"],
-    "图书资料": ["图书资料"],
-    "高校教师": ["机械制造", "学前教育", "计算机应用", "旅游管理"],
-    "出版": ["编辑"],
-}
-UNIT_TEMPLATES = {
-    "中小学教师": [
-        ("第一中学", "事业单位"),
-        ("第二中学", "事业单位"),
-        ("实验小学", "事业单位"),
-        ("民族中学", "事业单位"),
-    ],
-    "卫生": [
-        ("人民医院", "事业单位"),
-        ("中蒙医院", "事业单位"),
-        ("疾病预防控制中心", "事业单位"),
-        ("妇幼保健院", "事业单位"),
-    ],
-    "农牧业": [("农牧业技术推广中心", "事业单位"), ("动物疫病预防控制中心", "事业单位")],
-    "林业": [("林业和草原工作站", "事业单位")],
-    "水利": [("水利事业发展中心", "事业单位")],
-    "工程": [
-        ("建筑设计院", "事业单位"),
-        ("城市建设投资有限公司", "国有企业"),
-        ("恒达建筑工程有限公司", "非公有制企业"),
-    ],
-    "通信": [("信息网络有限公司", "国有企业")],
-    "经济": [("国有资产运营有限公司", "国有企业"), ("融资担保中心", "事业单位")],
-    "会计": [("财政事务服务中心", "事业单位"), ("会计服务有限公司", "非公有制企业")],
-    "统计": [("统计调查中心", "事业单位")],
-    "审计": [("审计服务中心", "事业单位")],
-    "艺术": [("乌兰牧骑", "事业单位")],
-    "群众文化": [("文化馆", "事业单位")],
-    "新闻": [("融媒体中心", "事业单位")],
-    "图书资料": [("图书馆", "事业单位")],
-}
-REGION_SERIES = [
-    ("中小学教师", 30),
-    ("卫生", 25),
-    ("农牧业", 10),
-    ("工程", 12),
-    ("林业", 3),
-    ("水利", 3),
-    ("艺术", 3),
-    ("群众文化", 2),
-    ("图书资料", 2),
-    ("新闻", 2),
-    ("经济", 3),
-    ("会计", 3),
-    ("统计", 1),
-    ("审计", 1),
-]
-DEPARTMENT_SERIES = {
-    "D-JYJ": ["中小学教师"],
-    "D-WJW": ["卫生"],
-    "D-NMJ": ["农牧业"],
-    "D-LCJ": ["林业"],
-    "D-SWJ": ["水利"],
-    "D-WLJ": ["艺术", "群众文化", "新闻", "图书资料"],
-    "D-GXJ": ["工程", "通信", "经济"],
-    "D-ZJJ": ["工程"],
-    "D-KJJ": ["工程", "会计", "统计"],
-}
-UNIT_SERIES = {"U-HHVC": "高校教师", "U-HLSC": "工程", "U-SYY": "卫生"}
-EXAM_SENIOR = {"经济": SENIOR, "会计": SENIOR, "审计": ("副高级",), "统计": ("副高级",)}
-EXAM_ONLY_MID = ("经济", "会计", "统计", "审计", "翻译", "出版", "通信")
-
-# Header cells as people type them (contract v3 §1): line breaks, spaces, notes in brackets, other names
-TYPED_F1_HEADERS = {
-    "150125": {
-        "application_no": "网上申报\n编号",
-        "id_number": "公民身份号码",
-        "level": "申报职称级别（必填）",
-        "unit_name": "工作单位名称",
-        "professional_years": "从事专业技术工作年限\n（年）",
-        "committee_code": "评委会 编码",
-        "name": "姓\u3000名*",
-    },
-    "150124": {"id_number": "身份证号码", "series": "申报职称系列", "application_date": "申报日期(年月日)"},
-}
-TYPED_F5_HEADERS = {
-    "members_expected": "应到人数",
-    "members_present": "实到人数",
-    "votes_for": "赞成票",
-    "outcome": "评审结论",
-    "application_no": "人才库申报编号",
-}
-
-
-def normalise_unit(name: str) -> str:
-    return "".join(unicodedata.normalize("NFKC", name).split())
+from dagster_project.sample.vocabulary import (
+    ADVISORY,
+    DAY,
+    DEPARTMENT_SERIES,
+    DIRECTED_FIELD,
+    EXAM_ONLY_MID,
+    EXAM_SENIOR,
+    FORM_TITLES,
+    GIVEN,
+    INSTRUCTION_LINES,
+    LEVEL_DOWN,
+    REGION_SERIES,
+    ROSTER_STYLES,
+    SENIOR,
+    SPECIALTIES,
+    SURNAMES,
+    TRUTH_COLUMNS,
+    TYPED_F1_HEADERS,
+    TYPED_F5_HEADERS,
+    TZ,
+    UNIT_SERIES,
+    UNIT_TEMPLATES,
+    VIOLATION,
+    D,
+)
 
 
 def load_ground_truth(path: Path, pii_key: bytes | None = None) -> Counter:
@@ -174,6 +73,18 @@ def load_ground_truth(path: Path, pii_key: bytes | None = None) -> Counter:
                 key = keyed(key, pii_key)
             out[(r["rule_id"], r["severity"], r["subject_type"], key)] += 1
     return out
+
+
+def _at(day: D, hour: int = 10, minute: int = 0) -> dt.datetime:
+    """A file's modification time: ``day`` at ``hour``:``minute`` local time."""
+    return dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=TZ)
+
+
+def _number(rows: list[dict]) -> list[dict]:
+    """Number the rows 序号 1, 2, … (in place) and return them."""
+    for i, r in enumerate(rows, 1):
+        r["seq_no"] = i
+    return rows
 
 
 class Generator:
@@ -345,7 +256,6 @@ class Generator:
             workplace = rng.choice(("旗县区直", "乡镇及以下", "乡镇及以下"))
         else:
             workplace = "市直" if s["kind"] != "region" else rng.choice(("市直", "旗县区直"))
-        self.ref.series.get(series, {})
         level_col = {
             "正高级": "level_zhenggao",
             "副高级": "level_fugao",
@@ -499,483 +409,8 @@ class Generator:
 
     # ------------------------------------------------------------- injections
     def injections(self) -> None:
-        """Each breach on its own, plus clean boundary twins (no finding)."""
-        y, d, find = self.year, self.d, self.find
-        V, A = VIOLATION, ADVISORY
-
-        def app(sub, series, level, route="正常申报", **kw):
-            return self.app(sub, series, level, route, **kw)
-
-        # every committee with outcomes gets a few applications that are surely evaluated
-        for sub, series, level, route in (
-            ("D-WLJ", "艺术", "中级", "正常申报"),
-            ("D-WLJ", "群众文化", "中级", "正常申报"),
-            ("D-WLJ", "群众文化", "副高级", "正常申报"),
-            ("D-WLJ", "新闻", "副高级", "正常申报"),
-            ("150125", "中小学教师", "中级", "正常申报"),
-            ("150122", "卫生", "中级", "正常申报"),
-            ("U-HLSC", "工程", "中级", "正常申报"),
-            ("150105", "中小学教师", "中级", "正常申报"),
-            ("D-KJJ", "会计", "副高级", "正常申报"),
-            ("D-WJW", "卫生", "副高级", "正常申报"),
-            ("D-NMJ", "农牧业", "副高级", "正常申报"),
-            ("D-JYJ", "中小学教师", "中级", "正常申报"),
-            ("150121", "农牧业", "副高级", "定向评价"),
-            ("150123", "卫生", "副高级", "定向评价"),
-            ("U-HHVC", "高校教师", "中级", "正常申报"),
-            ("D-ZJJ", "工程", "中级", "正常申报"),
-            ("150124", "农牧业", "中级", "正常申报"),
-            ("D-WJW", "卫生", "中级", "正常申报"),
-            ("150121", "中小学教师", "中级", "正常申报"),
-            ("D-LCJ", "林业", "副高级", "正常申报"),
-            ("150104", "工程", "副高级", "正常申报"),
-            ("D-SWJ", "水利", "中级", "正常申报"),
-        ):
-            for _ in range(2):
-                kw = {"unit": self._directed_unit(sub, series)} if route == "定向评价" else {}
-                app(sub, series, level, route, _f5={}, **kw)
-        # ---- ELG-01 (void) / clean 高技能人才 twin
-        a = app("150121", "工程", "副高级", personnel_status="离退休")
-        find("ELG-01", V, "application", a["application_no"])
-        app(
-            "150121", "工程", "正高级", personnel_status="高技能人才", current_level="中级", current_title="工程师"
-        )  # ELG-09 exempt: no finding
-        # ---- ELG-02: 蒙医 at 中级 (exam-only); twin: 临床医学 at 中级
-        a = app("D-WJW", "卫生", "中级", specialty="蒙医内科")
-        find("ELG-02", V, "application", a["application_no"])
-        # ---- ELG-03
-        a = app("150122", "经济", "副高级", exam_passed="否")
-        find("ELG-03", V, "application", a["application_no"])
-        a = app("D-KJJ", "会计", "正高级", exam_passed="不适用")
-        find("ELG-03", V, "application", a["application_no"])
-        a = app("150123", "卫生", "副高级", specialty="蒙药", exam_passed="否")
-        find("ELG-03", V, "application", a["application_no"])
-        app("150123", "卫生", "副高级", specialty="蒙药", exam_passed="是")  # clean twin
-        app("150121", "审计", "正高级", exam_passed="不适用")  # 审计 needs the exam only at 副高级
-        app(
-            "D-GXJ",
-            "经济",
-            "正高级",
-            "破格申报",
-            exception_basis="四(四)3",
-            exam_passed="不适用",
-            current_level="副高级",
-            current_title="高级经济师",
-        )  # 四(四)3 exempts the exam
-        # ---- ELG-04 (urban, not township, grassroots < 1 or missing)
-        a = app("D-JYJ", "中小学教师", "副高级", workplace_level="市直", grassroots_years=0.5)
-        find("ELG-04", A, "application", a["application_no"])
-        a = app("150102", "卫生", "副高级", specialty="内科", workplace_level="市直", grassroots_years=None)
-        find("ELG-04", A, "application", a["application_no"])
-        app("D-JYJ", "中小学教师", "副高级", workplace_level="市直", grassroots_years=1)  # boundary: exactly 1
-        app("150121", "中小学教师", "副高级", workplace_level="旗县区直", grassroots_years=0)  # not urban
-        app("150103", "卫生", "副高级", specialty="护理", workplace_level="市直", grassroots_years=0)  # not a doctor
-        # ---- ELG-05 直接申报
-        gx = self.subs["D-GXJ"]["place"]
-        priv = (gx + "恒达建筑工程有限公司", "非公有制企业")
-        a = app(
-            "D-GXJ",
-            "工程",
-            "中级",
-            "直接申报",
-            unit=(gx + "建筑设计院", "事业单位"),
-            unit_nature="事业单位",
-            professional_years=9,
-        )
-        find("ELG-05", V, "application", a["application_no"])
-        a = app("D-GXJ", "工程", "中级", "直接申报", unit=priv, professional_years=4.5)
-        find("ELG-05", V, "application", a["application_no"])
-        a = app("D-GXJ", "工程", "正高级", "直接申报", unit=priv, professional_years=20, committee="C-GC-NMG")
-        find("ELG-05", V, "application", a["application_no"])
-        app("D-GXJ", "工程", "中级", "直接申报", unit=priv, professional_years=5)  # boundary: exactly 5
-        app("D-GXJ", "工程", "中级", "直接申报", unit=priv, education="大学专科", professional_years=8)
-        app("D-GXJ", "工程", "副高级", "直接申报", unit=priv, professional_years=12)  # boundary: exactly 12
-        # ---- ELG-06 考核认定
-        a = app(
-            "D-ZJJ", "工程", "中级", "考核认定", education="硕士研究生", professional_years=1.5, workplace_level="市直"
-        )
-        find("ELG-06", V, "application", a["application_no"])
-        a = app(
-            "D-ZJJ", "工程", "中级", "考核认定", education="博士研究生", education_mode="非全日制", professional_years=3
-        )
-        find("ELG-06", V, "application", a["application_no"])
-        app("D-ZJJ", "工程", "中级", "考核认定", education="博士研究生", professional_years=0)
-        app("D-ZJJ", "工程", "中级", "考核认定", education="硕士研究生", professional_years=2)  # boundary
-        app(
-            "150124",
-            "农牧业",
-            "中级",
-            "考核认定",
-            education="硕士研究生",
-            professional_years=1,
-            workplace_level="乡镇及以下",
-            committee="C-NMY-M",
-        )  # grassroots boundary
-        app("D-WJW", "卫生", "副高级", "考核认定", personnel_status="博士后", education="博士研究生", specialty="药学")
-        app(
-            "150172",
-            "工程",
-            "初级",
-            "考核认定",
-            unit=("个体执业(赵工)", "自由职业"),
-            professional_years=3,
-            grassroots_years=1,
-        )  # 初级 for 自由职业: no ELG-06, no ELG-11; no window applies
-        # ---- ELG-07
-        a = app(
-            "150121",
-            "工程",
-            "副高级",
-            "破格申报",
-            exception_basis="四(四)4",
-            had_exception_before=True,
-            workplace_level="乡镇及以下",
-        )
-        find("ELG-07", A, "application", a["application_no"])
-        # history-based ELG-07 and its twins are made in history()
-        # ---- ELG-08 转系列
-        a = app("150125", "农牧业", "中级", "转系列", current_post_years=0.5, committee="C-NMY-M")
-        find("ELG-08", V, "application", a["application_no"])
-        a = app(
-            "150125",
-            "农牧业",
-            "中级",
-            "转系列",
-            current_level="副高级",
-            current_title="高级工程师",
-            committee="C-NMY-M",
-        )
-        find("ELG-08", V, "application", a["application_no"])
-        app("150125", "农牧业", "中级", "转系列", current_post_years=1, committee="C-NMY-M")  # boundary
-        # ---- ELG-09
-        a = app("150104", "工程", "正高级", current_level="中级", current_title="工程师")
-        find("ELG-09", V, "application", a["application_no"])
-        a = app("150104", "工程", "副高级", "破格申报", exception_basis=None)
-        find("ELG-09", V, "application", a["application_no"])
-        a = app(
-            "150104",
-            "工程",
-            "副高级",
-            personnel_status="军转干部",
-            current_level="无",
-            current_title="无",
-            current_title_date=None,
-            transfer_in_date=d(3, 1, y - 7),
-        )
-        find("ELG-09", V, "application", a["application_no"])
-        app(
-            "150104",
-            "工程",
-            "副高级",
-            personnel_status="军转干部",
-            current_level="无",
-            current_title="无",
-            current_title_date=None,
-            transfer_in_date=d(3, 1, y - 3),
-        )  # exempt
-        # ---- ELG-10 (cutoff 2021-12-31)
-        cutoff = self.ref.deadlines["CUTOFF-SENIORITY"]
-        a = app("150105", "卫生", "副高级", graduation_date=cutoff + DAY)
-        find("ELG-10", V, "application", a["application_no"])
-        a = app("150105", "卫生", "副高级", current_title_date=cutoff + 60 * DAY)
-        find("ELG-10", V, "application", a["application_no"])
-        app("150105", "卫生", "副高级", graduation_date=cutoff, current_title_date=cutoff)  # boundary
-        # ---- ELG-11
-        a = app(
-            "150122",
-            "工程",
-            "初级",
-            current_level="无",
-            current_title="无",
-            current_title_date=None,
-            unit=("托克托县建筑设计院", "事业单位"),
-            committee="C-GC-M",
-        )
-        find("ELG-11", A, "application", a["application_no"])
-        # ---- ELG-12 定向评价
-        a = app("150121", "卫生", "副高级", "定向评价", unit=("土默特左旗医疗投资有限公司", "国有企业"))
-        find("ELG-12", V, "application", a["application_no"])
-        a = app("150125", "艺术", "副高级", "定向评价", specialty="声乐", unit=self._directed_unit("150125", "艺术"))
-        find("ELG-12", V, "application", a["application_no"])
-        a = app(
-            "D-WJW", "卫生", "副高级", "定向评价", unit=self._directed_unit("D-WJW", "卫生"), workplace_level="旗县区直"
-        )
-        find("ELG-12", V, "application", a["application_no"])
-        a = app(
-            "150122",
-            "中小学教师",
-            "副高级",
-            "定向评价",
-            workplace_level="市直",
-            unit=self._directed_unit("150122", "中小学教师"),
-        )
-        find("ELG-12", V, "application", a["application_no"])
-        # ---- ELG-13 破格
-        a = app("150123", "工程", "副高级", "破格申报", exception_basis="四(四)4", workplace_level="市直")
-        find("ELG-13", V, "application", a["application_no"])
-        a = app("150123", "工程", "副高级", "破格申报", exception_basis="四(七)9")
-        find("ELG-13", V, "application", a["application_no"])
-        a = app(
-            "150123",
-            "农牧业",
-            "中级",
-            "破格申报",
-            exception_basis="四(五)3",
-            workplace_level="乡镇及以下",
-            education="大学本科",
-            grassroots_years=1.5,
-            committee="C-NMY-M",
-        )
-        find("ELG-13", V, "application", a["application_no"])
-        a = app("150123", "工程", "副高级", "破格申报", exception_basis="四(四)3")
-        find("ELG-13", V, "application", a["application_no"])
-        # clean 破格 twins
-        app("150123", "工程", "副高级", "破格申报", exception_basis="四(四)1")
-        app("150123", "工程", "副高级", "破格申报", exception_basis="四(四)2")
-        app("150123", "工程", "副高级", "破格申报", exception_basis="四(四)4", workplace_level="乡镇及以下")
-        app(
-            "150123",
-            "农牧业",
-            "中级",
-            "破格申报",
-            exception_basis="四(五)3",
-            workplace_level="乡镇及以下",
-            education="大学本科",
-            grassroots_years=2,
-            committee="C-NMY-M",
-        )
-        app(
-            "150123",
-            "农牧业",
-            "中级",
-            "破格申报",
-            exception_basis="四(五)3",
-            workplace_level="乡镇及以下",
-            education="大学专科",
-            grassroots_years=4,
-            committee="C-NMY-M",
-        )
-        app(
-            "150123",
-            "农牧业",
-            "副高级",
-            "破格申报",
-            exception_basis="四(五)2",
-            workplace_level="旗县区直",
-            professional_years=30,
-        )
-        app(
-            "150123",
-            "农牧业",
-            "副高级",
-            "破格申报",
-            exception_basis="四(五)2",
-            workplace_level="乡镇及以下",
-            professional_years=22,
-            grassroots_years=20,
-        )
-        app("150123", "工程", "副高级", "破格申报", exception_basis="四(九)4")
-        app(
-            "150123",
-            "工程",
-            "副高级",
-            "破格申报",
-            exception_basis="四(四)5",
-            personnel_status="原公务员调入",
-            transfer_in_date=d(5, 1, y - 2),
-        )
-        # ---- CHN-01: one person, same level, two committees (two series, no CHN-02)
-        pid = self.new_id("150121")
-        a1 = app("150121", "工程", "副高级", id_number=pid, committee="C-GC-NMG")
-        a2 = app("150121", "农牧业", "副高级", id_number=pid, committee="C-NMY-NMG")
-        a2["name"] = a1["name"]
-        find("CHN-01", A, "application", a1["application_no"])
-        find("CHN-01", A, "application", a2["application_no"])
-        # ---- CHN-02: one unit, series and level to two committees
-        school = ("土默特左旗察素齐镇第三中学", "事业单位")
-        app("150121", "中小学教师", "中级", unit=school, committee="C-ZXX-150121")
-        app("150121", "中小学教师", "中级", unit=school, committee="C-ZXX-M")
-        find("CHN-02", V, "unit", normalise_unit(school[0]))
-        # directed and not directed are compared separately: no finding
-        school2 = ("土默特左旗毕克齐镇中学", "事业单位")
-        app("150121", "中小学教师", "副高级", "定向评价", unit=school2, workplace_level="乡镇及以下")
-        app("150121", "中小学教师", "副高级", unit=school2)
-        # ---- CHN-03: an unknown code (one inside, one outside the submitter's window), an unfiled committee
-        w = self.ref.window("150124", None, "中级")
-        odd = ("清水河县交通工程质量监督站", "事业单位")
-        app("150124", "工程", "中级", committee="C-GC-999", date=w.start, _f5=None, unit=odd)
-        a = app("150124", "工程", "中级", committee="C-GC-999", date=w.start - DAY, _f5=None, unit=odd)
-        find("CHN-03", V, "committee", "C-GC-999")
-        find("SCH-01", V, "application", a["application_no"])
-        app("U-SYY", "卫生", "中级", committee="C-WS-SYY", _f5=None)
-        find("CHN-03", V, "committee", "C-WS-SYY")
-        # CHN-02 counts the codes as written, unknown and unfiled ones too: the unit of the unknown code
-        # also goes to C-GC-M, and the unit of the unfiled committee also to C-WS-M (two CHN-02 findings)
-        app("150124", "工程", "中级", committee="C-GC-M", unit=odd)
-        find("CHN-02", V, "unit", normalise_unit(odd[0]))
-        app("U-SYY", "卫生", "中级", committee="C-WS-M")
-        find("CHN-02", V, "unit", normalise_unit(self.subs["U-SYY"]["name"]))
-        find("CHN-03", V, "committee", "C-YS-NMG")  # its evaluation starts before filed_date (see outcomes)
-        # ---- CHN-04
-        a = app("150103", "出版", "副高级", committee="C-YS-NMG", unit=("回民区图书馆", "事业单位"))
-        find("CHN-04", V, "application", a["application_no"])
-        a = app("150103", "工程", "副高级", committee="C-GC-M", unit=("回民区市政工程设计所", "事业单位"))
-        find("CHN-04", V, "application", a["application_no"])
-        app(
-            "150103",
-            "工程",
-            "初级",
-            "考核认定",
-            committee="C-GC-M",
-            unit=("个体执业(钱工)", "自由职业"),
-            professional_years=2,
-        )  # 中级 committee covers 初级
-        # ---- CHN-05 (void)
-        a = app(
-            "D-GXJ",
-            "工程",
-            "副高级",
-            unit=("中国移动内蒙古分公司呼和浩特工程部", "国有企业"),
-            unit_affiliation="驻呼中央单位",
-            has_entrust_letter=False,
-        )
-        find("CHN-05", V, "application", a["application_no"])
-        app(
-            "D-GXJ",
-            "工程",
-            "副高级",
-            unit=("中国联通呼和浩特分公司工程部", "国有企业"),
-            unit_affiliation="外省区驻呼单位",
-            has_entrust_letter=True,
-        )
-        # ---- POS-01 (teacher 副高级 over the posts); counts for QTA-02 of a region with many posts
-        a = app("150121", "中小学教师", "副高级", over_post=True, unit=self._directed_unit("150121", "中小学教师"))
-        find("POS-01", V, "application", a["application_no"])
-        # ---- POS-02: a unit's senior applications outnumber its vacant posts (F2 built below)
-        self.pos02_unit = ("和林格尔县第二人民医院", "150123")
-        for _ in range(3):
-            app("150123", "卫生", "副高级", unit=(self.pos02_unit[0], "事业单位"))
-        find("POS-02", V, "unit", normalise_unit(self.pos02_unit[0]))
-        # ---- POS-03: F2 arithmetic (below) and an over-post application outside 事业单位
-        self.pos03_unit = ("清水河县水务服务中心", "150124")
-        find("POS-03", A, "unit", normalise_unit(self.pos03_unit[0]))
-        unit = ("武川县城市建设投资有限公司", "国有企业")
-        app("150125", "工程", "副高级", over_post=True, unit=unit)
-        find("POS-03", A, "unit", normalise_unit(unit[0]))
-        # ---- QTA-02: exactly 5 % (D-WJW) vs one more (D-NMJ); F2 sized in f2()
-        self.qta02 = {}
-        for code, series, extra in (("D-WJW", "卫生", 0), ("D-NMJ", "农牧业", 1)):
-            senior = [
-                x for x in self.apps if x["_sub"] == code and x["level"] in SENIOR and x["unit_nature"] == "事业单位"
-            ]
-            need = sum(1 for x in senior if not x["over_post"])
-            c = max(2, (need + len({x["unit_name"] for x in senior}) + 25) // 20 + 1)
-            self.qta02[code] = c
-            unit = [u for u in self.units_for(code, series) if u[1] == "事业单位"][0]
-            for _ in range(c + extra):
-                app(code, series, "副高级", over_post=True, unit=unit, specialty=SPECIALTIES[series][0])
-        find("QTA-02", V, "submitter", "D-NMJ")
-        # ---- QTA-01: 13 valid passes of 中小学教师 正高级 (limit 12) and a 14th pass that is void
-        for i in range(14):
-            sub = ("D-JYJ", "150121", "150123", "150104")[i % 4]
-            a = app(sub, "中小学教师", "正高级", _f5={"outcome": "通过"})
-            if i == 13:
-                a["_f5"] = {"outcome": "通过", "members_expected": 9, "members_present": 5, "votes_for": 5}
-                find("COM-03", V, "application", a["application_no"])
-        find("QTA-01", V, "city", "1501")
-        # ---- SCH-01: first and last day of the window (clean) and one day outside (breach)
-        for sub, series, level in (
-            ("150121", "中小学教师", "中级"),
-            ("D-ZJJ", "工程", "中级"),
-            ("U-HHVC", "高校教师", "副高级"),
-            ("150122", "卫生", "副高级"),
-        ):
-            committee = self.committee_for(sub, series, level)
-            w = self.ref.window(sub, committee, level)
-            app(sub, series, level, date=w.start)
-            app(sub, series, level, date=w.end)
-            a = app(sub, series, level, date=w.start - DAY)
-            find("SCH-01", V, "application", a["application_no"])
-            a = app(sub, series, level, date=w.end + DAY)
-            find("SCH-01", V, "application", a["application_no"])
-        # ---- PUB-01 unit publicity
-        m = self.materials["150104"]
-        a = app("150104", "卫生", "中级", unit_publicity_start=None, unit_publicity_end=None)
-        find("PUB-01", V, "application", a["application_no"])
-        a = app("150104", "卫生", "中级")
-        a["unit_publicity_start"], a["unit_publicity_end"] = period_of(
-            next_workday(a["application_date"] - 20 * DAY), 4
-        )
-        find("PUB-01", V, "application", a["application_no"])
-        a = app("150104", "卫生", "中级", unit_publicity_start=m - 9 * DAY, unit_publicity_end=m)
-        find("PUB-01", V, "application", a["application_no"])
-        a = app("150104", "卫生", "中级", unit_publicity_start=m - 9 * DAY, unit_publicity_end=m - DAY)  # clean
-        a = app("U-SYY", "卫生", "中级", unit_publicity_start=d(9, 29), unit_publicity_end=d(10, 10), _f5=None)
-        a = app("U-SYY", "卫生", "中级", unit_publicity_start=d(9, 29), unit_publicity_end=d(10, 9), _f5=None)
-        find("PUB-01", V, "application", a["application_no"])
-        # ---- FIL-02 integrity pledge
-        a = app("150105", "工程", "中级", integrity_pledge=False)
-        find("FIL-02", V, "application", a["application_no"])
-        a = app("150105", "工程", "中级", integrity_pledge=None)  # blank takes the default 否
-        find("FIL-02", V, "application", a["application_no"])
-        # ---- FIL-03: one number from two submitters (left out of everything else)
-        a1 = app("150102", "工程", "中级", _f5=None, _counts=False)
-        a2 = app("150103", "工程", "中级", _f5=None, _counts=False)
-        a2["application_no"] = a1["application_no"]
-        find("FIL-03", V, "application", a1["application_no"])
-        # ---- INT-01 blacklist: within 3 years (breach), exactly 3 years and after the application (none)
-        for delta, hit in ((1, True), (0, False)):
-            a = app("150102", "中小学教师", "中级")
-            rec = add_years(a["application_date"], -3) + delta * DAY
-            self.f7.append(self._f7_row(a, rec, history=rec.year < y))
-            if hit:
-                find("INT-01", A, "application", a["application_no"])
-        a = app("150102", "中小学教师", "中级")
-        self.f7.append(self._f7_row(a, a["application_date"] + 5 * DAY))
-        self.int01_superseded = app("150102", "中小学教师", "中级")  # only in the superseded F7 file
-
-        # ---- COM-03 votes: exactly two thirds (clean) and one fewer (breach)
-        a = app(
-            "D-ZJJ",
-            "工程",
-            "副高级",
-            _f5={"outcome": "通过", "members_expected": 9, "members_present": 6, "votes_for": 4},
-        )
-        a = app(
-            "D-ZJJ",
-            "工程",
-            "副高级",
-            _f5={"outcome": "通过", "members_expected": 9, "members_present": 5, "votes_for": 5},
-        )
-        find("COM-03", V, "application", a["application_no"])
-        a = app(
-            "D-ZJJ",
-            "工程",
-            "副高级",
-            _f5={"outcome": "通过", "members_expected": 9, "members_present": 6, "votes_for": 3},
-        )
-        find("COM-03", V, "application", a["application_no"])
-        app(
-            "D-ZJJ",
-            "工程",
-            "副高级",
-            _f5={"outcome": "未通过", "members_expected": 9, "members_present": 6, "votes_for": 3},
-        )
-        # ---- COM-04: F5 differs from F1 (ID, level, committee); F5 without F1 comes from the superseded roster
-        a = app("D-SWJ", "水利", "副高级", _f5={**{"id_number": self.new_id("150102")}, "_unmatched": True})
-        find("COM-04", V, "application", a["application_no"])
-        a = app("D-SWJ", "水利", "副高级", _f5={**{"level": "正高级"}, "_unmatched": True})
-        find("COM-04", V, "application", a["application_no"])
-        a = app("D-SWJ", "水利", "中级", _f5={**{"committee_code": "C-NMY-M"}, "_unmatched": True})
-        find("COM-04", V, "application", a["application_no"])
-
-        # ---- COM-04: an F5 row whose application only the superseded roster of 150103 lists
-        self.gone = gone = app("150103", "卫生", "中级", _f5=None, _counts=False)
-        self.apps.remove(gone)
-        self.f5_extra["C-WS-M"].append(
-            {**self.outcome_row(gone, evaluation_date=self.eval_days["C-WS-M"][1]), "_unmatched": True}
-        )
-        find("COM-04", V, "application", gone["application_no"])
+        """Each breach on its own, plus clean boundary twins (no finding): see sample/injections/."""
+        injections.inject(self)
 
     def _f7_row(self, a: dict, rec: D, history: bool = False) -> dict:
         return {
@@ -1149,15 +584,7 @@ class Generator:
         return out
 
     def f3_rows(self) -> dict[str, list[dict]]:
-        rng = self.rng
-        directed = Counter()
-        for a in self.apps:
-            if a["_counts"] and a["_directed"] and self.subs[a["_sub"]]["kind"] == "region":
-                field = DIRECTED_FIELD.get(a["series"])
-                if a["series"] == "艺术" and "乌兰牧骑" not in (a["specialty"] or ""):
-                    field = None
-                if field:
-                    directed[(a["_sub"], field)] += 1
+        directed = self._directed_counts()
         out: dict[str, list[dict]] = {}
         deadline = self.ref.deadlines["DIRECTED-POSTS"]
         for code, s in self.subs.items():
@@ -1166,37 +593,7 @@ class Generator:
             if code == "150102":
                 self.find("SCH-05", VIOLATION, "region", code)  # sends no F3
                 continue
-            fields = sorted({f for (r, f) in directed if r == code})
-            if not fields:
-                fields = [rng.choice(("中小学教师", "基层卫生", "农牧业"))]
-            if code == "150124":
-                fields = sorted(set(fields) | {"农牧业"})
-            extra = [f for f in forms.DIRECTED_FIELDS if f not in fields and f != "乌兰牧骑"]
-            fields += rng.sample(extra, k=min(len(extra), rng.randint(0, 2)))
-            rows = []
-            for f in fields:
-                n = directed[(code, f)]
-                vacant = n + rng.randint(0, 2)
-                planned = rng.randint(n, vacant)
-                if (code, f) == ("150123", "基层卫生"):
-                    assert n >= 1
-                    vacant = planned = n - 1
-                    self.find("QTA-04", VIOLATION, "region_field", f"{code}/{f}")
-                if (code, f) == ("150124", "农牧业"):
-                    planned = vacant + 1
-                    self.find("QTA-03", VIOLATION, "region_field", f"{code}/{f}")
-                if (code, f) == ("150121", "基层卫生"):
-                    planned = vacant  # boundary: equal is compliant
-                date = deadline - rng.randint(3, 25) * DAY
-                rows.append(
-                    {
-                        "field": f,
-                        "directed_posts": vacant + rng.randint(0, 10),
-                        "vacant_posts": vacant,
-                        "planned_applications": planned,
-                        "submitted_date": date,
-                    }
-                )
+            rows = [self._f3_row(code, f, directed[(code, f)], deadline) for f in self._f3_fields(code, directed)]
             if code == "150103" and rows:
                 rows[-1]["submitted_date"] = deadline  # boundary: on the deadline
             if code == "150104":
@@ -1204,6 +601,53 @@ class Generator:
                 self.find("SCH-05", VIOLATION, "region", code)
             out[code] = rows
         return out
+
+    def _directed_counts(self) -> Counter:
+        """Directed applications of the regions per (region, F3 field)."""
+        directed = Counter()
+        for a in self.apps:
+            if a["_counts"] and a["_directed"] and self.subs[a["_sub"]]["kind"] == "region":
+                field = DIRECTED_FIELD.get(a["series"])
+                if a["series"] == "艺术" and "乌兰牧骑" not in (a["specialty"] or ""):
+                    field = None
+                if field:
+                    directed[(a["_sub"], field)] += 1
+        return directed
+
+    def _f3_fields(self, code: str, directed: Counter) -> list[str]:
+        """The fields a region's F3 lists: those it has directed applications in, and up to two more."""
+        rng = self.rng
+        fields = sorted({f for (r, f) in directed if r == code})
+        if not fields:
+            fields = [rng.choice(("中小学教师", "基层卫生", "农牧业"))]
+        if code == "150124":
+            fields = sorted(set(fields) | {"农牧业"})
+        extra = [f for f in forms.DIRECTED_FIELDS if f not in fields and f != "乌兰牧骑"]
+        fields += rng.sample(extra, k=min(len(extra), rng.randint(0, 2)))
+        return fields
+
+    def _f3_row(self, code: str, f: str, n: int, deadline: D) -> dict:
+        """One F3 row for ``n`` directed applications; QTA-03 / QTA-04 breaches and a boundary."""
+        rng = self.rng
+        vacant = n + rng.randint(0, 2)
+        planned = rng.randint(n, vacant)
+        if (code, f) == ("150123", "基层卫生"):
+            assert n >= 1
+            vacant = planned = n - 1
+            self.find("QTA-04", VIOLATION, "region_field", f"{code}/{f}")
+        if (code, f) == ("150124", "农牧业"):
+            planned = vacant + 1
+            self.find("QTA-03", VIOLATION, "region_field", f"{code}/{f}")
+        if (code, f) == ("150121", "基层卫生"):
+            planned = vacant  # boundary: equal is compliant
+        date = deadline - rng.randint(3, 25) * DAY
+        return {
+            "field": f,
+            "directed_posts": vacant + rng.randint(0, 10),
+            "vacant_posts": vacant,
+            "planned_applications": planned,
+            "submitted_date": date,
+        }
 
     # ------------------------------------------------------------------- F4
     def f4_rows(self) -> None:
@@ -1470,8 +914,6 @@ class Generator:
 
     # ----------------------------------------------------------------- files
     def build_files(self) -> None:
-        y, rng = self.year, self.rng
-        ref = self.ref
         by_sub: dict[str, list[dict]] = defaultdict(list)
         for a in self.apps:
             by_sub[a["_sub"]].append(a)
@@ -1480,149 +922,150 @@ class Generator:
         f5 = self.outcomes()
         self.f2_all = {k: [dict(r) for r in v] for k, v in f2.items()}
         self.f3_all, self.f5_all = f3, f5
-
-        def title(form, sub):
-            names = {
-                "F1": "申报专业技术资格人员汇总花名册",
-                "F2": "事业单位岗位设置情况表",
-                "F3": "定向评价岗位情况表",
-                "F4": "职称评审工作事项记录表",
-                "F5": "职称评审结果汇总表",
-                "F6": "评审委员会评委名单",
-                "F7": "失信记录",
-            }
-            who = self.subs[sub]["name"] if sub in self.subs else ref.committees.get(sub, {}).get("committee_name", sub)
-            return (
-                f"{y}年度{names[form]}",
-                f"填报单位：{who}（盖章）        填报日期：{y}年{self.materials.get(sub, D(y, 8, 5)).month}月",
-            )
-
-        def at(day: D, hour: int = 10, minute: int = 0) -> dt.datetime:
-            return dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=TZ)
-
-        def number(rows):
-            for i, r in enumerate(rows, 1):
-                r["seq_no"] = i
-            return rows
-
-        instr = W.SheetSpec(
-            "填表说明",
-            text_lines=(
-                "填表说明：",
-                "1. 每位申报人一行，网上申报编号须与网上申报系统一致。",
-                "2. 身份证号请设置为文本格式，避免末位丢失。",
-                "3. 日期格式如 2022-07-05。",
-            ),
-        )
-        styles = {
-            "150121": ("xlsx", "date", "yesno"),
-            "150122": ("csv-gb18030", "cn", "yesno"),
-            "150123": ("xlsx", "mixed", "check"),
-            "150124": ("csv-utf-8", "slash", "yn"),
-            "150125": ("xlsx", "serial", "yesno"),
-            "150102": ("xlsx", "ymd_num", "yesno"),
-            "150103": ("xlsx", "dot", "yesno"),
-            "150104": ("xlsx", "nopad", "yesno"),
-            "150105": ("xlsx", "ymd_text", "yesno"),
-            "150172": ("csv-utf-8-sig", "iso", "yesno"),
-            "150123401": ("xlsx", "fullwidth", "yesno"),
-        }
-        dept_styles = ["date", "mixed", "iso", "serial", "cn", "dot", "slash", "ymd_text", "nopad"]
-        for i, code in enumerate(ref.departments):
-            styles[code] = ("xlsx", dept_styles[i % len(dept_styles)], "yn" if i % 3 == 1 else "yesno")
-        for code in ref.units:
-            styles[code] = ("xlsx", "date", "yesno")
-
+        instr = W.SheetSpec("填表说明", text_lines=INSTRUCTION_LINES)
+        styles = self._file_styles()
         for code in self.subs:
             apps = sorted(by_sub.get(code, []), key=lambda a: a["application_no"])
-            m = self.materials[code]
-            kind, date_style, bool_style = styles[code]
-            base = W.SheetSpec(
-                "花名册",
-                forms.F1,
+            self._f1_files(code, apps, styles[code], f2, instr)
+        self._misplaced_f1_files()
+        self._f2_files(f2)
+        self._f3_files(f3)
+        self._f4_files()
+        self._f5_files(f5)
+        self._f6_files()
+        self._f7_files()
+        self._history_files()
+        # a scan that is no spreadsheet
+        self.files.append(
+            W.FileSpec(
+                f"{self.year}/150121/材料报送函盖章页.pdf",
                 [],
-                title=title("F1", code),
-                footer=True,
-                date_style=date_style,
-                bool_style=bool_style,
+                kind="raw",
+                raw_bytes=b"%PDF-1.4\n% sample scan\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n",
+                mtime=_at(self.materials["150121"], 9),
             )
-            if code == "150123":
-                base.fullwidth_numbers = True
-            if code == "150104":
-                base.extra = ("手机号",)
-                for a in apps:
-                    a["__extra__"] = {"手机号": f"139{rng.randint(10000000, 99999999)}"}
-            if code == "150123401":
-                base.star = True
-                base.title = ()
-            if code == "D-ZJJ":
-                base.app_no_as_number = True  # its numbers are digits only, typed as numbers
-            if code == "150121":
-                base.columns = tuple(
-                    c.field
-                    for c in forms.F1.columns
-                    if c.field not in ("birth_date", "major", "current_title_appointed_date")
+        )
+
+    def _title(self, form: str, sub: str) -> tuple[str, str]:
+        """The title block of a form's sheet as ``sub`` fills it in."""
+        y = self.year
+        who = (
+            self.subs[sub]["name"] if sub in self.subs else self.ref.committees.get(sub, {}).get("committee_name", sub)
+        )
+        month = self.materials.get(sub, D(y, 8, 5)).month
+        return (f"{y}年度{FORM_TITLES[form]}", f"填报单位：{who}（盖章）        填报日期：{y}年{month}月")
+
+    def _file_styles(self) -> dict[str, tuple[str, str, str]]:
+        """(file kind, date style, yes/no style) of each submitter's roster."""
+        styles = dict(ROSTER_STYLES)
+        dept_styles = ["date", "mixed", "iso", "serial", "cn", "dot", "slash", "ymd_text", "nopad"]
+        for i, code in enumerate(self.ref.departments):
+            styles[code] = ("xlsx", dept_styles[i % len(dept_styles)], "yn" if i % 3 == 1 else "yesno")
+        for code in self.ref.units:
+            styles[code] = ("xlsx", "date", "yesno")
+        return styles
+
+    def _f1_base(self, code: str, apps: list[dict], date_style: str, bool_style: str) -> W.SheetSpec:
+        """The layout of a submitter's roster sheet (its rows are set by the caller)."""
+        base = W.SheetSpec(
+            "花名册",
+            forms.F1,
+            [],
+            title=self._title("F1", code),
+            footer=True,
+            date_style=date_style,
+            bool_style=bool_style,
+        )
+        if code == "150123":
+            base.fullwidth_numbers = True
+        if code == "150104":
+            base.extra = ("手机号",)
+            for a in apps:
+                a["__extra__"] = {"手机号": f"139{self.rng.randint(10000000, 99999999)}"}
+        if code == "150123401":
+            base.star = True
+            base.title = ()
+        if code == "D-ZJJ":
+            base.app_no_as_number = True  # its numbers are digits only, typed as numbers
+        if code == "150121":
+            left_out = ("birth_date", "major", "current_title_appointed_date")
+            base.columns = tuple(c.field for c in forms.F1.columns if c.field not in left_out)
+        if code in TYPED_F1_HEADERS:
+            base.typed_headers = TYPED_F1_HEADERS[code]
+        if len(apps) > 4:
+            base.blank_after = (len(apps) // 2,)
+        return base
+
+    def _f1_files(self, code: str, apps: list[dict], style: tuple[str, str, str], f2: dict, instr) -> None:
+        kind, date_style, bool_style = style
+        base = self._f1_base(code, apps, date_style, bool_style)
+        rows = list(apps)
+        if code == "D-JYJ":
+            self._f1_two_batches(code, base, rows)
+        elif code == "150103":
+            self._f1_superseded(code, base, rows)
+        else:
+            self._f1_roster(code, base, rows, kind, f2, instr)
+
+    def _f1_two_batches(self, code: str, base: W.SheetSpec, rows: list[dict]) -> None:
+        """Two batches: 高级 in June, 中级 in July; they share no number and stand side by side."""
+        y = self.year
+        senior = [a for a in rows if a["level"] in SENIOR]
+        mid = [a for a in rows if a["level"] not in SENIOR]
+        s1 = W.SheetSpec(**{**base.__dict__, "rows": _number(senior), "name": "高级"})
+        s2 = W.SheetSpec(**{**base.__dict__, "rows": _number(mid), "name": "中级"})
+        self.files.append(W.FileSpec(f"{y}/{code}/高级职称申报花名册.xlsx", [s1], mtime=_at(D(y, 6, 28))))
+        self.files.append(W.FileSpec(f"{y}/{code}/中级职称申报花名册.xlsx", [s2], mtime=_at(D(y, 8, 1))))
+
+    def _f1_superseded(self, code: str, base: W.SheetSpec, rows: list[dict]) -> None:
+        """Superseded roster: the old file lists an application the correction drops, and an unsigned pledge."""
+        y, m = self.year, self.materials[code]
+        gone = self.gone
+        fixed = rows[0]
+        old_fixed = {**fixed, "integrity_pledge": False}
+        old_rows = _number([old_fixed] + [dict(r) for r in rows[1:]] + [gone])
+        old = W.SheetSpec(**{**base.__dict__, "rows": old_rows})
+        new = W.SheetSpec(**{**base.__dict__, "rows": _number([dict(r) for r in rows])})
+        self.files.append(W.FileSpec(f"{y}/{code}/申报人员花名册.xlsx", [old], mtime=_at(m - 3 * DAY)))
+        self.files.append(W.FileSpec(f"{y}/{code}/申报人员花名册(更正).xlsx", [new], mtime=_at(m)))
+
+    def _f1_roster(self, code: str, base: W.SheetSpec, rows: list[dict], kind: str, f2: dict, instr) -> None:
+        """One roster file (xlsx or CSV) with the quarantined rows; some xlsx carry F2 and instructions."""
+        y, m = self.year, self.materials[code]
+        sheet = W.SheetSpec(**{**base.__dict__, "rows": _number(rows)})
+        self._quarantine_rows(code, sheet)
+        sheets = [sheet]
+        if code in ("150121", "150125", "D-WLJ", "U-HHVC"):
+            f2sheet = W.SheetSpec(
+                "岗位情况", forms.F2, f2.pop(code, []), title=self._title("F2", code), date_style=base.date_style
+            )
+            sheets.append(f2sheet)
+        if code in ("150121", "D-WLJ"):
+            sheets.append(instr)
+        if kind == "xlsx":
+            self.files.append(W.FileSpec(f"{y}/{code}/申报人员花名册.xlsx", sheets, mtime=_at(m)))
+            return
+        enc = kind.split("-", 1)[1]
+        sheet.title = sheet.title[:1] if enc == "gb18030" else ()
+        sheet.footer = enc == "gb18030"
+        self.files.append(W.FileSpec(f"{y}/{code}/申报人员花名册.csv", [sheet], kind="csv", encoding=enc, mtime=_at(m)))
+
+    def _misplaced_f1_files(self) -> None:
+        """F1 with a forbidden sender and an unknown folder."""
+        y = self.year
+        for folder, reason in (("C-GC-M", "报送单位无权报送此表"), ("150199", "报送单位代码未知")):
+            q = [self._quarantine_copy(self.app("150124", "工程", "中级", _f5=None), reason)]
+            self.apps.remove(q[0]["__src__"])
+            self.files.append(
+                W.FileSpec(
+                    f"{y}/{folder}/申报人员花名册.xlsx",
+                    [W.SheetSpec("Sheet1", forms.F1, _number(q))],
+                    mtime=_at(D(y, 8, 5)),
                 )
-            if code in TYPED_F1_HEADERS:
-                base.typed_headers = TYPED_F1_HEADERS[code]
-            rows = [a for a in apps]
-            if len(rows) > 4:
-                base.blank_after = (len(rows) // 2,)
-            if code == "D-JYJ":
-                # two batches: 高级 in June, 中级 in July; they share no number and stand side by side
-                senior = [a for a in rows if a["level"] in SENIOR]
-                mid = [a for a in rows if a["level"] not in SENIOR]
-                s1 = W.SheetSpec(**{**base.__dict__, "rows": number(senior), "name": "高级"})
-                s2 = W.SheetSpec(**{**base.__dict__, "rows": number(mid), "name": "中级"})
-                self.files.append(W.FileSpec(f"{y}/{code}/高级职称申报花名册.xlsx", [s1], mtime=at(D(y, 6, 28))))
-                self.files.append(W.FileSpec(f"{y}/{code}/中级职称申报花名册.xlsx", [s2], mtime=at(D(y, 8, 1))))
-            elif code == "150103":
-                # superseded roster: the old file lists an application the correction drops, and an unsigned pledge
-                gone = self.gone
-                fixed = rows[0]
-                old_fixed = {**fixed, "integrity_pledge": False}
-                old_rows = number([old_fixed] + [dict(r) for r in rows[1:]] + [gone])
-                old = W.SheetSpec(**{**base.__dict__, "rows": old_rows})
-                new = W.SheetSpec(**{**base.__dict__, "rows": number([dict(r) for r in rows])})
-                self.files.append(W.FileSpec(f"{y}/{code}/申报人员花名册.xlsx", [old], mtime=at(m - 3 * DAY)))
-                self.files.append(W.FileSpec(f"{y}/{code}/申报人员花名册(更正).xlsx", [new], mtime=at(m)))
-            else:
-                sheet = W.SheetSpec(**{**base.__dict__, "rows": number(rows)})
-                self._quarantine_rows(code, sheet)
-                sheets = [sheet]
-                f2sheet = None
-                if code in ("150121", "150125", "D-WLJ", "U-HHVC"):
-                    f2sheet = W.SheetSpec(
-                        "岗位情况", forms.F2, f2.pop(code, []), title=title("F2", code), date_style=date_style
-                    )
-                    sheets.append(f2sheet)
-                if code in ("150121", "D-WLJ"):
-                    sheets.append(instr)
-                if kind == "xlsx":
-                    self.files.append(W.FileSpec(f"{y}/{code}/申报人员花名册.xlsx", sheets, mtime=at(m)))
-                else:
-                    enc = kind.split("-", 1)[1]
-                    sheet.title = sheet.title[:1] if enc == "gb18030" else ()
-                    sheet.footer = enc == "gb18030"
-                    self.files.append(
-                        W.FileSpec(f"{y}/{code}/申报人员花名册.csv", [sheet], kind="csv", encoding=enc, mtime=at(m))
-                    )
-        # F1 with a forbidden sender and an unknown folder
-        q = [self._quarantine_copy(self.app("150124", "工程", "中级", _f5=None), "报送单位无权报送此表")]
-        self.apps.remove(q[0]["__src__"])
-        self.files.append(
-            W.FileSpec(
-                f"{y}/C-GC-M/申报人员花名册.xlsx", [W.SheetSpec("Sheet1", forms.F1, number(q))], mtime=at(D(y, 8, 5))
             )
-        )
-        q = [self._quarantine_copy(self.app("150124", "工程", "中级", _f5=None), "报送单位代码未知")]
-        self.apps.remove(q[0]["__src__"])
-        self.files.append(
-            W.FileSpec(
-                f"{y}/150199/申报人员花名册.xlsx", [W.SheetSpec("Sheet1", forms.F1, number(q))], mtime=at(D(y, 8, 5))
-            )
-        )
-        # F2 files
+
+    def _f2_files(self, f2: dict[str, list[dict]]) -> None:
+        y, rng = self.year, self.rng
         for code, rows in sorted(f2.items()):
             if not rows:
                 continue
@@ -1634,7 +1077,7 @@ class Generator:
                 "岗位情况表",
                 forms.F2,
                 rows,
-                title=title("F2", code) if kind != "csv" else (),
+                title=self._title("F2", code) if kind != "csv" else (),
                 footer=kind != "csv",
                 formulas=("senior_posts_vacant",) if kind == "xlsx" else (),
             )
@@ -1644,23 +1087,26 @@ class Generator:
                     [sheet],
                     kind=kind,
                     encoding="utf-8-sig",
-                    mtime=at(self.materials[code], 11),
+                    mtime=_at(self.materials[code], 11),
                 )
             )
-        # F3 files (regions); a department sending F3 is a forbidden sender
+
+    def _f3_files(self, f3: dict[str, list[dict]]) -> None:
+        """F3 files (regions); a department sending F3 is a forbidden sender."""
+        y = self.year
         for code, rows in sorted(f3.items()):
             kind = "csv" if code in ("150105",) else "xlsx"
             sheet = W.SheetSpec(
                 "定向评价岗位",
                 forms.F3,
                 rows,
-                title=title("F3", code) if kind == "xlsx" else (),
+                title=self._title("F3", code) if kind == "xlsx" else (),
                 date_style="cn" if code == "150121" else "iso",
             )
             last = max(r["submitted_date"] for r in rows) if rows else D(y, 6, 15)
             self.files.append(
                 W.FileSpec(
-                    f"{y}/{code}/定向评价岗位表.{kind}", [sheet], kind=kind, encoding="gb18030", mtime=at(last, 16)
+                    f"{y}/{code}/定向评价岗位表.{kind}", [sheet], kind=kind, encoding="gb18030", mtime=_at(last, 16)
                 )
             )
         bad = [
@@ -1674,28 +1120,37 @@ class Generator:
             }
         ]
         self.files.append(
-            W.FileSpec(f"{y}/D-KJJ/定向评价岗位表.xlsx", [W.SheetSpec("Sheet1", forms.F3, bad)], mtime=at(D(y, 6, 15)))
+            W.FileSpec(f"{y}/D-KJJ/定向评价岗位表.xlsx", [W.SheetSpec("Sheet1", forms.F3, bad)], mtime=_at(D(y, 6, 15)))
         )
-        # F4 files
+
+    def _f4_files(self) -> None:
+        y = self.year
         for code, rows in sorted(self.f4.items()):
             if not rows:
                 continue
             kind = "csv" if code in ("150121", "D-JYJ", forms.BUREAU_CODE) else "xlsx"
+            if kind == "xlsx":
+                date_style = "mixed" if code in ("150123", "150105") else "date"
+            else:
+                date_style = "iso"
             sheet = W.SheetSpec(
                 "工作事项",
                 forms.F4,
                 rows,
-                title=title("F4", code) if kind == "xlsx" else (),
-                date_style=("mixed" if code in ("150123", "150105") else "date") if kind == "xlsx" else "iso",
+                title=self._title("F4", code) if kind == "xlsx" else (),
+                date_style=date_style,
                 bool_style="check" if code == "150122" else "yesno",
             )
             last = max((r.get("submitted_date") or r.get("end_date")) for r in rows)
             self.files.append(
                 W.FileSpec(
-                    f"{y}/{code}/工作事项记录.{kind}", [sheet], kind=kind, encoding="utf-8-sig", mtime=at(last, 17)
+                    f"{y}/{code}/工作事项记录.{kind}", [sheet], kind=kind, encoding="utf-8-sig", mtime=_at(last, 17)
                 )
             )
-        # F5 files: committees (blank 评委会代码 = the folder), 150122 files its county committee's results
+
+    def _f5_files(self, f5: dict[str, list[dict]]) -> None:
+        """F5 files: committees (blank 评委会代码 = the folder), 150122 files its county committee's results."""
+        y = self.year
         for c, rows in sorted(f5.items()):
             rows = sorted(rows, key=lambda r: r["application_no"])
             sender = "150122" if c == "C-WS-150122" else c
@@ -1716,7 +1171,7 @@ class Generator:
                 forms.F5,
                 rows,
                 columns=cols,
-                title=title("F5", c) if kind == "xlsx" else (),
+                title=self._title("F5", c) if kind == "xlsx" else (),
                 footer=kind == "xlsx",
                 date_style="date" if kind == "xlsx" else "iso",
                 typed_headers=TYPED_F5_HEADERS if c in ("C-GC-M", "C-WS-NMG") else {},
@@ -1725,10 +1180,13 @@ class Generator:
             last = max(r["evaluation_date"] for r in rows)
             self.files.append(
                 W.FileSpec(
-                    f"{y}/{sender}/评审结果.{kind}", [sheet], kind=kind, encoding="utf-8", mtime=at(last + 2 * DAY, 9)
+                    f"{y}/{sender}/评审结果.{kind}", [sheet], kind=kind, encoding="utf-8", mtime=_at(last + 2 * DAY, 9)
                 )
             )
-        # F6 rosters (history years in their own folders; C-GX-ZP sends 2021 and 2022 in one file)
+
+    def _f6_files(self) -> None:
+        """F6 rosters (history years in their own folders; C-GX-ZP sends 2021 and 2022 in one file)."""
+        y = self.year
         for (c, yr), rows in sorted(self.rosters.items()):
             folder_year = y if (c == "C-GX-ZP" and yr == y - 1) else yr
             sender = "150122" if c == "C-WS-150122" else c
@@ -1738,12 +1196,15 @@ class Generator:
             if key in self.files_f6:
                 self.files_f6[key].sheets[0].rows.extend(rows)
                 continue
-            sheet = W.SheetSpec("评委名单", forms.F6, list(rows), columns=cols, title=title("F6", c))
-            spec = W.FileSpec(f"{folder_year}/{sender}/评委名单.xlsx", [sheet], mtime=at(D(folder_year, 7, 1)))
+            sheet = W.SheetSpec("评委名单", forms.F6, list(rows), columns=cols, title=self._title("F6", c))
+            spec = W.FileSpec(f"{folder_year}/{sender}/评委名单.xlsx", [sheet], mtime=_at(D(folder_year, 7, 1)))
             self.files_f6[key] = spec
             self.files.append(spec)
-        # F7 blacklist: a history file and a 2022 file with a correction of equal mtime (later name wins)
-        for i in range(8):
+
+    def _f7_files(self) -> None:
+        """F7 blacklist: a history file and a 2022 file with a correction of equal mtime (later name wins)."""
+        y, rng = self.year, self.rng
+        for _ in range(8):
             pid = self.new_id("150104")
             rec = D(y - rng.randint(0, 6), rng.randint(1, 12), rng.randint(1, 28))
             self.f7.append(
@@ -1758,21 +1219,22 @@ class Generator:
             )
         hist = [r for r in self.f7 if r["_history"]]
         cur = [r for r in self.f7 if not r["_history"]]
+        bureau = forms.BUREAU_CODE
         self.files.append(
             W.FileSpec(
-                f"{y - 2}/{forms.BUREAU_CODE}/失信记录.csv",
+                f"{y - 2}/{bureau}/失信记录.csv",
                 [W.SheetSpec("x", forms.F7, hist, date_style="iso")],
                 kind="csv",
                 encoding="gb18030",
-                mtime=at(D(y - 2, 12, 1)),
+                mtime=_at(D(y - 2, 12, 1)),
             )
         )
         a = self.int01_superseded
         old = cur + [self._f7_row(a, a["application_date"] - 100 * DAY)]
-        same = at(D(y, 5, 6), 15)
+        same = _at(D(y, 5, 6), 15)
         self.files.append(
             W.FileSpec(
-                f"{y}/{forms.BUREAU_CODE}/失信记录.csv",
+                f"{y}/{bureau}/失信记录.csv",
                 [W.SheetSpec("x", forms.F7, old, date_style="iso")],
                 kind="csv",
                 encoding="utf-8",
@@ -1781,38 +1243,25 @@ class Generator:
         )
         self.files.append(
             W.FileSpec(
-                f"{y}/{forms.BUREAU_CODE}/失信记录_更正.csv",
+                f"{y}/{bureau}/失信记录_更正.csv",
                 [W.SheetSpec("x", forms.F7, [dict(r) for r in cur], date_style="slash")],
                 kind="csv",
                 encoding="utf-8",
                 mtime=same,
             )
         )
-        # history roster and outcomes (2021)
-        h = y - 1
-        rows = number([dict(a) for a in self.hist_apps])
-        self.files.append(
-            W.FileSpec(
-                f"{h}/150121/{h}年申报人员花名册.xlsx",
-                [W.SheetSpec("花名册", forms.F1, rows, title=title("F1", "150121"), footer=True)],
-                mtime=at(D(h, 8, 1)),
-            )
-        )
+
+    def _history_files(self) -> None:
+        """History roster and outcomes (the year before)."""
+        h = self.year - 1
+        rows = _number([dict(a) for a in self.hist_apps])
+        roster = W.SheetSpec("花名册", forms.F1, rows, title=self._title("F1", "150121"), footer=True)
+        self.files.append(W.FileSpec(f"{h}/150121/{h}年申报人员花名册.xlsx", [roster], mtime=_at(D(h, 8, 1))))
         self.files.append(
             W.FileSpec(
                 f"{h}/C-GC-NMG/{h}年评审结果.xlsx",
                 [W.SheetSpec("评审结果", forms.F5, self.hist_f5)],
-                mtime=at(D(h, 8, 25)),
-            )
-        )
-        # a scan that is no spreadsheet
-        self.files.append(
-            W.FileSpec(
-                f"{y}/150121/材料报送函盖章页.pdf",
-                [],
-                kind="raw",
-                raw_bytes=b"%PDF-1.4\n% sample scan\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n",
-                mtime=at(self.materials["150121"], 9),
+                mtime=_at(D(h, 8, 25)),
             )
         )
 

@@ -161,15 +161,111 @@ def _rows_for(sheet: SheetSpec):
             yield ("blank", None, None)
 
 
+def _placed_rows(sheet: SheetSpec, first: int) -> tuple[list[tuple[int, int, dict]], int]:
+    """The data rows as (0-based sheet row, index, row) from row ``first`` on, blank rows skipped; the row after."""
+    placed: list[tuple[int, int, dict]] = []
+    r = first
+    for kind, i, row in _rows_for(sheet):
+        if kind == "data":
+            placed.append((r, i, row))
+        r += 1
+    return placed, r
+
+
+@dataclass(frozen=True)
+class _XlsxFormats:
+    """The cell formats of a sample workbook (added in this order: the order shapes styles.xml)."""
+
+    bold: object
+    title: object
+    date: object
+    text: object
+    plain: object
+
+    @classmethod
+    def add_to(cls, wb) -> _XlsxFormats:
+        return cls(
+            bold=wb.add_format({"bold": True, "align": "center", "valign": "vcenter", "border": 1}),
+            title=wb.add_format({"bold": True, "font_size": 16, "align": "center"}),
+            date=wb.add_format({"num_format": "yyyy-mm-dd", "border": 1}),
+            text=wb.add_format({"num_format": "@", "border": 1}),
+            plain=wb.add_format({"border": 1}),
+        )
+
+
+def _xlsx_title(ws, sheet: SheetSpec, width: int, fmt: _XlsxFormats) -> int:
+    """The title block (merged over the table's width); returns the header's row index."""
+    r = 0
+    for i, line in enumerate(sheet.title):
+        if i == 0 and width > 1:
+            ws.merge_range(r, 0, r, width - 1, line, fmt.title)
+        elif width > 3:
+            ws.merge_range(r, 0, r, min(width - 1, 5), line)
+        else:
+            ws.write_string(r, 0, line)
+        r += 1
+    if sheet.title:
+        r += 1  # a blank line between the title block and the header
+    return r
+
+
+def _xlsx_value(ws, r: int, c: int, col, value, cols, row: dict, sheet: SheetSpec, fmt: _XlsxFormats) -> None:
+    """One data cell, typed as a submitter's spreadsheet would hold it."""
+    if isinstance(value, dt.date):
+        ws.write_datetime(r, c, dt.datetime(value.year, value.month, value.day), fmt.date)
+    elif col.field in sheet.formulas and isinstance(value, int) and not isinstance(value, bool):
+        # saved as Excel or WPS would: the formula and the value it showed (openpyxl stores none)
+        ws.write_formula(r, c, _formula(cols, row, r, c, value), fmt.plain, value)
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        ws.write_number(r, c, value, fmt.plain)
+    elif col.kind in (forms.ID_NUMBER, forms.APP_NO):
+        ws.write_string(r, c, value, fmt.text)
+    else:
+        ws.write_string(r, c, value, fmt.plain)
+
+
+def _xlsx_row(ws, r: int, i: int, row: dict, cols, sheet: SheetSpec, fmt: _XlsxFormats) -> None:
+    raw = row.get("__raw__", {})
+    for c, col in enumerate(cols):
+        value = raw[col.field] if col.field in raw else _cell(col, row.get(col.field), sheet, i, c)
+        if value is not None:
+            _xlsx_value(ws, r, c, col, value, cols, row, sheet, fmt)
+    for k, h in enumerate(sheet.extra):
+        value = row.get("__extra__", {}).get(h)
+        if value is not None:
+            ws.write_string(r, len(cols) + k, str(value), fmt.plain)
+
+
+def _xlsx_footer(ws, r: int, sheet: SheetSpec) -> None:
+    ws.write_string(r, 0, f"合计：{len(sheet.rows)}人")
+    ws.write_string(r + 1, 0, FOOTER_LINES[0])
+    ws.write_string(r + 2, 0, FOOTER_LINES[1])
+
+
+def _xlsx_sheet(ws, sheet: SheetSpec, relpath: str, fmt: _XlsxFormats) -> list[WrittenRow]:
+    """Title block, header, data rows (with blank rows) and footer of one form sheet."""
+    written: list[WrittenRow] = []
+    cols = _columns(sheet)
+    headers = [_header(c, sheet) for c in cols] + list(sheet.extra)
+    r = _xlsx_title(ws, sheet, len(headers), fmt)
+    for c, h in enumerate(headers):
+        ws.write_string(r, c, h, fmt.bold)
+    for c, col in enumerate(cols):
+        ws.set_column(c, c, 14 if col.kind not in (forms.ID_NUMBER, forms.UNIT_NAME) else 22)
+    placed, r = _placed_rows(sheet, r + 1)
+    for at, i, row in placed:
+        _xlsx_row(ws, at, i, row, cols, sheet, fmt)
+        written.append(WrittenRow(relpath, sheet.name, at + 1, sheet.form.code, row.get("__q__")))
+    if sheet.footer:
+        _xlsx_footer(ws, r, sheet)
+    return written
+
+
 def write_xlsx(path: Path, spec: FileSpec, created: dt.datetime) -> list[WrittenRow]:
     written: list[WrittenRow] = []
     wb = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False})
     wb.set_properties({"title": spec.sheets[0].name, "author": "填报单位", "created": created})
-    bold = wb.add_format({"bold": True, "align": "center", "valign": "vcenter", "border": 1})
-    title_fmt = wb.add_format({"bold": True, "font_size": 16, "align": "center"})
-    date_fmt = wb.add_format({"num_format": "yyyy-mm-dd", "border": 1})
-    text_fmt = wb.add_format({"num_format": "@", "border": 1})
-    plain = wb.add_format({"border": 1})
+    fmt = _XlsxFormats.add_to(wb)
     for sheet in spec.sheets:
         ws = wb.add_worksheet(sheet.name)
         if sheet.form is None:
@@ -177,58 +273,7 @@ def write_xlsx(path: Path, spec: FileSpec, created: dt.datetime) -> list[Written
                 ws.write_string(i, 0, line)
             ws.set_column(0, 0, 90)
             continue
-        cols = _columns(sheet)
-        headers = [_header(c, sheet) for c in cols] + list(sheet.extra)
-        width = len(headers)
-        r = 0
-        for i, line in enumerate(sheet.title):
-            if i == 0 and width > 1:
-                ws.merge_range(r, 0, r, width - 1, line, title_fmt)
-            elif width > 3:
-                ws.merge_range(r, 0, r, min(width - 1, 5), line)
-            else:
-                ws.write_string(r, 0, line)
-            r += 1
-        if sheet.title:
-            r += 1  # a blank line between the title block and the header
-        for c, h in enumerate(headers):
-            ws.write_string(r, c, h, bold)
-        for c, col in enumerate(cols):
-            ws.set_column(c, c, 14 if col.kind not in (forms.ID_NUMBER, forms.UNIT_NAME) else 22)
-        r += 1
-        for item in _rows_for(sheet):
-            if item[0] == "blank":
-                r += 1
-                continue
-            _, i, row = item
-            raw = row.get("__raw__", {})
-            for c, col in enumerate(cols):
-                value = raw[col.field] if col.field in raw else _cell(col, row.get(col.field), sheet, i, c)
-                if value is None:
-                    continue
-                if isinstance(value, dt.date):
-                    ws.write_datetime(r, c, dt.datetime(value.year, value.month, value.day), date_fmt)
-                elif col.field in sheet.formulas and isinstance(value, int) and not isinstance(value, bool):
-                    # saved as Excel or WPS would: the formula and the value it showed (openpyxl stores none)
-                    ws.write_formula(r, c, _formula(cols, row, r, c, value), plain, value)
-                elif isinstance(value, (int, float)) and not isinstance(value, bool):
-                    ws.write_number(r, c, value, plain)
-                elif col.kind in (forms.ID_NUMBER, forms.APP_NO):
-                    ws.write_string(r, c, value, text_fmt)
-                else:
-                    ws.write_string(r, c, value, plain)
-            for k, h in enumerate(sheet.extra):
-                value = row.get("__extra__", {}).get(h)
-                if value is not None:
-                    ws.write_string(r, len(cols) + k, str(value), plain)
-            written.append(WrittenRow(spec.relpath, sheet.name, r + 1, sheet.form.code, row.get("__q__")))
-            r += 1
-        if sheet.footer:
-            ws.write_string(r, 0, f"合计：{len(sheet.rows)}人")
-            r += 1
-            ws.write_string(r, 0, FOOTER_LINES[0])
-            r += 1
-            ws.write_string(r, 0, FOOTER_LINES[1])
+        written += _xlsx_sheet(ws, sheet, spec.relpath, fmt)
     wb.close()
     return written
 
@@ -249,23 +294,18 @@ def write_xls(path: Path, spec: FileSpec) -> list[WrittenRow]:
             r += 1
         for c, col in enumerate(cols):
             ws.write(r, c, _header(col, sheet))
-        r += 1
-        for item in _rows_for(sheet):
-            if item[0] == "blank":
-                r += 1
-                continue
-            _, i, row = item
+        placed, r = _placed_rows(sheet, r + 1)
+        for at, i, row in placed:
             raw = row.get("__raw__", {})
             for c, col in enumerate(cols):
                 value = raw[col.field] if col.field in raw else _cell(col, row.get(col.field), sheet, i, c)
                 if value is None:
                     continue
                 if isinstance(value, dt.date):
-                    ws.write(r, c, dt.datetime(value.year, value.month, value.day), date_style)
+                    ws.write(at, c, dt.datetime(value.year, value.month, value.day), date_style)
                 else:
-                    ws.write(r, c, value)
-            written.append(WrittenRow(spec.relpath, sheet.name, r + 1, sheet.form.code, row.get("__q__")))
-            r += 1
+                    ws.write(at, c, value)
+            written.append(WrittenRow(spec.relpath, sheet.name, at + 1, sheet.form.code, row.get("__q__")))
         if sheet.footer:
             ws.write(r, 0, FOOTER_LINES[0])
     book.save(str(path))
