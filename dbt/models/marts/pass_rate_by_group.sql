@@ -18,13 +18,7 @@ policy_years as (
 
 voids as (
 
-    select
-        year,
-        committee_code,
-        application_no,
-        bool_or(coalesce(is_void, false)) as is_void
-    from {{ ref('int_outcome_voids') }}
-    group by year, committee_code, application_no
+    {{ outcome_void_flags() }}
 
 ),
 
