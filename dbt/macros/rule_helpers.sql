@@ -198,16 +198,32 @@ where false
 {%- endfor %}
 {%- endmacro %}
 
-{#- 每个评审结果（年度 × 评委会 × 申报编号）是否被任何规则判为无效（int_outcome_voids）：
-    marts.applications 的 outcome_valid 与 marts.pass_rate_by_group 的 passed_valid 都由它得出。 -#}
-{% macro outcome_void_flags() -%}
+{#- 计入统计的 F5 结果（int_outcomes 中 is_counted 的行，where 为可选的另加条件）及 is_void：同一 年度 × 评委会 ×
+    申报编号 在 int_outcome_voids 中有一行无效即为真。marts.applications 的 outcome_valid、marts.pass_rate_by_group 的
+    passed_valid 与 QTA-01 的有效通过人数都由它得出。 -#}
+{% macro counted_outcomes(where=none) -%}
 select
-    year,
-    committee_code,
-    application_no,
-    bool_or(coalesce(is_void, false)) as is_void
-from {{ ref('int_outcome_voids') }}
-group by year, committee_code, application_no
+    outcomes.*,
+    coalesce(voids.is_void, false) as is_void
+from {{ ref('int_outcomes') }} as outcomes
+left join (
+    select
+        year,
+        committee_code,
+        application_no,
+        bool_or(coalesce(is_void, false)) as is_void
+    from {{ ref('int_outcome_voids') }}
+    group by year, committee_code, application_no
+) as voids
+    on
+        outcomes.year = voids.year
+        and outcomes.committee_code = voids.committee_code
+        and outcomes.application_no = voids.application_no
+where
+    outcomes.is_counted
+    {%- if where %}
+    and {{ where }}
+    {%- endif %}
 {%- endmacro %}
 
 {#- 按标签合并的 mart（marts.quota_compliance、marts.schedule_adherence）的整个查询：columns 为 列名 → 类型
