@@ -1,6 +1,6 @@
 -- 每个当前、编号无歧义的申报一行（不含姓名、身份证号）。
 -- outcome：计入统计的 F5 结果（通过/未通过），没有则为 未评审；
--- outcome_valid：有结果时 = 未被任何规则判为无效（int_outcome_voids），未评审为空。
+-- outcome_valid：有结果时 = 未被任何规则判为无效（宏 counted_outcomes 读 int_outcome_voids），未评审为空。
 
 with
 
@@ -19,20 +19,7 @@ policy_years as (
 
 outcomes as (
 
-    select * from {{ ref('int_outcomes') }}
-    where is_counted
-
-),
-
-voids as (
-
-    select
-        year,
-        committee_code,
-        application_no,
-        bool_or(coalesce(is_void, false)) as is_void
-    from {{ ref('int_outcome_voids') }}
-    group by year, committee_code, application_no
+    {{ counted_outcomes() }}
 
 ),
 
@@ -52,7 +39,7 @@ final as (
         outcomes.group_name,
         coalesce(outcomes.outcome, '未评审') as outcome,
         case
-            when outcomes.application_no is not null then not coalesce(voids.is_void, false)
+            when outcomes.application_no is not null then not outcomes.is_void
         end as outcome_valid
     from applications
     inner join policy_years
@@ -62,11 +49,6 @@ final as (
             applications.year = outcomes.year
             and applications.application_no = outcomes.application_no
             and applications.committee_code = outcomes.committee_code
-    left join voids
-        on
-            outcomes.year = voids.year
-            and outcomes.committee_code = voids.committee_code
-            and outcomes.application_no = voids.application_no
 
 )
 

@@ -5,26 +5,13 @@ with
 
 outcomes as (
 
-    select * from {{ ref('int_outcomes') }}
-    where is_counted
+    {{ counted_outcomes() }}
 
 ),
 
 policy_years as (
 
     select * from {{ ref('int_policy_years') }}
-
-),
-
-voids as (
-
-    select
-        year,
-        committee_code,
-        application_no,
-        bool_or(coalesce(is_void, false)) as is_void
-    from {{ ref('int_outcome_voids') }}
-    group by year, committee_code, application_no
 
 ),
 
@@ -36,15 +23,10 @@ flagged as (
         outcomes.level,
         outcomes.group_name,
         outcomes.outcome = '通过' as is_passed,
-        outcomes.outcome = '通过' and not coalesce(voids.is_void, false) as is_passed_valid
+        outcomes.outcome = '通过' and not outcomes.is_void as is_passed_valid
     from outcomes
     inner join policy_years
         on outcomes.year = policy_years.year
-    left join voids
-        on
-            outcomes.year = voids.year
-            and outcomes.committee_code = voids.committee_code
-            and outcomes.application_no = voids.application_no
 
 ),
 

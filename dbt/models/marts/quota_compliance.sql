@@ -1,29 +1,14 @@
 -- 配额执行情况：每个 年度 × 配额（QTA-01…04）× 范围 一行。compliant = false 的行在 marts.findings 中各有一条违规。
+-- 带标签 quota 的规则模型按列合并（宏 rule_union_mart，与 marts.schedule_adherence 共用）。
 -- depends_on: {{ ref("int_rule_qta_01") }} {{ ref("int_rule_qta_02") }} {{ ref("int_rule_qta_03") }}
 -- depends_on: {{ ref("int_rule_qta_04") }}
 
-with
-
-unioned as (
-
-    {{ rule_union('quota', [
-        'year', 'quota_code', 'scope_type', 'scope_code', 'limit_value', 'actual_value', 'compliant',
-    ]) }}
-
-),
-
-final as (
-
-    select
-        cast(year as integer) as year,
-        quota_code,
-        scope_type,
-        scope_code,
-        cast(limit_value as double) as limit_value,
-        cast(actual_value as double) as actual_value,
-        compliant,
-    from unioned
-
-)
-
-select * from final
+{{ rule_union_mart('quota', {
+    'year': 'integer',
+    'quota_code': none,
+    'scope_type': none,
+    'scope_code': none,
+    'limit_value': 'double',
+    'actual_value': 'double',
+    'compliant': none,
+}) }}

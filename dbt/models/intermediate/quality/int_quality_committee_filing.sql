@@ -2,8 +2,8 @@
 -- （int_committee_years）。in_schedule_scope：范围为 旗县区 或 自主评审（SCH-03/04 的对象）；
 -- in_publicity_scope：范围为 市级、旗县区 或 自主评审（PUB-03 的对象）。
 -- 方案备案取最早一条评审实施方案备案行，plan_lead_days = 评审开始日 − 其报送日期（天）；
--- 核准备案报告取符合要求的最早一行（报送日期晚于结果公示结束、不晚于最迟日），没有则取最晚一行；
--- 结果公示的工作日数用宏 workdays_between。合格与否由 expectations/ 中的期望判断。
+-- 核准备案报告取符合要求的最早一行（报送日期晚于结果公示结束、不晚于最迟日），没有则取最晚一行
+-- （宏 f4_earliest_else_latest，与 SCH-04 同一写法）；-- 结果公示的工作日数用宏 workdays_between。合格与否由 expectations/ 中的期望判断。
 
 with
 
@@ -31,47 +31,13 @@ plans as (
 
 ),
 
-reports_ranked as (
-
-    select
-        committee_years.year,
-        committee_years.committee_code,
-        events.submitted_date,
-        row_number() over (
-            partition by committee_years.year, committee_years.committee_code
-            order by
-                coalesce(
-                    (
-                        committee_years.results_publicity_end is null
-                        or events.submitted_date > committee_years.results_publicity_end
-                    )
-                    and events.submitted_date <= committee_years.result_filing_due_date,
-                    false
-                ) desc,
-                case
-                    when
-                        (
-                            committee_years.results_publicity_end is null
-                            or events.submitted_date > committee_years.results_publicity_end
-                        )
-                        and events.submitted_date <= committee_years.result_filing_due_date
-                        then events.submitted_date
-                end asc,
-                events.submitted_date desc nulls last
-        ) as pick_rank,
-    from committee_years
-    inner join events
-        on
-            committee_years.year = events.year
-            and committee_years.committee_code = events.committee_code
-            and events.event_type = '核准备案报告'
-
-),
-
 reports as (
 
-    select * from reports_ranked
-    where pick_rank = 1
+    {{ f4_earliest_else_latest(
+        'committee_years', '核准备案报告', 'submitted_date',
+        '(subjects.results_publicity_end is null or events.submitted_date > subjects.results_publicity_end)
+        and events.submitted_date <= subjects.result_filing_due_date',
+    ) }}
 
 ),
 
@@ -88,7 +54,7 @@ final as (
         committee_years.evaluation_work_end,
         plans.plan_filed_date,
         cast(committee_years.evaluation_start - plans.plan_filed_date as integer) as plan_lead_days,
-        reports.submitted_date as approval_report_date,
+        coalesce(reports.first_ok_date, reports.last_date) as approval_report_date,
         committee_years.result_filing_due_date,
         committee_years.results_publicity_start,
         committee_years.results_publicity_end,

@@ -7,7 +7,7 @@ with
 fields as (
 
     select * from {{ ref('stg_directed_posts__fields') }}
-    where year in (select policy_years.year from {{ ref('int_policy_years') }} as policy_years)
+    where {{ is_policy_year('year') }}
 
 ),
 
@@ -25,8 +25,7 @@ grouped as (
         field,
         sum(vacant_posts) as vacant_posts,
         sum(planned_applications) as planned_applications,
-        arg_min(_source_file, [_source_file, cast(_source_row as varchar)]) as source_file,
-        arg_min(_source_row, [_source_file, cast(_source_row as varchar)]) as source_row,
+        {{ first_source_row() }},
     from fields
     group by year, submitter_code, field
 

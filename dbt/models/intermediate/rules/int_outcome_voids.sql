@@ -9,85 +9,42 @@ outcomes as (
     select * from {{ ref('int_outcomes') }}
     where
         is_counted
-        and year in (select policy_years.year from {{ ref('int_policy_years') }} as policy_years)
+        and {{ is_policy_year('year') }}
 
 ),
 
-application_voids as (
+-- 使结果无效的发现：申报类（subject_key 即申报编号）与评委会类（按 committee_code）的规则模型中 voids_outcomes 的行
+voiding_findings as (
 
-    select
-        year,
-        subject_key as application_no,
-        rule_id
-    from {{ ref('int_rule_elg_01') }}
-    where voids_outcomes
-    union all
-    select
-        year,
-        subject_key as application_no,
-        rule_id
-    from {{ ref('int_rule_chn_05') }}
-    where voids_outcomes
-    union all
-    select
-        year,
-        subject_key as application_no,
-        rule_id
-    from {{ ref('int_rule_com_03') }}
-    where voids_outcomes
-
-),
-
-committee_voids as (
-
-    select
-        year,
-        committee_code,
-        rule_id
-    from {{ ref('int_rule_chn_03') }}
-    where voids_outcomes
-    union all
-    select
-        year,
-        committee_code,
-        rule_id
-    from {{ ref('int_rule_sch_03') }}
-    where voids_outcomes
-    union all
-    select
-        year,
-        committee_code,
-        rule_id
-    from {{ ref('int_rule_pub_03') }}
-    where voids_outcomes
+    {{ union_models(
+        ['int_rule_elg_01', 'int_rule_chn_05', 'int_rule_com_03', 'int_rule_chn_03', 'int_rule_sch_03', 'int_rule_pub_03'],
+        ['year', 'subject_type', 'subject_key', 'committee_code', 'rule_id'],
+        where='voids_outcomes',
+    ) }}
 
 ),
 
 matched_rules as (
 
-    select
+    select distinct
         outcomes.year,
         outcomes.committee_code,
         outcomes.application_no,
-        application_voids.rule_id,
+        voiding_findings.rule_id,
     from outcomes
-    inner join application_voids
+    inner join voiding_findings
         on
-            outcomes.year = application_voids.year
-            and outcomes.application_no = application_voids.application_no
-
-    union
-
-    select
-        outcomes.year,
-        outcomes.committee_code,
-        outcomes.application_no,
-        committee_voids.rule_id,
-    from outcomes
-    inner join committee_voids
-        on
-            outcomes.year = committee_voids.year
-            and outcomes.committee_code = committee_voids.committee_code
+            outcomes.year = voiding_findings.year
+            and (
+                (
+                    voiding_findings.subject_type = 'application'
+                    and outcomes.application_no = voiding_findings.subject_key
+                )
+                or (
+                    voiding_findings.subject_type = 'committee'
+                    and outcomes.committee_code = voiding_findings.committee_code
+                )
+            )
 
 ),
 

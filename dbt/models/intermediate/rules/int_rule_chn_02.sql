@@ -23,8 +23,7 @@ grouped as (
         string_agg(distinct committee_code, '、' order by committee_code) as committee_list,
         min(submitter_code) as submitter_code,
         arg_min(region_code, submitter_code) as region_code,
-        arg_min(_source_file, [submitter_code, _source_file, cast(_source_row as varchar)]) as source_file,
-        arg_min(_source_row, [submitter_code, _source_file, cast(_source_row as varchar)]) as source_row,
+        {{ first_source_row(first_by=['submitter_code']) }},
     from applications
     where
         unit_name_normalised is not null

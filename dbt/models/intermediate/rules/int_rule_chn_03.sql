@@ -15,7 +15,7 @@ outcomes as (
     where
         not is_ambiguous
         and committee_code is not null
-        and year in (select policy_years.year from {{ ref('int_policy_years') }} as policy_years)
+        and {{ is_policy_year('year') }}
 
 ),
 
@@ -65,8 +65,7 @@ used as (
     select
         year,
         committee_code,
-        arg_min(_source_file, [_source_file, cast(_source_row as varchar)]) as source_file,
-        arg_min(_source_row, [_source_file, cast(_source_row as varchar)]) as source_row,
+        {{ first_source_row() }},
     from usages
     group by year, committee_code
 

@@ -25,7 +25,7 @@ current_members as (
         arg_min(rosters._source_file, [rosters._source_file, cast(rosters._source_row as varchar)]) as source_file,
         arg_min(rosters._source_row, [rosters._source_file, cast(rosters._source_row as varchar)]) as source_row,
     from rosters
-    where rosters.roster_year in (select policy_years.year from {{ ref('int_policy_years') }} as policy_years)
+    where {{ is_policy_year('rosters.roster_year') }}
     group by rosters.roster_year, rosters.committee_code, rosters.evaluator_key
 
 ),

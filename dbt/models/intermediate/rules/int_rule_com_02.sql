@@ -8,7 +8,7 @@ committee_years as (
     select * from {{ ref('int_committee_years') }}
     where
         coalesce(is_self_evaluation, false)
-        and year in (select policy_years.year from {{ ref('int_policy_years') }} as policy_years)
+        and {{ is_policy_year('year') }}
 
 ),
 

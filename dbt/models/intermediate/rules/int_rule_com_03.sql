@@ -3,22 +3,12 @@
 
 with
 
-applications as (
-
-    {{ rule_applications() }}
-
-),
+{{ rule_application_imports() }},
 
 outcomes as (
 
     select * from {{ ref('int_outcomes') }}
     where is_counted and outcome = '通过'
-
-),
-
-parameters as (
-
-    select * from {{ ref('int_policy_parameters') }}
 
 ),
 

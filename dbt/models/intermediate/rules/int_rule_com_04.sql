@@ -8,7 +8,7 @@ outcomes as (
     select * from {{ ref('int_outcomes') }}
     where
         mismatch_reason is not null
-        and year in (select policy_years.year from {{ ref('int_policy_years') }} as policy_years)
+        and {{ is_policy_year('year') }}
 
 ),
 
@@ -24,14 +24,13 @@ deduplicated as (
         year,
         committee_code,
         application_no,
-        arg_min(mismatch_reason, [_source_file, cast(_source_row as varchar)]) as mismatch_reason,
-        arg_min(application_submitter_code, [_source_file, cast(_source_row as varchar)])
-            as application_submitter_code,
-        arg_min(submitter_code, [_source_file, cast(_source_row as varchar)]) as outcome_submitter_code,
-        arg_min(series, [_source_file, cast(_source_row as varchar)]) as series,
-        arg_min(level, [_source_file, cast(_source_row as varchar)]) as level,
-        arg_min(_source_file, [_source_file, cast(_source_row as varchar)]) as source_file,
-        arg_min(_source_row, [_source_file, cast(_source_row as varchar)]) as source_row,
+        {{ first_source_row({
+            'mismatch_reason': 'mismatch_reason',
+            'application_submitter_code': 'application_submitter_code',
+            'outcome_submitter_code': 'submitter_code',
+            'series': 'series',
+            'level': 'level',
+        }) }},
     from outcomes
     group by year, committee_code, application_no
 

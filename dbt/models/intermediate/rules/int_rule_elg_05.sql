@@ -2,17 +2,7 @@
 
 with
 
-applications as (
-
-    {{ rule_applications() }}
-
-),
-
-parameters as (
-
-    select * from {{ ref('int_policy_parameters') }}
-
-),
+{{ rule_application_imports() }},
 
 checked as (
 

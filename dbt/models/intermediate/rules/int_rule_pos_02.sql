@@ -23,8 +23,7 @@ post_units as (
         submitter_code,
         unit_name_normalised,
         sum(senior_posts_vacant) as senior_posts_vacant,
-        arg_min(_source_file, [_source_file, cast(_source_row as varchar)]) as source_file,
-        arg_min(_source_row, [_source_file, cast(_source_row as varchar)]) as source_row,
+        {{ first_source_row() }},
     from posts
     group by year, submitter_code, unit_name_normalised
 

@@ -9,7 +9,7 @@ events as (
     where
         event_type in ('花名册公示', '评审结果公示')
         and objections > 0
-        and year in (select policy_years.year from {{ ref('int_policy_years') }} as policy_years)
+        and {{ is_policy_year('year') }}
 
 ),
 

@@ -17,14 +17,7 @@ parameters as (
 
 outcomes as (
 
-    select * from {{ ref('int_outcomes') }}
-    where is_counted and outcome = '通过'
-
-),
-
-voids as (
-
-    select * from {{ ref('int_outcome_voids') }}
+    {{ counted_outcomes(where="outcomes.outcome = '通过'") }}
 
 ),
 
@@ -34,15 +27,10 @@ valid_passes as (
         outcomes.year,
         count(distinct outcomes.application_no) as passes,
     from outcomes
-    left join voids
-        on
-            outcomes.year = voids.year
-            and outcomes.committee_code = voids.committee_code
-            and outcomes.application_no = voids.application_no
     where
         outcomes.series = '中小学教师'
         and outcomes.level = '正高级'
-        and not coalesce(voids.is_void, false)
+        and not outcomes.is_void
     group by outcomes.year
 
 ),

@@ -34,7 +34,6 @@ checked as (
 final as (
 
     select
-        year,
         {{ schedule_columns(
             'APPLY-WINDOW',
             'application_no',
@@ -46,18 +45,7 @@ final as (
             '申报日期' || {{ rule_fmt_date('application_date') }} || '不在申报期（' || {{ rule_fmt_date('window_start') }}
             || '至' || {{ rule_fmt_date('window_end') }} || '）内'
         {%- endset %}
-        {{ rule_columns(
-            'SCH-01',
-            'application_no',
-            detail=detail,
-            submitter_code='submitter_code',
-            committee_code='committee_code',
-            region_code='region_code',
-            series='series',
-            level='level',
-            source_file='_source_file',
-            source_row='_source_row'
-        ) }},
+        {{ rule_application_columns('SCH-01', detail=detail) }},
     from checked
 
 )
