@@ -42,6 +42,37 @@ RULES = [
 ]
 
 
+# marts.submitters as dbt builds it (dbt/models/marts/report/submitters.sql over int_submitters.sql):
+# every known code with its name, kind, the kind's Chinese name, region kind, region and committee scope.
+SUBMITTERS = """
+    create table marts.submitters as
+    with unioned as (
+        select region_code as submitter_code, region_name as submitter_name, 'region' as submitter_kind, region_kind
+        from reference.regions
+        union all
+        select department_code, department_name, 'department', null from reference.departments
+        union all
+        select unit_code, unit_name, 'unit', null from reference.units
+        union all
+        select committee_code, committee_name, 'committee', null from reference.committees
+        union all
+        select 'B-RSJ', '市人力资源和社会保障局', 'bureau', null
+    )
+    select
+        u.submitter_code,
+        u.submitter_name,
+        u.submitter_kind,
+        coalesce(l.label, u.submitter_kind) as submitter_kind_name,
+        u.region_kind,
+        case when u.submitter_kind = 'region' then u.submitter_code end as region_code,
+        c.scope as committee_scope,
+        u.submitter_kind = 'department' or (u.submitter_kind = 'region' and u.region_kind = '市辖区') as is_urban
+    from unioned as u
+    left join reference.labels as l on l.kind = 'submitter_kind' and u.submitter_kind = l.code
+    left join reference.committees as c on u.submitter_kind = 'committee' and u.submitter_code = c.committee_code
+"""
+
+
 def _key(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
@@ -54,10 +85,10 @@ def make_warehouse(
     path.unlink(missing_ok=True)
     con = duckdb.connect(str(path))
     con.execute("create schema reference; create schema marts; create schema raw")
-    for name in ("regions", "departments", "units", "committees"):
-        con.execute(
-            f"create table reference.{name} as select * from read_csv('{SEEDS / (name + '.csv')}', all_varchar = true)"
-        )
+    for name in ("regions", "departments", "units", "committees", "labels"):
+        seed = SEEDS / f"{name}.csv"
+        con.execute(f"create table reference.{name} as select * from read_csv('{seed}', all_varchar = true)")
+    con.execute(SUBMITTERS)
     # A raw table with ID numbers and names, which must never reach the snapshot.
     con.execute("create table raw.application_roster (id_number varchar, 姓名 varchar)")
     con.execute("insert into raw.application_roster values ('150102198001011234', '张三')")
