@@ -68,7 +68,10 @@ ROSTER_PUBLICITY = Dataset(
 RESULTS_PUBLICITY = Dataset(
     name="publicity.results",
     title="评审结果公示（PUB-03）",
-    notes="每个有评审结果、范围为 市级、旗县区 或 自主评审 的评委会：有评审结果公示，工作日数不少于最低要求，结束不早于开始，且不早于评审结束日开始。",
+    notes=(
+        "每个有评审结果、范围为 市级、旗县区 或 自主评审 的评委会：有评审结果公示，工作日数不少于最低要求，"
+        "结束不早于开始，且不早于评审结束日开始。"
+    ),
     guards=("marts", "schedule_adherence"),
     sql="""
         select year, committee_code, scope, evaluation_end, results_publicity_start, results_publicity_end,
@@ -88,6 +91,9 @@ RESULTS_PUBLICITY = Dataset(
 SUITE = Suite(
     name="publicity",
     title="公示要求",
-    notes="通知 五(一)、五(二)、五(三) 与 七(二)2：单位公示、花名册公示、评审结果公示均须充分（不少于规定的工作日数）且顺序正确。违反是需要报告的事实，检查只发出警告，不阻断流程。",
+    notes=(
+        "通知 五(一)、五(二)、五(三) 与 七(二)2：单位公示、花名册公示、评审结果公示均须充分（不少于规定的工作日数"
+        "）且顺序正确。违反是需要报告的事实，检查只发出警告，不阻断流程。"
+    ),
     datasets=(UNIT_PUBLICITY, ROSTER_PUBLICITY, RESULTS_PUBLICITY),
 )

@@ -332,7 +332,9 @@ DATASETS = {
         ],
     },
     "group_pass_rates": {
-        "description": "分组通过率（仪表板）：年度 × 评委会 × 层级 × 系列 × 地区 × 评审分组，只计已参评；is_general 为普通组",
+        "description": (
+            "分组通过率（仪表板）：年度 × 评委会 × 层级 × 系列 × 地区 × 评审分组，只计已参评；is_general 为普通组"
+        ),
         "columns": columns(
             "year",
             *DIMENSIONS,
@@ -431,7 +433,9 @@ DATASETS = {
         ],
     },
     "filing_scopes": {
-        "description": "报送完整性（仪表板）：报送单位 × 其申报涉及的评委会、系列、层级；missing_items 为缺少的材料项数",
+        "description": (
+            "报送完整性（仪表板）：报送单位 × 其申报涉及的评委会、系列、层级；missing_items 为缺少的材料项数"
+        ),
         "columns": columns(
             "year", *DIMENSIONS, "submitter_code", "submitter_name", "complete", "missing_items", *FILING_LABELS
         ),

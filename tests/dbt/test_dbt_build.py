@@ -504,7 +504,10 @@ def test_every_mart_and_mart_column_has_a_chinese_description(empty_warehouse):
             columns = [
                 row[0]
                 for row in con.execute(
-                    "select column_name from information_schema.columns where table_schema = 'marts' and table_name = ?",
+                    (
+                        "select column_name from information_schema.columns where table_schema = 'marts' "
+                        "and table_name = ?"
+                    ),
                     [name],
                 ).fetchall()
             ]

@@ -56,7 +56,8 @@ def test_reader_during_repeated_publication(tmp_path):
 
 
 def test_reader_while_the_pipeline_runs_several_times(pipeline_run, sample_inbox, tmp_path):
-    """The real thing: `zhicheng run` ZHICHENG_READER_RUNS (default 2) more times over the session's run while a reader queries."""
+    """The real thing: `zhicheng run` ZHICHENG_READER_RUNS (default 2) more times over the session's run
+    while a reader queries."""
     warehouse, out, _ = pipeline_run
     snapshot = out / SNAPSHOT_NAME
     assert snapshot.exists(), "zhicheng run 没有发布服务快照"
