@@ -30,6 +30,14 @@ _RAW_SUBMITTERS = "\n        union\n".join(
     for form in FORMS.values()
 )
 
+
+def _flagged(*rule_ids: str) -> str:
+    """The subjects that findings of `rule_ids` account for (year, rule_id, subject_key): a row that is
+    neither matched nor known must be one of these."""
+    listed = ", ".join(f"'{rule_id}'" for rule_id in rule_ids)
+    return f"            select distinct year, rule_id, subject_key from marts.findings where rule_id in ({listed})"
+
+
 FILES = LoadDataset(
     name="load.files",
     title="文件 × 工作表的行数核对（LOAD-01…03）",
@@ -106,11 +114,9 @@ OUTCOMES = LoadDataset(
         "问题记录，不会悄悄丢失。"
     ),
     guards=("marts", "findings"),
-    sql="""
+    sql=f"""
         with flagged as (
-            select distinct year, rule_id, subject_key
-            from marts.findings
-            where rule_id in ('COM-04', 'FIL-03')
+{_flagged("COM-04", "FIL-03")}
         )
         select
             outcomes.year, outcomes.committee_code, outcomes.application_no,
@@ -158,7 +164,7 @@ CODES = LoadDataset(
             select distinct 'submitter' as code_type, submitter_code as code from intermediate.int_submitters
         ),
         flagged as (
-            select distinct year, subject_key from marts.findings where rule_id = 'CHN-03'
+{_flagged("CHN-03")}
         )
         select
             used.year, used.code_type, used.code,

@@ -11,10 +11,13 @@ PUB_02 = Rule("PUB-02")
 PUB_03 = Rule("PUB-03")
 
 
-def adequate(rule: Rule, kind: str, label: str, counted: str = "") -> tuple:
-    """What every publicity must meet: it ends no earlier than it starts, and lasts at least
-    PUBLICITY_MIN_WORKDAYS working days (columns <kind>_publicity_start / _end / _workdays)."""
+def adequate(rule: Rule, kind: str, label: str, counted: str = "", missing: str = "") -> tuple:
+    """What every publicity must meet: it exists (when `missing` says what is missing otherwise), ends
+    no earlier than it starts, and lasts at least PUBLICITY_MIN_WORKDAYS working days (columns
+    <kind>_publicity_start / _end / _workdays)."""
+    exists = (rule.not_null(f"{kind}_publicity_end", missing),) if missing else ()
     return (
+        *exists,
         rule.on_or_after(f"{kind}_publicity_end", f"{kind}_publicity_start", f"{label}结束日期不早于开始日期"),
         rule.at_least(
             f"{kind}_publicity_workdays",
@@ -59,8 +62,7 @@ ROSTER_PUBLICITY = Dataset(
     """,
     subject_columns=("submitter_code",),
     expectations=(
-        PUB_02.not_null("roster_publicity_end", "须有花名册公示记录（工作事项记录中的 花名册公示 行）"),
-        *adequate(PUB_02, "roster", "花名册公示"),
+        *adequate(PUB_02, "roster", "花名册公示", missing="须有花名册公示记录（工作事项记录中的 花名册公示 行）"),
         PUB_02.after("materials_last_date", "roster_publicity_end", "花名册公示须在材料报送的报送日期之前结束"),
     ),
 )
@@ -82,8 +84,9 @@ RESULTS_PUBLICITY = Dataset(
     """,
     subject_columns=("committee_code",),
     expectations=(
-        PUB_03.not_null("results_publicity_end", "须有评审结果公示（没有则该评委会的评审结果不予核准备案）"),
-        *adequate(PUB_03, "results", "评审结果公示"),
+        *adequate(
+            PUB_03, "results", "评审结果公示", missing="须有评审结果公示（没有则该评委会的评审结果不予核准备案）"
+        ),
         PUB_03.on_or_after("results_publicity_start", "evaluation_end", "评审结果公示不得在评审结束之前开始"),
     ),
 )
