@@ -109,6 +109,10 @@ class Form:
         raise KeyError(field_name)
 
 
+# the identity columns of a person's row (F1 carries a note on the ID number; F5 and F7 share both)
+ID_TYPE_COLUMN = Column("证件类型", "id_type", ENUM, False, ID_TYPES, default="居民身份证")
+PERSON_ID = (ID_TYPE_COLUMN, Column("身份证号", "id_number", ID_NUMBER, True))
+
 F1 = Form(
     code="F1",
     name="申报人员花名册",
@@ -120,7 +124,7 @@ F1 = Form(
         Column("网上申报编号", "application_no", APP_NO, True, note="网上申报系统生成的编号"),
         Column("姓名", "name", TEXT, True),
         Column("性别", "gender", ENUM, True, GENDERS),
-        Column("证件类型", "id_type", ENUM, False, ID_TYPES, default="居民身份证"),
+        ID_TYPE_COLUMN,
         Column("身份证号", "id_number", ID_NUMBER, True, note="请设置为文本格式，18位"),
         Column("出生日期", "birth_date", DATE),
         Column("工作单位", "unit_name", UNIT_NAME, True),
@@ -214,8 +218,7 @@ F5 = Form(
         Column("评委会代码", "committee_code", CODE, note="非评委会报送时必填"),
         Column("网上申报编号", "application_no", APP_NO, True),
         Column("姓名", "name", TEXT),
-        Column("证件类型", "id_type", ENUM, False, ID_TYPES, default="居民身份证"),
-        Column("身份证号", "id_number", ID_NUMBER, True),
+        *PERSON_ID,
         Column("申报系列", "series", ENUM, True, SERIES),
         Column("申报级别", "level", ENUM, True, LEVELS),
         Column("评审分组", "group_name", TEXT, True, REVIEW_GROUPS, note="如 普通组、基层组、非公组"),
@@ -251,8 +254,7 @@ F7 = Form(
     natural_key=("id_number", "record_date"),
     person_field="id_number",
     columns=(
-        Column("证件类型", "id_type", ENUM, False, ID_TYPES, default="居民身份证"),
-        Column("身份证号", "id_number", ID_NUMBER, True),
+        *PERSON_ID,
         Column("姓名", "name", TEXT),
         Column("记录日期", "record_date", DATE, True),
         Column("事由", "reason", TEXT),

@@ -33,7 +33,10 @@ SUBMITTER_FILING = Dataset(
 COMMITTEE_FILING = Dataset(
     name="filing.committees",
     title="评委会的评审实施方案备案与核准备案报告（SCH-03、SCH-04）",
-    notes="每个有评审结果、范围为 旗县区 或 自主评审 的评委会：评审实施方案在评审开始前足够天数备案；核准备案报告在结果公示结束之后、最迟日之前报送。",
+    notes=(
+        "每个有评审结果、范围为 旗县区 或 自主评审 的评委会：评审实施方案在评审开始前足够天数备案；核准备案报告在"
+        "结果公示结束之后、最迟日之前报送。"
+    ),
     guards=("marts", "schedule_adherence"),
     sql="""
         select year, committee_code, scope, evaluation_start, plan_filed_date, plan_lead_days,
@@ -78,6 +81,9 @@ DIRECTED_POSTS = Dataset(
 SUITE = Suite(
     name="filing",
     title="报送与备案要求",
-    notes="通知 四(十)、六(二)、六(三)、六(六)：地区与部门的报送材料齐全，评委会按时备案实施方案与报送核准备案报告，地区按时报送定向评价岗位。违反是需要报告的事实，检查只发出警告，不阻断流程。",
+    notes=(
+        "通知 四(十)、六(二)、六(三)、六(六)：地区与部门的报送材料齐全，评委会按时备案实施方案与报送核准备案报告，"
+        "地区按时报送定向评价岗位。违反是需要报告的事实，检查只发出警告，不阻断流程。"
+    ),
     datasets=(SUBMITTER_FILING, COMMITTEE_FILING, DIRECTED_POSTS),
 )

@@ -30,10 +30,21 @@ _RAW_SUBMITTERS = "\n        union\n".join(
     for form in FORMS.values()
 )
 
+
+def _flagged(*rule_ids: str) -> str:
+    """The subjects that findings of `rule_ids` account for (year, rule_id, subject_key): a row that is
+    neither matched nor known must be one of these."""
+    listed = ", ".join(f"'{rule_id}'" for rule_id in rule_ids)
+    return f"            select distinct year, rule_id, subject_key from marts.findings where rule_id in ({listed})"
+
+
 FILES = LoadDataset(
     name="load.files",
     title="文件 × 工作表的行数核对（LOAD-01…03）",
-    notes="每个文件 × 工作表：读取行数 = 装载行数 + 隔离行数；装载审计记下的装载行数与原始表中实际的行数一致；隔离行数与隔离记录中的行数一致。装载后被删改的行会在这里暴露。",
+    notes=(
+        "每个文件 × 工作表：读取行数 = 装载行数 + 隔离行数；装载审计记下的装载行数与原始表中实际的行数一致；"
+        "隔离行数与隔离记录中的行数一致。装载后被删改的行会在这里暴露。"
+    ),
     guards=("marts", "load_audit"),
     sql=f"""
         with raw_rows as (
@@ -98,13 +109,14 @@ APPLICATIONS = LoadDataset(
 OUTCOMES = LoadDataset(
     name="load.outcomes",
     title="评审结果的去向（LOAD-05）",
-    notes="政策年份的每条当前评审结果（F5）行：要么与花名册匹配，要么已有 COM-04（不匹配）或 FIL-03（编号歧义）问题记录，不会悄悄丢失。",
+    notes=(
+        "政策年份的每条当前评审结果（F5）行：要么与花名册匹配，要么已有 COM-04（不匹配）或 FIL-03（编号歧义）"
+        "问题记录，不会悄悄丢失。"
+    ),
     guards=("marts", "findings"),
-    sql="""
+    sql=f"""
         with flagged as (
-            select distinct year, rule_id, subject_key
-            from marts.findings
-            where rule_id in ('COM-04', 'FIL-03')
+{_flagged("COM-04", "FIL-03")}
         )
         select
             outcomes.year, outcomes.committee_code, outcomes.application_no,
@@ -131,7 +143,10 @@ OUTCOMES = LoadDataset(
 CODES = LoadDataset(
     name="load.codes",
     title="代码已知或已标记（LOAD-06）",
-    notes="原始表中每个报送方代码都在参考数据中（未知代码的文件应整份隔离）；政策年份花名册与评审结果中的每个评委会代码都在参考数据中，或已有 CHN-03 问题记录。",
+    notes=(
+        "原始表中每个报送方代码都在参考数据中（未知代码的文件应整份隔离）；政策年份花名册与评审结果中的每个评委会"
+        "代码都在参考数据中，或已有 CHN-03 问题记录。"
+    ),
     guards=("marts", "findings"),
     sql=f"""
         with used as (
@@ -149,7 +164,7 @@ CODES = LoadDataset(
             select distinct 'submitter' as code_type, submitter_code as code from intermediate.int_submitters
         ),
         flagged as (
-            select distinct year, subject_key from marts.findings where rule_id = 'CHN-03'
+{_flagged("CHN-03")}
         )
         select
             used.year, used.code_type, used.code,
@@ -160,7 +175,8 @@ CODES = LoadDataset(
             end as disposition
         from used
         left join known on used.code_type = known.code_type and used.code = known.code
-        left join flagged on used.code_type = 'committee' and used.year = flagged.year and used.code = flagged.subject_key
+        left join flagged
+            on used.code_type = 'committee' and used.year = flagged.year and used.code = flagged.subject_key
         where used.code_type = 'submitter' or used.year in (select year from intermediate.int_policy_years)
         order by used.code_type, used.code, used.year
     """,
@@ -171,6 +187,9 @@ CODES = LoadDataset(
 SUITE = Suite(
     name="load_integrity",
     title="装载完整性",
-    notes="数据契约 §1、§4：每个文件 × 工作表的行数对得上，当前申报编号唯一，每条评审结果已匹配或已标记，每个代码已知或已标记。任一项不通过即停止发布（阻断性检查）。",
+    notes=(
+        "数据契约 §1、§4：每个文件 × 工作表的行数对得上，当前申报编号唯一，每条评审结果已匹配或已标记，"
+        "每个代码已知或已标记。任一项不通过即停止发布（阻断性检查）。"
+    ),
     datasets=(FILES, APPLICATIONS, OUTCOMES, CODES),
 )

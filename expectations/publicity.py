@@ -11,10 +11,13 @@ PUB_02 = Rule("PUB-02")
 PUB_03 = Rule("PUB-03")
 
 
-def adequate(rule: Rule, kind: str, label: str, counted: str = "") -> tuple:
-    """What every publicity must meet: it ends no earlier than it starts, and lasts at least
-    PUBLICITY_MIN_WORKDAYS working days (columns <kind>_publicity_start / _end / _workdays)."""
+def adequate(rule: Rule, kind: str, label: str, counted: str = "", missing: str = "") -> tuple:
+    """What every publicity must meet: it exists (when `missing` says what is missing otherwise), ends
+    no earlier than it starts, and lasts at least PUBLICITY_MIN_WORKDAYS working days (columns
+    <kind>_publicity_start / _end / _workdays)."""
+    exists = (rule.not_null(f"{kind}_publicity_end", missing),) if missing else ()
     return (
+        *exists,
         rule.on_or_after(f"{kind}_publicity_end", f"{kind}_publicity_start", f"{label}结束日期不早于开始日期"),
         rule.at_least(
             f"{kind}_publicity_workdays",
@@ -59,8 +62,7 @@ ROSTER_PUBLICITY = Dataset(
     """,
     subject_columns=("submitter_code",),
     expectations=(
-        PUB_02.not_null("roster_publicity_end", "须有花名册公示记录（工作事项记录中的 花名册公示 行）"),
-        *adequate(PUB_02, "roster", "花名册公示"),
+        *adequate(PUB_02, "roster", "花名册公示", missing="须有花名册公示记录（工作事项记录中的 花名册公示 行）"),
         PUB_02.after("materials_last_date", "roster_publicity_end", "花名册公示须在材料报送的报送日期之前结束"),
     ),
 )
@@ -68,7 +70,10 @@ ROSTER_PUBLICITY = Dataset(
 RESULTS_PUBLICITY = Dataset(
     name="publicity.results",
     title="评审结果公示（PUB-03）",
-    notes="每个有评审结果、范围为 市级、旗县区 或 自主评审 的评委会：有评审结果公示，工作日数不少于最低要求，结束不早于开始，且不早于评审结束日开始。",
+    notes=(
+        "每个有评审结果、范围为 市级、旗县区 或 自主评审 的评委会：有评审结果公示，工作日数不少于最低要求，"
+        "结束不早于开始，且不早于评审结束日开始。"
+    ),
     guards=("marts", "schedule_adherence"),
     sql="""
         select year, committee_code, scope, evaluation_end, results_publicity_start, results_publicity_end,
@@ -79,8 +84,9 @@ RESULTS_PUBLICITY = Dataset(
     """,
     subject_columns=("committee_code",),
     expectations=(
-        PUB_03.not_null("results_publicity_end", "须有评审结果公示（没有则该评委会的评审结果不予核准备案）"),
-        *adequate(PUB_03, "results", "评审结果公示"),
+        *adequate(
+            PUB_03, "results", "评审结果公示", missing="须有评审结果公示（没有则该评委会的评审结果不予核准备案）"
+        ),
         PUB_03.on_or_after("results_publicity_start", "evaluation_end", "评审结果公示不得在评审结束之前开始"),
     ),
 )
@@ -88,6 +94,9 @@ RESULTS_PUBLICITY = Dataset(
 SUITE = Suite(
     name="publicity",
     title="公示要求",
-    notes="通知 五(一)、五(二)、五(三) 与 七(二)2：单位公示、花名册公示、评审结果公示均须充分（不少于规定的工作日数）且顺序正确。违反是需要报告的事实，检查只发出警告，不阻断流程。",
+    notes=(
+        "通知 五(一)、五(二)、五(三) 与 七(二)2：单位公示、花名册公示、评审结果公示均须充分（不少于规定的工作日数"
+        "）且顺序正确。违反是需要报告的事实，检查只发出警告，不阻断流程。"
+    ),
     datasets=(UNIT_PUBLICITY, ROSTER_PUBLICITY, RESULTS_PUBLICITY),
 )

@@ -21,6 +21,7 @@ import yaml
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 from dagster_project.forms import GENERAL_GROUP  # noqa: E402  (stdlib-only modules: names and settings once)
+from dagster_project.rule_registry import family_names  # noqa: E402
 from dagster_project.settings import MIN_GROUP_SIZE  # noqa: E402
 
 ASSETS = HERE / "assets"
@@ -37,8 +38,6 @@ DATABASE_NAME = "职称监管服务快照"
 DATABASE_UUID = uid("database", "serving")
 
 # ---------------------------------------------------------------- datasets
-# a column has a type and a Chinese label (DATE columns are temporal); a calculated column
-# carries an expression
 
 
 def col(name, typ, label, expression=None, groupby=True):
@@ -65,28 +64,20 @@ def share_when(condition):
     return f"AVG(CASE WHEN {condition} THEN 1.0 ELSE 0.0 END)"
 
 
-COMMON = [
-    col("year", "INTEGER", "年度"),
-]
 # the five columns that every dashboard chart's dataset carries, so every native filter applies to every chart
-FILTER_COLUMNS = ("year", "committee_name", "region_name", "series", "level")
-DIMENSIONS = [
-    col("committee_name", "VARCHAR", "评审委员会"),
-    col("region_name", "VARCHAR", "地区"),
-    col("series", "VARCHAR", "系列"),
-    col("level", "VARCHAR", "层级"),
-]
-RULE_FAMILIES = {
-    "ELG": "申报资格",
-    "CHN": "申报渠道",
-    "POS": "岗位",
-    "QTA": "指标控制",
-    "SCH": "时限",
-    "PUB": "公示",
-    "FIL": "报送材料",
-    "COM": "评委会与评委",
-    "INT": "诚信",
-}
+DIMENSIONS = ("committee_name", "region_name", "series", "level")
+FILTER_COLUMNS = ("year", *DIMENSIONS)
+# the family names of the rules, from seeds/rule_families.csv (the one place)
+RULE_FAMILIES = family_names()
+# the yes/no columns of a submitter's filing, in the order the tables show them
+FILING_LABELS = (
+    "has_roster_label",
+    "roster_publicity_label",
+    "materials_label",
+    "summary_report_label",
+    "publicity_report_label",
+    "complete_label",
+)
 
 
 def label_case(column: str, labels: dict[str, str]) -> str:
@@ -105,30 +96,113 @@ GENERAL_RATE = (
 )
 SMALL = f"SUM(evaluated) < {MIN_GROUP_SIZE}"
 
+# every column a dataset may carry, once: name, type, Chinese label (DATE columns are temporal);
+# a calculated column carries its expression. A dataset names its columns; a column labelled
+# differently in one dataset is written there with col().
+COLUMNS = {
+    c["column_name"]: c
+    for c in [
+        col("year", "INTEGER", "年度"),
+        col("application_no", "VARCHAR", "网上申报编号"),
+        col("person_key", "VARCHAR", "人员编码"),
+        col("submitter_code", "VARCHAR", "报送单位代码"),
+        col("submitter_name", "VARCHAR", "报送单位"),
+        col("region_code", "VARCHAR", "地区代码"),
+        col("region_name", "VARCHAR", "地区"),
+        col("unit_name", "VARCHAR", "工作单位"),
+        col("series", "VARCHAR", "系列"),
+        col("level", "VARCHAR", "层级"),
+        col("route", "VARCHAR", "申报方式"),
+        col("committee_code", "VARCHAR", "评委会代码"),
+        col("committee_name", "VARCHAR", "评审委员会"),
+        col("group_name", "VARCHAR", "评审分组"),
+        col("outcome", "VARCHAR", "评审结果"),
+        col("outcome_valid", "BOOLEAN", "结果有效"),
+        col("is_evaluated", "BOOLEAN", "已参评"),
+        col("is_passed", "BOOLEAN", "通过"),
+        col("is_passed_valid", "BOOLEAN", "有效通过"),
+        col("rule_id", "VARCHAR", "规则"),
+        col("rule_family", "VARCHAR", "规则类别代码"),
+        col("rule_family_label", "VARCHAR", "规则类别", label_case("rule_family", RULE_FAMILIES)),
+        col("severity", "VARCHAR", "性质"),
+        col("subject_type_label", "VARCHAR", "对象类型"),
+        col("subject_key", "VARCHAR", "对象"),
+        col("clause", "VARCHAR", "条款"),
+        col("detail", "VARCHAR", "说明"),
+        col("source_file", "VARCHAR", "来源文件"),
+        col("source_row", "INTEGER", "来源行"),
+        col("evaluated", "BIGINT", "参评人数"),
+        col("passed", "BIGINT", "通过人数"),
+        col("passed_valid", "BIGINT", "有效通过人数"),
+        col("pass_rate", "DOUBLE", "通过率"),
+        col("pass_rate_valid", "DOUBLE", "有效通过率"),
+        col("quota_code", "VARCHAR", "限额规则"),
+        col("scope_type", "VARCHAR", "范围类型"),
+        col("scope_code", "VARCHAR", "范围代码"),
+        col("scope_name", "VARCHAR", "范围"),
+        col("limit_value", "DOUBLE", "限额"),
+        col("actual_value", "DOUBLE", "实际"),
+        col("compliant", "BOOLEAN", "达标"),
+        col("compliant_label", "VARCHAR", "是否达标", yes_no("compliant")),
+        col("requirement_code", "VARCHAR", "时限要求"),
+        col("subject_type", "VARCHAR", "对象类型"),
+        col("subject_code", "VARCHAR", "对象代码"),
+        col("subject_name", "VARCHAR", "对象"),
+        col("due_date", "DATE", "截止日期"),
+        col("actual_date", "DATE", "实际日期"),
+        col("status", "VARCHAR", "状态"),
+        col("days_late", "INTEGER", "逾期天数"),
+        col("has_roster", "BOOLEAN", "报送花名册"),
+        col("roster_publicity_ok", "BOOLEAN", "花名册公示"),
+        col("materials_ok", "BOOLEAN", "材料报送"),
+        col("summary_report_ok", "BOOLEAN", "总结报告"),
+        col("publicity_report_ok", "BOOLEAN", "公示结果报告"),
+        col("complete", "BOOLEAN", "完整"),
+        col("has_roster_label", "VARCHAR", "花名册", yes_no("has_roster")),
+        col("roster_publicity_label", "VARCHAR", "花名册公示合格", yes_no("roster_publicity_ok")),
+        col("materials_label", "VARCHAR", "材料报送合格", yes_no("materials_ok")),
+        col("summary_report_label", "VARCHAR", "总结报告已报", yes_no("summary_report_ok")),
+        col("publicity_report_label", "VARCHAR", "公示结果报告已报", yes_no("publicity_report_ok")),
+        col("complete_label", "VARCHAR", "报送完整", yes_no("complete")),
+        col("is_general", "BOOLEAN", "普通组"),
+        col("group_order", "INTEGER", "分组顺序"),
+        col("scope_type_label", "VARCHAR", "范围类型"),
+        col("excess", "DOUBLE", "超出"),
+        col("item_key", "VARCHAR", "要求编号"),
+        col("missing_items", "INTEGER", "缺项数"),
+    ]
+}
+
+
+def columns(*items) -> list[dict]:
+    """A dataset's columns: a name stands for its entry in COLUMNS, a col() for itself."""
+    return [COLUMNS[item] if isinstance(item, str) else item for item in items]
+
+
 DATASETS = {
     "applications": {
         "description": "申报：一行一个当前、无歧义的申报（人员只以 person_key 出现）",
-        "columns": COMMON
-        + [
-            col("application_no", "VARCHAR", "网上申报编号"),
-            col("person_key", "VARCHAR", "人员编码"),
-            col("submitter_code", "VARCHAR", "报送单位代码"),
-            col("submitter_name", "VARCHAR", "报送单位"),
-            col("region_code", "VARCHAR", "地区代码"),
-            col("region_name", "VARCHAR", "地区"),
-            col("unit_name", "VARCHAR", "工作单位"),
-            col("series", "VARCHAR", "系列"),
-            col("level", "VARCHAR", "层级"),
-            col("route", "VARCHAR", "申报方式"),
-            col("committee_code", "VARCHAR", "评委会代码"),
-            col("committee_name", "VARCHAR", "评审委员会"),
-            col("group_name", "VARCHAR", "评审分组"),
-            col("outcome", "VARCHAR", "评审结果"),
-            col("outcome_valid", "BOOLEAN", "结果有效"),
-            col("is_evaluated", "BOOLEAN", "已参评"),
-            col("is_passed", "BOOLEAN", "通过"),
-            col("is_passed_valid", "BOOLEAN", "有效通过"),
-        ],
+        "columns": columns(
+            "year",
+            "application_no",
+            "person_key",
+            "submitter_code",
+            "submitter_name",
+            "region_code",
+            "region_name",
+            "unit_name",
+            "series",
+            "level",
+            "route",
+            "committee_code",
+            "committee_name",
+            "group_name",
+            "outcome",
+            "outcome_valid",
+            "is_evaluated",
+            "is_passed",
+            "is_passed_valid",
+        ),
         "metrics": [
             metric("applications", "COUNT(*)", "申报人数", ",d"),
             metric("evaluated", count_when("is_evaluated"), "参评人数", ",d"),
@@ -144,29 +218,29 @@ DATASETS = {
     },
     "findings": {
         "description": "违规与提示：一行一条（规则、条款、说明、来源文件与行）",
-        "columns": COMMON
-        + [
-            col("rule_id", "VARCHAR", "规则"),
-            col("rule_family", "VARCHAR", "规则类别代码"),
-            col("rule_family_label", "VARCHAR", "规则类别", label_case("rule_family", RULE_FAMILIES)),
-            col("severity", "VARCHAR", "性质"),
+        "columns": columns(
+            "year",
+            "rule_id",
+            "rule_family",
+            "rule_family_label",
+            "severity",
             col("subject_type", "VARCHAR", "对象类型代码"),
-            col("subject_type_label", "VARCHAR", "对象类型"),
-            col("subject_key", "VARCHAR", "对象"),
-            col("application_no", "VARCHAR", "网上申报编号"),
-            col("submitter_code", "VARCHAR", "报送单位代码"),
-            col("submitter_name", "VARCHAR", "报送单位"),
-            col("committee_code", "VARCHAR", "评委会代码"),
-            col("committee_name", "VARCHAR", "评审委员会"),
-            col("region_code", "VARCHAR", "地区代码"),
-            col("region_name", "VARCHAR", "地区"),
-            col("series", "VARCHAR", "系列"),
-            col("level", "VARCHAR", "层级"),
-            col("clause", "VARCHAR", "条款"),
-            col("detail", "VARCHAR", "说明"),
-            col("source_file", "VARCHAR", "来源文件"),
-            col("source_row", "INTEGER", "来源行"),
-        ],
+            "subject_type_label",
+            "subject_key",
+            "application_no",
+            "submitter_code",
+            "submitter_name",
+            "committee_code",
+            "committee_name",
+            "region_code",
+            "region_name",
+            "series",
+            "level",
+            "clause",
+            "detail",
+            "source_file",
+            "source_row",
+        ),
         "metrics": [
             metric("findings", "COUNT(*)", "问题条数", ",d"),
             metric("violations", count_when("severity = '违规'"), "违规条数", ",d"),
@@ -176,18 +250,18 @@ DATASETS = {
     },
     "pass_rates": {
         "description": "通过率：年度 × 评委会 × 层级 × 评审分组",
-        "columns": COMMON
-        + [
-            col("committee_code", "VARCHAR", "评委会代码"),
-            col("committee_name", "VARCHAR", "评审委员会"),
-            col("level", "VARCHAR", "层级"),
-            col("group_name", "VARCHAR", "评审分组"),
-            col("evaluated", "BIGINT", "参评人数"),
-            col("passed", "BIGINT", "通过人数"),
-            col("passed_valid", "BIGINT", "有效通过人数"),
-            col("pass_rate", "DOUBLE", "通过率"),
-            col("pass_rate_valid", "DOUBLE", "有效通过率"),
-        ],
+        "columns": columns(
+            "year",
+            "committee_code",
+            "committee_name",
+            "level",
+            "group_name",
+            "evaluated",
+            "passed",
+            "passed_valid",
+            "pass_rate",
+            "pass_rate_valid",
+        ),
         "metrics": [
             metric("sum_evaluated", "SUM(evaluated)", "参评人数", ",d"),
             metric("sum_passed", "SUM(passed)", "通过人数", ",d"),
@@ -197,18 +271,18 @@ DATASETS = {
     },
     "quota_compliance": {
         "description": "指标控制：每个限额一行，限额与实际",
-        "columns": COMMON
-        + [
-            col("quota_code", "VARCHAR", "限额规则"),
-            col("scope_type", "VARCHAR", "范围类型"),
-            col("scope_code", "VARCHAR", "范围代码"),
-            col("scope_name", "VARCHAR", "范围"),
-            col("region_name", "VARCHAR", "地区"),
-            col("limit_value", "DOUBLE", "限额"),
-            col("actual_value", "DOUBLE", "实际"),
-            col("compliant", "BOOLEAN", "达标"),
-            col("compliant_label", "VARCHAR", "是否达标", yes_no("compliant")),
-        ],
+        "columns": columns(
+            "year",
+            "quota_code",
+            "scope_type",
+            "scope_code",
+            "scope_name",
+            "region_name",
+            "limit_value",
+            "actual_value",
+            "compliant",
+            "compliant_label",
+        ),
         "metrics": [
             metric("limit_sum", "SUM(limit_value)", "限额", ",.1f"),
             metric("actual_sum", "SUM(actual_value)", "实际", ",.1f"),
@@ -217,19 +291,19 @@ DATASETS = {
     },
     "schedule_adherence": {
         "description": "时限执行：年度 × 要求 × 对象（评委会、地区、申报）",
-        "columns": COMMON
-        + [
-            col("requirement_code", "VARCHAR", "时限要求"),
-            col("subject_type", "VARCHAR", "对象类型"),
-            col("subject_code", "VARCHAR", "对象代码"),
-            col("subject_name", "VARCHAR", "对象"),
-            col("region_name", "VARCHAR", "地区"),
-            col("due_date", "DATE", "截止日期"),
-            col("actual_date", "DATE", "实际日期"),
+        "columns": columns(
+            "year",
+            "requirement_code",
+            "subject_type",
+            "subject_code",
+            "subject_name",
+            "region_name",
+            "due_date",
+            "actual_date",
             col("compliant", "BOOLEAN", "按时"),
-            col("status", "VARCHAR", "状态"),
-            col("days_late", "INTEGER", "逾期天数"),
-        ],
+            "status",
+            "days_late",
+        ),
         "metrics": [
             metric("on_time", count_when("compliant"), "按时", ",d"),
             metric("late", count_unless("compliant"), "逾期或缺失", ",d"),
@@ -238,24 +312,19 @@ DATASETS = {
     },
     "filing_completeness": {
         "description": "报送完整性：年度 × 报送单位",
-        "columns": COMMON
-        + [
-            col("submitter_code", "VARCHAR", "报送单位代码"),
-            col("submitter_name", "VARCHAR", "报送单位"),
-            col("region_name", "VARCHAR", "地区"),
-            col("has_roster", "BOOLEAN", "报送花名册"),
-            col("roster_publicity_ok", "BOOLEAN", "花名册公示"),
-            col("materials_ok", "BOOLEAN", "材料报送"),
-            col("summary_report_ok", "BOOLEAN", "总结报告"),
-            col("publicity_report_ok", "BOOLEAN", "公示结果报告"),
-            col("complete", "BOOLEAN", "完整"),
-            col("has_roster_label", "VARCHAR", "花名册", yes_no("has_roster")),
-            col("roster_publicity_label", "VARCHAR", "花名册公示合格", yes_no("roster_publicity_ok")),
-            col("materials_label", "VARCHAR", "材料报送合格", yes_no("materials_ok")),
-            col("summary_report_label", "VARCHAR", "总结报告已报", yes_no("summary_report_ok")),
-            col("publicity_report_label", "VARCHAR", "公示结果报告已报", yes_no("publicity_report_ok")),
-            col("complete_label", "VARCHAR", "报送完整", yes_no("complete")),
-        ],
+        "columns": columns(
+            "year",
+            "submitter_code",
+            "submitter_name",
+            "region_name",
+            "has_roster",
+            "roster_publicity_ok",
+            "materials_ok",
+            "summary_report_ok",
+            "publicity_report_ok",
+            "complete",
+            *FILING_LABELS,
+        ),
         "metrics": [
             metric("submitters", "COUNT(*)", "报送单位数", ",d"),
             metric("incomplete", count_unless("complete"), "不完整单位数", ",d"),
@@ -263,18 +332,20 @@ DATASETS = {
         ],
     },
     "group_pass_rates": {
-        "description": "分组通过率（仪表板）：年度 × 评委会 × 层级 × 系列 × 地区 × 评审分组，只计已参评；is_general 为普通组",
-        "columns": COMMON
-        + DIMENSIONS
-        + [
-            col("committee_code", "VARCHAR", "评委会代码"),
-            col("group_name", "VARCHAR", "评审分组"),
-            col("is_general", "BOOLEAN", "普通组"),
-            col("group_order", "INTEGER", "分组顺序"),
-            col("evaluated", "BIGINT", "参评人数"),
-            col("passed", "BIGINT", "通过人数"),
-            col("passed_valid", "BIGINT", "有效通过人数"),
-        ],
+        "description": (
+            "分组通过率（仪表板）：年度 × 评委会 × 层级 × 系列 × 地区 × 评审分组，只计已参评；is_general 为普通组"
+        ),
+        "columns": columns(
+            "year",
+            *DIMENSIONS,
+            "committee_code",
+            "group_name",
+            "is_general",
+            "group_order",
+            "evaluated",
+            "passed",
+            "passed_valid",
+        ),
         "metrics": [
             metric("group_evaluated", "SUM(evaluated)", "参评人数", ",d"),
             metric("group_passed_valid", "SUM(passed_valid)", "有效通过人数", ",d"),
@@ -314,20 +385,20 @@ DATASETS = {
     },
     "quota_scopes": {
         "description": "指标控制（仪表板）：每个限额 × 其范围内申报涉及的评委会、系列、层级；excess = 实际 − 限额",
-        "columns": COMMON
-        + DIMENSIONS
-        + [
-            col("quota_code", "VARCHAR", "限额规则"),
+        "columns": columns(
+            "year",
+            *DIMENSIONS,
+            "quota_code",
             col("scope_type", "VARCHAR", "范围类型代码"),
-            col("scope_type_label", "VARCHAR", "范围类型"),
-            col("scope_code", "VARCHAR", "范围代码"),
-            col("scope_name", "VARCHAR", "范围"),
-            col("limit_value", "DOUBLE", "限额"),
-            col("actual_value", "DOUBLE", "实际"),
-            col("excess", "DOUBLE", "超出"),
-            col("compliant", "BOOLEAN", "达标"),
-            col("compliant_label", "VARCHAR", "是否达标", yes_no("compliant")),
-        ],
+            "scope_type_label",
+            "scope_code",
+            "scope_name",
+            "limit_value",
+            "actual_value",
+            "excess",
+            "compliant",
+            "compliant_label",
+        ),
         "metrics": [
             metric("quota_limit", "MAX(limit_value)", "限额", ",.1f"),
             metric("quota_actual", "MAX(actual_value)", "实际", ",.1f"),
@@ -336,20 +407,20 @@ DATASETS = {
     },
     "schedule_scopes": {
         "description": "时限执行（仪表板）：每项时限要求 × 其对象的申报涉及的评委会、系列、层级；计数按 item_key 去重",
-        "columns": COMMON
-        + [
+        "columns": columns(
+            "year",
             col("committee_name", "VARCHAR", "评审委员会（所涉申报）"),
-            col("region_name", "VARCHAR", "地区"),
-            col("series", "VARCHAR", "系列"),
-            col("level", "VARCHAR", "层级"),
-            col("requirement_code", "VARCHAR", "时限要求"),
-            col("subject_type", "VARCHAR", "对象类型"),
-            col("subject_code", "VARCHAR", "对象代码"),
-            col("subject_name", "VARCHAR", "对象"),
+            "region_name",
+            "series",
+            "level",
+            "requirement_code",
+            "subject_type",
+            "subject_code",
+            "subject_name",
             col("compliant", "BOOLEAN", "按时"),
-            col("status", "VARCHAR", "状态"),
-            col("item_key", "VARCHAR", "要求编号"),
-        ],
+            "status",
+            "item_key",
+        ),
         "metrics": [
             metric("items_on_time", distinct_when("compliant", "item_key"), "按时", ",d"),
             metric("items_late", distinct_when("NOT compliant", "item_key"), "逾期或缺失", ",d"),
@@ -362,21 +433,12 @@ DATASETS = {
         ],
     },
     "filing_scopes": {
-        "description": "报送完整性（仪表板）：报送单位 × 其申报涉及的评委会、系列、层级；missing_items 为缺少的材料项数",
-        "columns": COMMON
-        + DIMENSIONS
-        + [
-            col("submitter_code", "VARCHAR", "报送单位代码"),
-            col("submitter_name", "VARCHAR", "报送单位"),
-            col("complete", "BOOLEAN", "完整"),
-            col("missing_items", "INTEGER", "缺项数"),
-            col("has_roster_label", "VARCHAR", "花名册", yes_no("has_roster")),
-            col("roster_publicity_label", "VARCHAR", "花名册公示合格", yes_no("roster_publicity_ok")),
-            col("materials_label", "VARCHAR", "材料报送合格", yes_no("materials_ok")),
-            col("summary_report_label", "VARCHAR", "总结报告已报", yes_no("summary_report_ok")),
-            col("publicity_report_label", "VARCHAR", "公示结果报告已报", yes_no("publicity_report_ok")),
-            col("complete_label", "VARCHAR", "报送完整", yes_no("complete")),
-        ],
+        "description": (
+            "报送完整性（仪表板）：报送单位 × 其申报涉及的评委会、系列、层级；missing_items 为缺少的材料项数"
+        ),
+        "columns": columns(
+            "year", *DIMENSIONS, "submitter_code", "submitter_name", "complete", "missing_items", *FILING_LABELS
+        ),
         "metrics": [
             metric("filing_missing", "MAX(missing_items)", "缺项数", ",d"),
         ],
@@ -521,6 +583,32 @@ def _kpi(key, title, dataset, metric_name, fmt=",d"):
     )
 
 
+def _grouped_table(key, title, dataset, *, groupby, metrics, order_by, page_length=20, red_above_zero=None, **options):
+    """A table of grouped rows, largest `order_by` first; `red_above_zero` names a metric drawn red when above 0."""
+    extra = {
+        "query_mode": "aggregate",
+        "server_page_length": page_length,
+        "show_cell_bars": options.pop("cell_bars", False),
+        "order_desc": True,
+        "table_timestamp_format": "%Y-%m-%d",
+    }
+    if red_above_zero:
+        extra["conditional_formatting"] = [
+            {"column": red_above_zero, "operator": ">", "targetValue": 0, "colorScheme": "#E04355"}
+        ]
+    chart(
+        key,
+        title,
+        dataset,
+        "table",
+        groupby=groupby,
+        metrics=metrics,
+        orderby=[[order_by, False]],
+        extra=extra,
+        **options,
+    )
+
+
 _kpi("kpi_applications", "申报人数", "applications", "applications")
 _kpi("kpi_evaluated", "参评人数", "applications", "evaluated")
 _kpi("kpi_passed", "通过人数", "applications", "passed")
@@ -552,11 +640,10 @@ chart(
     x_axis="group_name",
     extra={**BAR_COMMON, "y_axis_format": ".0%", "xAxisLabelRotation": 0, "only_total": False, "y_axis_bounds": [0, 1]},
 )
-chart(
+_grouped_table(
     "group_comparison",
     f"各评委会分组通过率与{GENERAL_GROUP}比较（含人数）",
     "group_pass_rates",
-    "table",
     groupby=["committee_name", "level", "group_name"],
     metrics=[
         "group_evaluated",
@@ -566,37 +653,19 @@ chart(
         "rate_gap_points",
         "small_group_note",
     ],
-    orderby=[["separate_first", False]],
-    extra={
-        "query_mode": "aggregate",
-        "server_page_length": 15,
-        "show_cell_bars": False,
-        "order_desc": True,
-        "table_timestamp_format": "%Y-%m-%d",
-        "conditional_formatting": [
-            {"column": "rate_gap_points", "operator": ">", "targetValue": 0, "colorScheme": "#E04355"}
-        ],
-    },
+    order_by="separate_first",
+    page_length=15,
+    red_above_zero="rate_gap_points",
 )
-chart(
+_grouped_table(
     "quota_breaches",
     "超出限额的范围（限额与实际）",
     "quota_scopes",
-    "table",
     groupby=["year", "quota_code", "scope_type_label", "scope_name", "region_name"],
     metrics=["quota_limit", "quota_actual", "quota_excess"],
+    order_by="quota_excess",
+    red_above_zero="quota_excess",
     filters=[{"col": "compliant_label", "op": "==", "val": "否"}],
-    orderby=[["quota_excess", False]],
-    extra={
-        "query_mode": "aggregate",
-        "server_page_length": 20,
-        "show_cell_bars": False,
-        "order_desc": True,
-        "table_timestamp_format": "%Y-%m-%d",
-        "conditional_formatting": [
-            {"column": "quota_excess", "operator": ">", "targetValue": 0, "colorScheme": "#E04355"}
-        ],
-    },
 )
 chart(
     "schedule_by_committee",
@@ -624,34 +693,14 @@ chart(
     x_axis="region_name",
     extra={**BAR_COMMON, "y_axis_format": ".0%"},
 )
-chart(
+_grouped_table(
     "filing_by_submitter",
     "报送完整性（缺项多的在前）",
     "filing_scopes",
-    "table",
-    groupby=[
-        "year",
-        "submitter_name",
-        "region_name",
-        "has_roster_label",
-        "roster_publicity_label",
-        "materials_label",
-        "summary_report_label",
-        "publicity_report_label",
-        "complete_label",
-    ],
+    groupby=["year", "submitter_name", "region_name", *FILING_LABELS],
     metrics=["filing_missing"],
-    orderby=[["filing_missing", False]],
-    extra={
-        "query_mode": "aggregate",
-        "server_page_length": 20,
-        "show_cell_bars": False,
-        "order_desc": True,
-        "table_timestamp_format": "%Y-%m-%d",
-        "conditional_formatting": [
-            {"column": "filing_missing", "operator": ">", "targetValue": 0, "colorScheme": "#E04355"}
-        ],
-    },
+    order_by="filing_missing",
+    red_above_zero="filing_missing",
 )
 chart(
     "findings_by_rule",
@@ -694,21 +743,14 @@ chart(
     extra={**BAR_COMMON, "stack": "Stack", "y_axis_format": ",d", "xAxisLabelRotation": 0},
 )
 # title office
-chart(
+_grouped_table(
     "findings_by_submitter",
     "各报送单位违规情况（点击单位查看明细）",
     "findings",
-    "table",
     groupby=["submitter_name"],
     metrics=["violations", "advisories", "applications_involved"],
-    orderby=[["violations", False]],
-    extra={
-        "query_mode": "aggregate",
-        "server_page_length": 20,
-        "show_cell_bars": True,
-        "order_desc": True,
-        "table_timestamp_format": "%Y-%m-%d",
-    },
+    order_by="violations",
+    cell_bars=True,
 )
 chart(
     "finding_details",

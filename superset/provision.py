@@ -193,7 +193,8 @@ def provision(url: str, snapshot: Path, force: bool = False) -> bool:
         for kind in ("databases", "datasets", "charts", "dashboards")
     }
     print(
-        f"已导入资产包：数据库 {counts['databases']}、数据集 {counts['datasets']}、图表 {counts['charts']}、仪表板 {counts['dashboards']}；"
+        f"已导入资产包：数据库 {counts['databases']}、数据集 {counts['datasets']}、"
+        f"图表 {counts['charts']}、仪表板 {counts['dashboards']}；"
         f"数据源：{snapshot}"
     )
     return True

@@ -26,5 +26,5 @@ def sql(
         code = main_entry(command, snapshot, out, fmt, max_rows)
     except FileNotFoundError as error:
         typer.secho(f"错误：{error}", fg=typer.colors.RED, err=True)
-        raise typer.Exit(1)
+        raise typer.Exit(1) from None
     raise typer.Exit(code)

@@ -85,9 +85,10 @@ def dictionary() -> str:
         "",
         "文件载入情况：marts.load_audit 加上报送单位名称。",
         "",
-        "#### `analyst.dim_regions`、`analyst.dim_committees`、`analyst.dim_submitters`",
+        "#### `analyst.dim_regions`、`analyst.dim_committees`、`analyst.dim_submitters`、`analyst.dim_labels`",
         "",
-        "地区、评审委员会、报送单位的代码与名称（来自参考数据）。",
+        "地区、评审委员会的代码与名称（来自参考数据）；报送单位的代码、名称与类别（来自 marts.submitters）；"
+        "代码的中文名（kind、code、label，来自参考数据 labels）。",
         "",
         "#### `analyst.snapshot_info`",
         "",

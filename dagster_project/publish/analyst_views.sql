@@ -1,4 +1,4 @@
--- 服务快照中的分析视图（schema analyst）。只读 marts.* 与 analyst.dim_*（机构名称字典），
+-- 服务快照中的分析视图（schema analyst）。只读 marts.* 与 analyst.dim_*（机构名称与代码中文名字典），
 -- 不含身份证号与姓名；人员只以 person_key（载入时计算的不可逆编码）出现。
 -- 每条语句都是 create or replace view analyst.<名称>，由 publish/snapshot.py 按顺序在新快照里执行。
 
@@ -37,17 +37,7 @@ select
     split_part(f.rule_id, '-', 1) as rule_family,
     f.severity,
     f.subject_type,
-    case f.subject_type
-        when 'application' then '申报'
-        when 'unit' then '用人单位'
-        when 'submitter' then '报送单位'
-        when 'committee' then '评审委员会'
-        when 'evaluator' then '评委'
-        when 'region' then '地区'
-        when 'region_field' then '地区专业领域'
-        when 'city' then '全市'
-        else f.subject_type
-    end as subject_type_label,
+    coalesce(tl.label, f.subject_type) as subject_type_label,
     f.subject_key,
     case when f.subject_type = 'application' then f.subject_key end as application_no,
     f.submitter_code,
@@ -65,7 +55,8 @@ select
 from marts.findings as f
 left join analyst.dim_submitters as s on f.submitter_code = s.submitter_code
 left join analyst.dim_committees as c on f.committee_code = c.committee_code
-left join analyst.dim_regions as r on r.region_code = nullif(f.region_code, '');
+left join analyst.dim_regions as r on r.region_code = nullif(f.region_code, '')
+left join analyst.dim_labels as tl on tl.kind = 'subject_type' and f.subject_type = tl.code;
 
 -- 通过率：年度 × 评委会 × 层级 × 评审分组
 create or replace view analyst.pass_rates as
@@ -287,12 +278,7 @@ select
     q.year,
     q.quota_code,
     q.scope_type,
-    case q.scope_type
-        when 'city' then '全市'
-        when 'submitter' then '报送单位'
-        when 'region_field' then '地区专业领域'
-        else q.scope_type
-    end as scope_type_label,
+    coalesce(sl.label, q.scope_type) as scope_type_label,
     q.scope_code,
     q.scope_name,
     q.region_name,
@@ -304,6 +290,7 @@ select
     d.series,
     d.level
 from analyst.quota_compliance as q
+left join analyst.dim_labels as sl on sl.kind = 'scope_type' and q.scope_type = sl.code
 left join analyst.scope_dimensions as d
     on
         q.year = d.year

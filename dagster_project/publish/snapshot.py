@@ -6,9 +6,9 @@ temporary name in the same folder and then renamed over ``serving.duckdb``
 (``os.replace`` is atomic on one file system): a reader sees the old snapshot or the
 new one, never half of one.
 
-Only ``marts.*`` is copied, plus small dictionaries of organisation names from the
-reference seeds (regions, departments, units, committees — no person) and the views of
-schema ``analyst``. Before the rename the whole file is scanned: a column whose name
+Only ``marts.*`` is copied, plus small dictionaries from the reference seeds (regions,
+committees, code labels — no person), the submitter directory read from ``marts.submitters``
+and the views of schema ``analyst``. Before the rename the whole file is scanned: a column whose name
 suggests an ID number or a person's name, or any text value that looks like an
 18-digit ID number, stops the publication.
 """
@@ -24,6 +24,7 @@ from pathlib import Path
 
 import duckdb
 
+from dagster_project.documents.office import office
 from dagster_project.forms import GENERAL_GROUP, REVIEW_GROUPS
 
 SNAPSHOT_NAME = "serving.duckdb"
@@ -33,20 +34,25 @@ SNAPSHOT_NAME = "serving.duckdb"
 ID_NUMBER_PATTERN = r"(^|[^0-9A-Za-z])[0-9]{17}[0-9Xx]([^0-9A-Za-z]|$)"
 FORBIDDEN_COLUMN = re.compile(r"(id_number|id_no|idcard|身份证|姓名|^name$|_name_person|person_name|full_name)", re.I)
 
-# Reference dictionaries copied (organisation names only; these are public).
+# Reference dictionaries copied (organisation names and code labels only; these are public):
+# name → (source table, its columns as selected).
 DICTIONARIES = {
-    "dim_regions": "select region_code, region_name, region_kind from reference.regions",
-    "dim_committees": "select committee_code, committee_name, scope as committee_scope, host_code from reference.committees",
-}
-SUBMITTER_PARTS = [
-    (
-        "reference.regions",
-        "select region_code as submitter_code, region_name as submitter_name, '地区' as submitter_kind from reference.regions",
+    "dim_regions": ("reference.regions", "region_code, region_name, region_kind"),
+    "dim_committees": (
+        "reference.committees",
+        "committee_code, committee_name, scope as committee_scope, host_code",
     ),
-    ("reference.departments", "select department_code, department_name, '市直部门' from reference.departments"),
-    ("reference.units", "select unit_code, unit_name, '自主评审单位' from reference.units"),
-    ("reference.committees", "select committee_code, committee_name, '评审委员会' from reference.committees"),
-]
+    "dim_labels": ("reference.labels", "kind, code, label"),
+}
+# The code → name directory is marts.submitters (the one directory, built by dbt); the
+# bureau's name is the office's own (config/office.toml), as in the report and the notices.
+SUBMITTERS_MART = "marts.submitters"
+DIM_SUBMITTERS = (
+    "select submitter_code, "
+    "case when submitter_kind = 'bureau' then ? else submitter_name end as submitter_name, "
+    "submitter_kind_name as submitter_kind "
+    "from {target}.marts.submitters order by submitter_code"
+)
 
 ANALYST_VIEWS_SQL = Path(__file__).with_name("analyst_views.sql")
 
@@ -119,25 +125,20 @@ def _copy_into(con: duckdb.DuckDBPyConnection, source_catalog: str, target: str)
     counts: dict[str, int] = {}
     con.execute(f"create schema {target}.marts")
     for table in marts:
-        con.execute(
-            f"create table {target}.marts.{_quote(table)} as select * from {_quote(source_catalog)}.marts.{_quote(table)}"
-        )
-        counts[f"marts.{table}"] = con.execute(f"select count(*) from {target}.marts.{_quote(table)}").fetchone()[0]
+        copy = f"{target}.marts.{_quote(table)}"
+        con.execute(f"create table {copy} as select * from {_quote(source_catalog)}.marts.{_quote(table)}")
+        counts[f"marts.{table}"] = con.execute(f"select count(*) from {copy}").fetchone()[0]
 
     con.execute(f"create schema {target}.analyst")
-    for name, sql in DICTIONARIES.items():
-        source = sql.rsplit(" from ", 1)[1]
+    for name, (source, selected) in DICTIONARIES.items():
         if _has_table(con, source_catalog, source):
-            con.execute(f"create table {target}.analyst.{name} as {sql}")
+            con.execute(f"create table {target}.analyst.{name} as select {selected} from {source}")
         else:  # an empty dictionary keeps the views valid
-            con.execute(f"create table {target}.analyst.{name} as select * from ({_empty_like(name)})")
-    parts = [sql for source, sql in SUBMITTER_PARTS if _has_table(con, source_catalog, source)]
-    parts.append("select 'B-RSJ', '呼和浩特市人力资源和社会保障局', '市人社局'")
+            con.execute(f"create table {target}.analyst.{name} as {_empty(selected)}")
+    if SUBMITTERS_MART not in counts:
+        raise SnapshotRefused(f"数据仓库中没有 {SUBMITTERS_MART}（报送方目录）：请先完成 dbt 运行，再发布服务快照")
     con.execute(
-        f"create table {target}.analyst.dim_submitters as "
-        "select distinct on (submitter_code) submitter_code, submitter_name, submitter_kind from ("
-        + " union all ".join(parts)
-        + ") order by submitter_code"
+        f"create table {target}.analyst.dim_submitters as " + DIM_SUBMITTERS.format(target=target), [office().name]
     )
     # the review groups named once in forms.py; the first is the general group (普通组)
     con.execute(
@@ -152,13 +153,10 @@ def _copy_into(con: duckdb.DuckDBPyConnection, source_catalog: str, target: str)
     return counts
 
 
-def _empty_like(name: str) -> str:
-    if name == "dim_regions":
-        return "select null::varchar as region_code, null::varchar as region_name, null::varchar as region_kind limit 0"
-    return (
-        "select null::varchar as committee_code, null::varchar as committee_name, "
-        "null::varchar as committee_scope, null::varchar as host_code limit 0"
-    )
+def _empty(selected: str) -> str:
+    """No rows, the dictionary's columns (all text)."""
+    names = [part.split(" as ")[-1].strip() for part in selected.split(",")]
+    return "select " + ", ".join(f"null::varchar as {name}" for name in names) + " limit 0"
 
 
 def analyst_view_statements() -> list[tuple[str, str]]:

@@ -25,6 +25,7 @@ from dagster_project.documents.pdf import Renderer, shared_renderer
 from dagster_project.documents.policy import YearPolicy
 from dagster_project.documents.text import chinese_date, jinja_env, pct, stylesheet, write_text_atomic
 from dagster_project.documents.xlsx import percent, write_csv, write_workbook
+from dagster_project.forms import GENERAL_GROUP
 
 MART_TABLES = [
     "marts.findings",
@@ -43,7 +44,6 @@ MART_TABLES = [
     "marts.notice_recipients",
     "marts.report_schedule",
 ]
-GENERAL_GROUP = "普通组"
 CHART_RULES = 20
 NO_REGION = "市直部门及自主评审单位"
 
@@ -73,130 +73,183 @@ def _empty_overview() -> dict[str, Any]:
     return {**dict.fromkeys(keys, 0), "pass_rate": None, "pass_rate_valid": None}
 
 
+@dataclass
+class _Marts:
+    """What every section of the report reads with: the connection, the year, names and the year's rule texts."""
+
+    con: Any
+    year: int
+    names: db.Directory
+    policy: YearPolicy
+
+    def q(self, sql: str, *params) -> list[dict[str, Any]]:
+        # the marts hold no ID number; a free-text field typed with one (破格依据, 申报专业) is masked all the same
+        return [{k: mask_id_numbers(v) for k, v in r.items()} for r in db.rows(self.con, sql, params)]
+
+    def rule_title(self, rule_id: str) -> str:
+        return self.policy.rule_texts(rule_id)["title"]
+
+    def quota_name(self, code: str) -> str:
+        rule_id = next((r for r in rule_registry.rules() if code and code.upper().startswith(r)), None)
+        return self.rule_title(rule_id) if rule_id else (code or "—")
+
+
 def collect(con, year: int) -> dict[str, Any]:
     """Every table and number of the report for one year, read from the marts."""
     db.require_tables(con, MART_TABLES)
     names = db.Directory(con)
-    policy = YearPolicy(con, year)
+    m = _Marts(con, year, names, YearPolicy(con, year))
+    rows = m.q("select * from marts.report_overview where year = ?", year)
+    context = {
+        "year": year,
+        "overview": rows[0] if rows else _empty_overview(),
+        **_applications(m),
+        **_groups(m),
+        **_quotas(m),
+        **_schedule(m),
+        **_filing(m),
+    }
+    by_rule = m.q("select * exclude (year) from marts.report_rules where year = ? order by rule_id, severity", year)
+    for r in by_rule:
+        r["title"] = m.rule_title(r["rule_id"])
+    to_correct, committees_to_correct, upward, notified = _recipients(con, year, names, m.rule_title, m.q)
+    context.update(
+        by_rule=by_rule,
+        to_correct=to_correct,
+        committees_to_correct=committees_to_correct,
+        upward=upward,
+        notified=notified,
+        quality=_quality(m),
+        **_late_twice(m),
+        trend=compare_with_previous(con, year, names, m.rule_title),
+    )
+    context["recommendations"] = recommendations(context, names)
+    return context
 
-    def rule_title(rule_id: str) -> str:
-        return policy.rule_texts(rule_id)["title"]
 
-    def quota_name(code: str) -> str:
-        rule_id = next((r for r in rule_registry.rules() if code and code.upper().startswith(r)), None)
-        return rule_title(rule_id) if rule_id else (code or "—")
-
-    def q(sql: str, *params) -> list[dict[str, Any]]:
-        # the marts hold no ID number; a free-text field typed with one (破格依据, 申报专业) is masked all the same
-        return [{k: mask_id_numbers(v) for k, v in r.items()} for r in db.rows(con, sql, params)]
-
-    # ---- overview
-    rows = q("select * from marts.report_overview where year = ?", year)
-    overview = rows[0] if rows else _empty_overview()
-
-    # ---- applications by series and level, and by region
-    by_level = q(
+def _applications(m: _Marts) -> dict[str, Any]:
+    """Applications by series and level, and by region."""
+    by_level = m.q(
         "select * exclude (year) from marts.report_series_level where year = ? order by series, level_order, level",
-        year,
+        m.year,
     )
-    by_series = [r for r in by_level if r["grain"] == "series_level"]
-    level_totals = [r for r in by_level if r["grain"] == "level"]
-    series_totals = sorted(
-        (r for r in by_level if r["grain"] == "series"), key=lambda r: (-r["applications"], str(r["series"]))
-    )
-    by_region = q(
+    by_region = m.q(
         "select * exclude (year) from marts.report_regions where year = ? "
         "order by region_order, region_code nulls last",
-        year,
+        m.year,
     )
     for r in by_region:
         r["region_code"] = r["region_code"] or ""
-        r["name"] = names.name(r["region_code"]) if r["region_code"] else NO_REGION
+        r["name"] = m.names.name(r["region_code"]) if r["region_code"] else NO_REGION
+    return {
+        "by_series": [r for r in by_level if r["grain"] == "series_level"],
+        "series_totals": sorted(
+            (r for r in by_level if r["grain"] == "series"), key=lambda r: (-r["applications"], str(r["series"]))
+        ),
+        "level_totals": [r for r in by_level if r["grain"] == "level"],
+        "by_region": by_region,
+    }
 
-    # ---- pass rates per group, against the general group of the same committee and level
-    groups = q(
+
+def _groups(m: _Marts) -> dict[str, Any]:
+    """Pass rates per group, against the general group of the same committee and level."""
+    groups = m.q(
         """
         select * exclude (year) from marts.report_groups where year = ?
         order by committee_code, case level when '正高级' then 0 when '副高级' then 1 when '中级' then 2 else 3 end,
                  not is_general, group_name
         """,
-        year,
+        m.year,
     )
     for g in groups:
-        g["committee_name"] = names.name(g["committee_code"])
-    group_totals = q(
+        g["committee_name"] = m.names.name(g["committee_code"])
+    group_totals = m.q(
         """
         select group_name, sum(evaluated)::bigint as evaluated, sum(passed)::bigint as passed,
             sum(passed_valid)::bigint as passed_valid, sum(passed) / nullif(sum(evaluated), 0) as pass_rate,
             sum(passed_valid) / nullif(sum(evaluated), 0) as pass_rate_valid
         from marts.report_groups where year = ? group by group_name order by evaluated desc, group_name
         """,
-        year,
+        m.year,
     )
     separate_higher = sorted(
         (g for g in groups if g["diff_pp"] is not None and g["diff_pp"] > 0), key=lambda g: -g["diff_pp"]
     )
+    return {"groups": groups, "group_totals": group_totals, "separate_higher": separate_higher}
 
-    # ---- quotas
-    quotas = q(
+
+def _quotas(m: _Marts) -> dict[str, Any]:
+    quotas = m.q(
         """
         select quota_code, scope_type, scope_code, limit_value, actual_value, compliant
         from marts.quota_compliance where year = ?
         order by quota_code, compliant, scope_type, scope_code
         """,
-        year,
+        m.year,
     )
     for r in quotas:
-        r["quota_name"] = quota_name(r["quota_code"])
-        r["scope_name"] = _scope_label(names, r["scope_type"], r["scope_code"])
-    quota_summary = _summarise(quotas, "quota_code", lambda r: quota_name(r["quota_code"]))
+        r["quota_name"] = m.quota_name(r["quota_code"])
+        r["scope_name"] = _scope_label(m.names, r["scope_type"], r["scope_code"])
+    return {
+        "quotas": quotas,
+        "quota_summary": _summarise(quotas, "quota_code", lambda r: m.quota_name(r["quota_code"])),
+        "quotas_failed": [r for r in quotas if not r["compliant"]],
+    }
 
-    # ---- schedule
-    # application-level rows are many: the document and the XLSX list the other subjects, count the
-    # applications per requirement and state; every row goes to the CSV extract
-    schedule = q(
+
+def _schedule(m: _Marts) -> dict[str, Any]:
+    """Application-level rows are many: the document and the XLSX list the other subjects, count the
+    applications per requirement and state; every row goes to the CSV extract."""
+    schedule = m.q(
         """
         select requirement_code, requirement_name, subject_type, subject_code, due_date, actual_date, compliant,
                timing_status, days_late, days_early
         from marts.report_schedule where year = ? and subject_type <> 'application'
         order by requirement_code, compliant, subject_type, subject_code
         """,
-        year,
+        m.year,
     )
     for r in schedule:
-        r["subject_name"] = _subject_label(names, r["subject_type"], r["subject_code"])
-    schedule_summary = q(
+        r["subject_name"] = _subject_label(m.names, r["subject_type"], r["subject_code"])
+    schedule_summary = m.q(
         """
         select requirement_code as code, any_value(requirement_name) as name, count(*) as total,
             count(*) filter (where compliant) as compliant,
             count(*) filter (where not coalesce(compliant, false)) as failed
         from marts.report_schedule where year = ? group by requirement_code order by requirement_code
         """,
-        year,
+        m.year,
     )
-    schedule_apps = q(
+    schedule_apps = m.q(
         """
         select requirement_code, any_value(requirement_name) as requirement_name, timing_status, compliant,
             count(*) as applications, max(days_late) as max_days_late, max(days_early) as max_days_early
         from marts.report_schedule where year = ? and subject_type = 'application'
         group by requirement_code, timing_status, compliant order by requirement_code, compliant, timing_status
         """,
-        year,
+        m.year,
     )
-    schedule_late_listed = [r for r in schedule if r["compliant"] is False or r["compliant"] is None]
-    schedule_late_apps = sum(int(r["applications"]) for r in schedule_apps if not r["compliant"])
+    return {
+        "schedule_summary": schedule_summary,
+        "schedule_all": schedule,
+        "schedule_apps": schedule_apps,
+        "schedule_late": [r for r in schedule if r["compliant"] is False or r["compliant"] is None],
+        "schedule_late_apps": sum(int(r["applications"]) for r in schedule_apps if not r["compliant"]),
+    }
 
-    # ---- filing and publicity
-    filing = q(
+
+def _filing(m: _Marts) -> dict[str, Any]:
+    """Filing and publicity per submitter."""
+    filing = m.q(
         """
         select submitter_code, has_roster, roster_publicity_ok, materials_ok, summary_report_ok,
                publicity_report_ok, complete
         from marts.filing_completeness where year = ? order by complete, submitter_code
         """,
-        year,
+        m.year,
     )
     for r in filing:
-        r["name"] = names.name(r["submitter_code"])
+        r["name"] = m.names.name(r["submitter_code"])
     filing_summary = {
         "submitters": len(filing),
         "complete": sum(1 for r in filing if r["complete"]),
@@ -204,31 +257,34 @@ def collect(con, year: int) -> dict[str, Any]:
         "no_roster": sum(1 for r in filing if not r["has_roster"]),
         "roster_publicity_bad": sum(1 for r in filing if r["has_roster"] and not r["roster_publicity_ok"]),
     }
+    return {
+        "filing": filing,
+        "filing_summary": filing_summary,
+        "filing_incomplete": [r for r in filing if not r["complete"]],
+    }
 
-    # ---- findings by rule
-    by_rule = q("select * exclude (year) from marts.report_rules where year = ? order by rule_id, severity", year)
-    for r in by_rule:
-        r["title"] = rule_title(r["rule_id"])
 
-    to_correct, committees_to_correct, upward, notified = _recipients(con, year, names, rule_title, q)
-
-    # ---- data quality per sender (quarantine)
-    quality = q(
+def _quality(m: _Marts) -> list[dict[str, Any]]:
+    """Data quality per sender (quarantine)."""
+    quality = m.q(
         """
         select submitter_code, files, rows_read, rows_quarantined, quarantined_share as share, unrecognised
         from marts.report_data_quality where year = ? order by rows_quarantined desc, submitter_code
         """,
-        year,
+        m.year,
     )
     for r in quality:
-        r["name"] = names.label(r["submitter_code"])
+        r["name"] = m.names.label(r["submitter_code"])
+    return quality
 
-    # ---- history: late two years running
-    history_years = sorted(db.scalar(con, "select list(distinct year) from marts.schedule_adherence") or [])
-    has_previous = (year - 1) in history_years
+
+def _late_twice(m: _Marts) -> dict[str, Any]:
+    """History: the subjects late this year and the year before."""
+    history_years = sorted(db.scalar(m.con, "select list(distinct year) from marts.schedule_adherence") or [])
+    has_previous = (m.year - 1) in history_years
     late_twice = []
     if has_previous:
-        late_twice = q(
+        late_twice = m.q(
             """
             select cur.requirement_code, cur.subject_type, cur.subject_code
             from marts.schedule_adherence cur
@@ -241,47 +297,12 @@ def collect(con, year: int) -> dict[str, Any]:
               and cur.subject_type <> 'application'
             order by 1, 2, 3
             """,
-            year,
+            m.year,
         )
         for r in late_twice:
-            r["subject_name"] = _subject_label(names, r["subject_type"], r["subject_code"])
+            r["subject_name"] = _subject_label(m.names, r["subject_type"], r["subject_code"])
             r["requirement_name"] = rule_registry.label("requirement", r["requirement_code"])
-
-    trend = compare_with_previous(con, year, names, rule_title)
-
-    context = {
-        "year": year,
-        "overview": overview,
-        "by_series": by_series,
-        "series_totals": series_totals,
-        "level_totals": level_totals,
-        "by_region": by_region,
-        "groups": groups,
-        "group_totals": group_totals,
-        "separate_higher": separate_higher,
-        "quotas": quotas,
-        "quota_summary": quota_summary,
-        "quotas_failed": [r for r in quotas if not r["compliant"]],
-        "schedule_summary": schedule_summary,
-        "schedule_all": schedule,
-        "schedule_apps": schedule_apps,
-        "schedule_late": schedule_late_listed,
-        "schedule_late_apps": schedule_late_apps,
-        "filing": filing,
-        "filing_summary": filing_summary,
-        "filing_incomplete": [r for r in filing if not r["complete"]],
-        "by_rule": by_rule,
-        "to_correct": to_correct,
-        "committees_to_correct": committees_to_correct,
-        "upward": upward,
-        "notified": notified,
-        "quality": quality,
-        "has_previous": has_previous,
-        "late_twice": late_twice,
-        "trend": trend,
-    }
-    context["recommendations"] = recommendations(context, names)
-    return context
+    return {"has_previous": has_previous, "late_twice": late_twice}
 
 
 FINDINGS_DETAIL_SQL = """
@@ -289,6 +310,22 @@ FINDINGS_DETAIL_SQL = """
         region_code, series, level, detail, source_file, source_row
     from marts.findings where year = ? order by rule_id, submitter_code, subject_key
 """
+# the columns of FINDINGS_DETAIL_SQL, for the XLSX sheet and the CSV extract alike
+FINDINGS_DETAIL_HEADERS = [
+    "规则",
+    "性质",
+    "条款",
+    "对象类型",
+    "对象（申报编号/代码）",
+    "报送单位",
+    "评委会",
+    "地区",
+    "系列",
+    "级别",
+    "说明",
+    "来源文件",
+    ("来源行", "int"),
+]
 SCHEDULE_EXTRACT_SQL = """
     select requirement_code, requirement_name, subject_type, subject_code, due_date, actual_date, compliant,
         timing_status, days_early, days_late
@@ -834,21 +871,7 @@ def xlsx_sheets(ctx: dict[str, Any], con, year: int) -> list:
         ),
         (
             "问题明细",
-            [
-                "规则",
-                "性质",
-                "条款",
-                "对象类型",
-                "对象（申报编号/代码）",
-                "报送单位",
-                "评委会",
-                "地区",
-                "系列",
-                "级别",
-                "说明",
-                "来源文件",
-                ("来源行", "int"),
-            ],
+            FINDINGS_DETAIL_HEADERS,
             detail,
         ),
         (
@@ -946,21 +969,7 @@ def build_report(
                 (
                     f"问题明细_{year}.csv",
                     FINDINGS_DETAIL_SQL,
-                    [
-                        "规则",
-                        "性质",
-                        "条款",
-                        "对象类型",
-                        "对象（申报编号/代码）",
-                        "报送单位",
-                        "评委会",
-                        "地区",
-                        "系列",
-                        "级别",
-                        "说明",
-                        "来源文件",
-                        "来源行",
-                    ],
+                    [header if isinstance(header, str) else header[0] for header in FINDINGS_DETAIL_HEADERS],
                 ),
             ]
             for name, sql, headers in extracts:

@@ -74,9 +74,11 @@ function glyph(ch, family) {
 }
 const family = getComputedStyle(document.body).fontFamily || 'sans-serif';
 const cjk = glyph('职', family) !== glyph('称', family) && glyph('评', family) !== glyph('审', family);
-const rendered = holders.filter(h => h.querySelector('canvas, svg, table, .superset-legacy-chart-big-number, .header-line, .markdown-container') || /无数据/.test(h.innerText || '')).length;
+const drawn = 'canvas, svg, table, .superset-legacy-chart-big-number, .header-line, .markdown-container';
+const rendered = holders.filter(h => h.querySelector(drawn) || /无数据/.test(h.innerText || '')).length;
+const titles = '[data-test="editable-title-input"], .editable-title input, .dashboard-header h1, title';
 return {charts: holders.length, rendered, loading, errors, empty, cjk, family,
-        title: (document.querySelector('[data-test="editable-title-input"], .editable-title input, .dashboard-header h1, title') || {}).value
+        title: (document.querySelector(titles) || {}).value
                || document.title, text: document.body.innerText.slice(0, 50000)};
 """
 

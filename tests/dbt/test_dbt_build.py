@@ -283,6 +283,13 @@ def _f1(no: str, submitter: str, **kw) -> dict:
     return row
 
 
+def _f4(submitter: str, event_type: str, **kw) -> dict:
+    """A current F4 work event of 2022, unsigned and without objections unless `kw` says otherwise."""
+    row = dict(year=2022, submitter_code=submitter, event_type=event_type, signed_sealed=False, objections=0)
+    row.update(kw, _superseded=False)
+    return row
+
+
 def _f5(no: str, **kw) -> dict:
     row = dict(
         year=2022,
@@ -344,53 +351,11 @@ def small_warehouse(tmp_path_factory) -> Path:
             con,
             "work_events",
             [
-                dict(
-                    year=2022,
-                    submitter_code="150121",
-                    event_type="花名册公示",
-                    start_date=dt.date(2022, 9, 29),
-                    end_date=dt.date(2022, 10, 10),
-                    signed_sealed=False,
-                    objections=0,
-                    _superseded=False,
-                ),
-                dict(
-                    year=2022,
-                    submitter_code="150121",
-                    event_type="材料报送",
-                    submitted_date=dt.date(2022, 10, 11),
-                    signed_sealed=True,
-                    objections=0,
-                    _superseded=False,
-                ),
-                dict(
-                    year=2022,
-                    submitter_code="150121",
-                    event_type="工作情况总结报告",
-                    submitted_date=dt.date(2022, 10, 20),
-                    signed_sealed=False,
-                    objections=0,
-                    _superseded=False,
-                ),
-                dict(
-                    year=2022,
-                    submitter_code="150121",
-                    event_type="公示结果报告",
-                    submitted_date=dt.date(2022, 10, 20),
-                    signed_sealed=False,
-                    objections=0,
-                    _superseded=False,
-                ),
-                dict(
-                    year=2022,
-                    submitter_code="150122",
-                    event_type="花名册公示",
-                    start_date=dt.date(2022, 9, 29),
-                    end_date=dt.date(2022, 10, 9),
-                    signed_sealed=False,
-                    objections=0,
-                    _superseded=False,
-                ),
+                _f4("150121", "花名册公示", start_date=dt.date(2022, 9, 29), end_date=dt.date(2022, 10, 10)),
+                _f4("150121", "材料报送", submitted_date=dt.date(2022, 10, 11), signed_sealed=True),
+                _f4("150121", "工作情况总结报告", submitted_date=dt.date(2022, 10, 20)),
+                _f4("150121", "公示结果报告", submitted_date=dt.date(2022, 10, 20)),
+                _f4("150122", "花名册公示", start_date=dt.date(2022, 9, 29), end_date=dt.date(2022, 10, 9)),
             ],
         )
         _insert(
@@ -504,7 +469,10 @@ def test_every_mart_and_mart_column_has_a_chinese_description(empty_warehouse):
             columns = [
                 row[0]
                 for row in con.execute(
-                    "select column_name from information_schema.columns where table_schema = 'marts' and table_name = ?",
+                    (
+                        "select column_name from information_schema.columns where table_schema = 'marts' "
+                        "and table_name = ?"
+                    ),
                     [name],
                 ).fetchall()
             ]

@@ -12,10 +12,13 @@ import pytest
 from tests.conftest import PROJECT_ROOT, ZHICHENG, run_zhicheng
 
 
-def start_run(inbox: Path, work: Path, *extra: str) -> subprocess.Popen:
-    """`zhicheng run` on `inbox` with the warehouse, output and Dagster home in `work`, not waited for."""
+def start_run(
+    inbox: Path, work: Path, *extra: str, stdout=subprocess.PIPE, env: dict[str, str] | None = None
+) -> subprocess.Popen:
+    """`zhicheng run` on `inbox` with the warehouse, output and Dagster home in `work`, not waited for
+    (output to `stdout`, the environment with `env` added)."""
     work.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "DAGSTER_HOME": str(work / "dagster_home"), "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, "DAGSTER_HOME": str(work / "dagster_home"), "PYTHONUNBUFFERED": "1", **(env or {})}
     return subprocess.Popen(
         [
             ZHICHENG,
@@ -30,7 +33,7 @@ def start_run(inbox: Path, work: Path, *extra: str) -> subprocess.Popen:
         ],
         cwd=PROJECT_ROOT,
         env=env,
-        stdout=subprocess.PIPE,
+        stdout=stdout,
         stderr=subprocess.STDOUT,
         text=True,
     )

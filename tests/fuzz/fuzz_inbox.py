@@ -24,6 +24,7 @@ import duckdb
 from dagster_project.forms import FORMS
 from dagster_project.ingest.writer_lock import descendants
 from tests.conftest import PROJECT_ROOT, ZHICHENG
+from tests.fuzz.conftest import start_run
 from tests.fuzz.hostile import write_hostile, write_mutated
 
 STAGES = (
@@ -54,30 +55,10 @@ def _name(pid: int) -> str:
 
 
 def _run(inbox: Path, work: Path) -> tuple[int, str, dict[str, float], float]:
-    env = {
-        **os.environ,
-        "DAGSTER_HOME": str(work / "dagster_home"),
-        "ZHICHENG_PII_KEY": os.environ.get("ZHICHENG_PII_KEY", "fuzz-key-not-secret"),
-    }
+    key = {"ZHICHENG_PII_KEY": os.environ.get("ZHICHENG_PII_KEY", "fuzz-key-not-secret")}
     started = time.monotonic()
     log = open(work / "run.log", "w+", encoding="utf-8")
-    process = subprocess.Popen(
-        [
-            ZHICHENG,
-            "run",
-            "--inbox",
-            str(inbox),
-            "--warehouse",
-            str(work / "warehouse.duckdb"),
-            "--out",
-            str(work / "output"),
-        ],
-        cwd=PROJECT_ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    process = start_run(inbox, work, stdout=log, env=key)
     peaks: dict[str, int] = {}
     stage = "start"
     while process.poll() is None:

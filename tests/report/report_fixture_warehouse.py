@@ -70,6 +70,29 @@ def build_model(con, model: str) -> None:
     con.execute(f"create table {SCHEMA_OF.get(model, 'marts')}.{model} as {sql}")
 
 
+def _on_application(app, rule_id, severity, clause, detail, source_row=None, **given) -> tuple:
+    """A finding on one application (a marts.applications row): its number, submitter, committee, region,
+    series and level, unless `given`; from the roster's row `source_row` when there is one."""
+    source_file = f"{YEAR}/{app[3]}/花名册.xlsx" if source_row is not None else None
+    committee, series, level = (given.get(k, app[i]) for k, i in (("committee", 9), ("series", 6), ("level", 7)))
+    return (
+        YEAR,
+        rule_id,
+        severity,
+        "application",
+        app[1],
+        app[3],
+        committee,
+        app[4],
+        series,
+        level,
+        clause,
+        detail,
+        source_file,
+        source_row,
+    )
+
+
 def make_warehouse(path: Path, seed: int = 3) -> dict:
     """Build the warehouse; returns facts the tests check against."""
     rnd = random.Random(seed)
@@ -80,12 +103,9 @@ def make_warehouse(path: Path, seed: int = 3) -> dict:
         con.execute(f"create schema {schema}")
     for name in ("regions", "departments", "units", "committees", "policy_calendar", "rules", "labels"):
         # codes are text, as dbt's seed configuration types them (dbt_project.yml)
-        con.execute(
-            f"create table reference.{name} as select * from read_csv('{SEEDS_DIR / (name + '.csv')}', all_varchar=false, "
-            "types={'region_code': 'VARCHAR'})"
-            if name == "regions"
-            else f"create table reference.{name} as select * from read_csv('{SEEDS_DIR / (name + '.csv')}', all_varchar=false)"
-        )
+        types = ", types={'region_code': 'VARCHAR'}" if name == "regions" else ""
+        seed = SEEDS_DIR / f"{name}.csv"
+        con.execute(f"create table reference.{name} as select * from read_csv('{seed}', all_varchar=false{types})")
 
     apps, roster, findings, quarantine, audit = [], [], [], [], []
     n = 0
@@ -201,43 +221,9 @@ def make_warehouse(path: Path, seed: int = 3) -> dict:
 
     # findings: application, submitter, committee, region, city ones
     for a in apps[::3]:
-        findings.append(
-            (
-                YEAR,
-                "FIL-02",
-                "违规",
-                "application",
-                a[1],
-                a[3],
-                a[9],
-                a[4],
-                a[6],
-                a[7],
-                "七(三)",
-                "诚信承诺书为否",
-                f"{YEAR}/{a[3]}/花名册.xlsx",
-                7,
-            )
-        )
+        findings.append(_on_application(a, "FIL-02", "违规", "七(三)", "诚信承诺书为否", source_row=7))
     for a in apps[1::5]:
-        findings.append(
-            (
-                YEAR,
-                "ELG-04",
-                "提示",
-                "application",
-                a[1],
-                a[3],
-                a[9],
-                a[4],
-                a[6],
-                a[7],
-                "四(五)4",
-                "基层服务年限不足1年",
-                f"{YEAR}/{a[3]}/花名册.xlsx",
-                8,
-            )
-        )
+        findings.append(_on_application(a, "ELG-04", "提示", "四(五)4", "基层服务年限不足1年", source_row=8))
     findings.append(
         (
             YEAR,
@@ -312,96 +298,59 @@ def make_warehouse(path: Path, seed: int = 3) -> dict:
     )
     # a free-text field typed with an ID number reaches a detail: masked in the report and the notices
     findings.append(
-        (
-            YEAR,
-            "ELG-13",
-            "违规",
-            "application",
-            apps[2][1],
-            apps[2][3],
-            apps[2][9],
-            apps[2][4],
-            apps[2][6],
-            apps[2][7],
-            "四(四)",
-            f"破格依据“{_id(777)}”的条件不满足：无对应条款",
-            f"{YEAR}/{apps[2][3]}/花名册.xlsx",
-            9,
+        _on_application(
+            apps[2], "ELG-13", "违规", "四(四)", f"破格依据“{_id(777)}”的条件不满足：无对应条款", source_row=9
         )
     )
     # committee conduct: a vote without quorum at a city committee (the committee corrects, the submitter hears of it),
     # and results that do not match the roster at a committee of the autonomous region (raised upward in the report)
     c_app = next(a for a in apps if a[9] == "C-ZXX-M" and a[3] != "C-ZXX-M" and a[11] == "通过")
     findings.append(
-        (
-            YEAR,
+        _on_application(
+            c_app,
             "COM-03",
             "违规",
-            "application",
-            c_app[1],
-            c_app[3],
-            "C-ZXX-M",
-            c_app[4],
-            c_app[6],
-            c_app[7],
             "五(二)",
             "评审结果为通过，但实到评委5人，不足应到评委9人的2/3，评审通过无效",
-            f"{YEAR}/{c_app[3]}/花名册.xlsx",
-            6,
+            source_row=6,
+            committee="C-ZXX-M",
         )
     )
     findings.append(
-        (
-            YEAR,
+        _on_application(
+            apps[4],
             "COM-04",
             "违规",
-            "application",
-            apps[4][1],
-            apps[4][3],
-            "C-WS-NMG",
-            apps[4][4],
-            "卫生",
-            "副高级",
             "五(二)",
             "评审结果中的申报编号在花名册中找不到",
-            None,
-            None,
+            committee="C-WS-NMG",
+            series="卫生",
+            level="副高级",
         )
     )
     # a detail that names another submitter's application number (must be redacted in notices)
     findings.append(
-        (
-            YEAR,
-            "CHN-01",
-            "提示",
-            "application",
-            apps[0][1],
-            apps[0][3],
-            apps[0][9],
-            apps[0][4],
-            apps[0][6],
-            apps[0][7],
-            "三",
-            f"同一人另以申报编号 {apps[-1][1]} 向其他评委会申报",
-            None,
-            None,
-        )
+        _on_application(apps[0], "CHN-01", "提示", "三", f"同一人另以申报编号 {apps[-1][1]} 向其他评委会申报")
     )
 
     con.execute(
-        """create table marts.applications (year integer, application_no varchar, person_key varchar, submitter_code varchar,
+        """create table marts.applications (year integer, application_no varchar, person_key varchar,
+            submitter_code varchar,
         region_code varchar, unit_name varchar, series varchar, level varchar, route varchar, committee_code varchar,
         group_name varchar, outcome varchar, outcome_valid boolean)"""
     )
     con.executemany("insert into marts.applications values (?,?,?,?,?,?,?,?,?,?,?,?,?)", apps)
     con.execute(
-        """create table staging.stg_application_roster__applications (year integer, submitter_code varchar, application_no varchar,
+        """create table staging.stg_application_roster__applications (year integer, submitter_code varchar,
+            application_no varchar,
         name varchar, id_number varchar, person_key varchar, _source_file varchar, _source_row integer)"""
     )
     con.executemany("insert into staging.stg_application_roster__applications values (?,?,?,?,?,?,?,?)", roster)
     con.execute(
-        """create table marts.findings (year integer, rule_id varchar, severity varchar, subject_type varchar, subject_key varchar,
-        submitter_code varchar, committee_code varchar, region_code varchar, series varchar, level varchar, clause varchar,
+        """create table marts.findings (year integer, rule_id varchar, severity varchar, subject_type varchar,
+            subject_key varchar,
+        submitter_code varchar, committee_code varchar, region_code varchar, series varchar, level varchar,
+        clause varchar,
         detail varchar, source_file varchar, source_row integer)"""
     )
     con.executemany("insert into marts.findings values (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", findings)
@@ -415,7 +364,8 @@ def make_warehouse(path: Path, seed: int = 3) -> dict:
         from marts.applications where outcome <> '未评审' group by all"""
     )
     con.execute(
-        """create table marts.quota_compliance (year integer, quota_code varchar, scope_type varchar, scope_code varchar,
+        """create table marts.quota_compliance (year integer, quota_code varchar, scope_type varchar,
+            scope_code varchar,
         limit_value double, actual_value double, compliant boolean)"""
     )
     con.executemany(
@@ -427,7 +377,8 @@ def make_warehouse(path: Path, seed: int = 3) -> dict:
         ],
     )
     con.execute(
-        """create table marts.schedule_adherence (year integer, requirement_code varchar, subject_type varchar, subject_code varchar,
+        """create table marts.schedule_adherence (year integer, requirement_code varchar, subject_type varchar,
+            subject_code varchar,
         due_date date, actual_date date, compliant boolean)"""
     )
     sched = [
@@ -439,7 +390,8 @@ def make_warehouse(path: Path, seed: int = 3) -> dict:
     sched += [(YEAR, "APPLY-WINDOW", "application", a[1], D(2022, 6, 24), D(2022, 6, 20), True) for a in apps[:5]]
     con.executemany("insert into marts.schedule_adherence values (?,?,?,?,?,?,?)", sched)
     con.execute(
-        """create table marts.filing_completeness (year integer, submitter_code varchar, has_roster boolean, roster_publicity_ok boolean,
+        """create table marts.filing_completeness (year integer, submitter_code varchar, has_roster boolean,
+            roster_publicity_ok boolean,
         materials_ok boolean, summary_report_ok boolean, publicity_report_ok boolean, complete boolean)"""
     )
     con.executemany(
@@ -453,21 +405,26 @@ def make_warehouse(path: Path, seed: int = 3) -> dict:
         ],
     )
     con.execute(
-        """create table raw.load_audit (file varchar, sheet varchar, sha256 varchar, submitter_code varchar, year integer, form varchar,
-        rows_read integer, rows_loaded integer, rows_quarantined integer, superseded boolean, file_mtime timestamp, loaded_at timestamp)"""
+        """create table raw.load_audit (file varchar, sheet varchar, sha256 varchar, submitter_code varchar,
+            year integer, form varchar,
+        rows_read integer, rows_loaded integer, rows_quarantined integer, superseded boolean, file_mtime timestamp,
+        loaded_at timestamp)"""
     )
     con.executemany("insert into raw.load_audit values (?,?,?,?,?,?,?,?,?,?, now(), now())", audit)
     con.execute("create table marts.load_audit as select * exclude (file_mtime, loaded_at) from raw.load_audit")
     con.execute(
-        """create table raw.quarantine (_source_file varchar, _source_sheet varchar, _source_row integer, _file_sha256 varchar,
-        year integer, submitter_code varchar, form varchar, column_name varchar, value varchar, reason varchar, _loaded_at timestamp)"""
+        """create table raw.quarantine (_source_file varchar, _source_sheet varchar, _source_row integer,
+            _file_sha256 varchar,
+        year integer, submitter_code varchar, form varchar, column_name varchar, value varchar, reason varchar,
+        _loaded_at timestamp)"""
     )
     con.executemany("insert into raw.quarantine values (?,?,?,?,?,?,?,?,?,?, now())", quarantine)
     # a committee's own evaluation results (F5) for the applications it evaluated
     con.execute(
         """create table staging.stg_evaluation_outcomes__outcomes as
         select year, 'C-ZXX-M' as submitter_code, committee_code, application_no, outcome,
-            '2022/C-ZXX-M/评审结果.xlsx' as _source_file, cast(row_number() over (order by application_no) + 4 as integer) as _source_row
+            '2022/C-ZXX-M/评审结果.xlsx' as _source_file,
+            cast(row_number() over (order by application_no) + 4 as integer) as _source_row
         from marts.applications where committee_code = 'C-ZXX-M' and outcome <> '未评审'"""
     )
     con.execute("alter table marts.findings add column finding_id varchar")

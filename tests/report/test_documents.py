@@ -173,8 +173,8 @@ def test_notice_with_200000_problems_is_bounded(fx_warehouse, tmp_path):
     n = 200_000
     con = duckdb.connect(str(big))
     con.execute(
-        f"""insert into marts.findings (year, rule_id, severity, subject_type, subject_key, submitter_code, clause, detail,
-                source_file, source_row, finding_id)
+        f"""insert into marts.findings (year, rule_id, severity, subject_type, subject_key, submitter_code, clause,
+                detail, source_file, source_row, finding_id)
             select 2022, 'FIL-02', '违规', 'application', 'HHX' || i, '150125', '七(三)', '“诚信承诺书”为否',
                 '2022/150125/花名册.xlsx', i, md5('big' || i)
             from range({n}) t(i)"""

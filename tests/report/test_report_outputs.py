@@ -130,7 +130,8 @@ def test_one_notice_per_submitter(fx_outputs):
     expected = {
         r[0]
         for r in con.execute(
-            "select submitter_code from marts.load_audit where year = 2022 union select submitter_code from marts.findings where year = 2022"
+            "select submitter_code from marts.load_audit where year = 2022 union select submitter_code "
+            "from marts.findings where year = 2022"
         ).fetchall()
     } | {"150123"}
     con.close()

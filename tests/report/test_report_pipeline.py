@@ -107,7 +107,10 @@ def test_one_notice_per_submitter(run_outputs, sample_inbox):
         expected = {
             r[0]
             for r in con.execute(
-                "select submitter_code from marts.load_audit where year = ? union select submitter_code from marts.findings where year = ?",
+                (
+                    "select submitter_code from marts.load_audit where year = ? union select submitter_code "
+                    "from marts.findings where year = ?"
+                ),
                 [YEAR, YEAR],
             ).fetchall()
             if r[0]
@@ -126,7 +129,10 @@ def test_no_notice_has_another_submitters_applicant(run_outputs):
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
         roster = con.execute(
-            "select submitter_code, application_no, name from staging.stg_application_roster__applications where year = ?",
+            (
+                "select submitter_code, application_no, name from staging.stg_application_roster__applications "
+                "where year = ?"
+            ),
             [YEAR],
         ).fetchall()
     finally:

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import duckdb
 
+from tests.report.report_fixture_warehouse import build_model
+
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
 COMMITTEES = [
@@ -53,11 +55,13 @@ def make_warehouse(
     path = Path(path)
     path.unlink(missing_ok=True)
     con = duckdb.connect(str(path))
-    con.execute("create schema reference; create schema marts; create schema raw")
-    for name in ("regions", "departments", "units", "committees"):
-        con.execute(
-            f"create table reference.{name} as select * from read_csv('{SEEDS / (name + '.csv')}', all_varchar = true)"
-        )
+    con.execute("create schema reference; create schema staging; create schema marts; create schema raw")
+    for name in ("regions", "departments", "units", "committees", "labels"):
+        seed = SEEDS / f"{name}.csv"
+        con.execute(f"create table reference.{name} as select * from read_csv('{seed}', all_varchar = true)")
+    # the code → name directory, built by the project's own model SQL (int_submitters.sql, submitters.sql)
+    for model in ("int_submitters", "submitters"):
+        build_model(con, model)
     # A raw table with ID numbers and names, which must never reach the snapshot.
     con.execute("create table raw.application_roster (id_number varchar, 姓名 varchar)")
     con.execute("insert into raw.application_roster values ('150102198001011234', '张三')")
@@ -136,7 +140,7 @@ def make_warehouse(
                         3,
                     )
                 )
-        for committee, series, levels, host in COMMITTEES:
+        for committee, series, _levels, host in COMMITTEES:
             if rng.random() < 0.5:
                 findings.append(
                     (
@@ -176,12 +180,14 @@ def make_warehouse(
             )
 
     con.execute("""
-        create table marts.applications (year integer, application_no varchar, person_key varchar, submitter_code varchar,
-            region_code varchar, unit_name varchar, series varchar, level varchar, route varchar, committee_code varchar,
+        create table marts.applications (
+            year integer, application_no varchar, person_key varchar, submitter_code varchar, region_code varchar,
+            unit_name varchar, series varchar, level varchar, route varchar, committee_code varchar,
             group_name varchar, outcome varchar, outcome_valid boolean)""")
     con.executemany("insert into marts.applications values (?,?,?,?,?,?,?,?,?,?,?,?,?)", apps)
     con.execute("""
-        create table marts.findings (year integer, rule_id varchar, severity varchar, subject_type varchar, subject_key varchar,
+        create table marts.findings (
+            year integer, rule_id varchar, severity varchar, subject_type varchar, subject_key varchar,
             submitter_code varchar, committee_code varchar, region_code varchar, series varchar, level varchar,
             clause varchar, detail varchar, source_file varchar, source_row integer)""")
     con.executemany("insert into marts.findings values (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", findings)
@@ -196,37 +202,51 @@ def make_warehouse(
     con.execute("""
         create table marts.quota_compliance as
         select year, 'QTA-01' as quota_code, 'city' as scope_type, '1501' as scope_code, 12.0 as limit_value,
-            count(*) filter (where series = '中小学教师' and level = '正高级' and outcome = '通过' and outcome_valid)::double as actual_value,
+            count(*) filter (
+                where series = '中小学教师' and level = '正高级' and outcome = '通过' and outcome_valid
+            )::double as actual_value,
             actual_value <= limit_value as compliant
         from marts.applications group by year
         union all
-        select year, 'QTA-02', 'submitter', submitter_code, 0.05 * 60, count(*) filter (where route = '破格申报')::double,
+        select year, 'QTA-02', 'submitter', submitter_code, 0.05 * 60,
+            count(*) filter (where route = '破格申报')::double,
             count(*) filter (where route = '破格申报') <= 3
         from marts.applications group by year, submitter_code
         union all
-        select year, 'QTA-03', 'region_field', region_code || '/基层卫生', 4.0, (hash(region_code) % 7)::double, (hash(region_code) % 7) <= 4
+        select year, 'QTA-03', 'region_field', region_code || '/基层卫生', 4.0,
+            (hash(region_code) % 7)::double, (hash(region_code) % 7) <= 4
         from marts.applications where region_code <> '' group by year, region_code""")
     con.execute("""
         create table marts.schedule_adherence as
         select year, 'FINISH-BY' as requirement_code, 'committee' as subject_type, committee_code as subject_code,
-            make_date(year, 9, 30) as due_date, make_date(year, 9, 30) + (hash(committee_code || year) % 20)::integer - 10 as actual_date,
+            make_date(year, 9, 30) as due_date,
+            make_date(year, 9, 30) + (hash(committee_code || year) % 20)::integer - 10 as actual_date,
             actual_date <= due_date as compliant
         from marts.applications group by year, committee_code
         union all
         select year, 'DIRECTED-POSTS', 'region', region_code, make_date(year, 6, 20),
-            case when hash(region_code) % 5 = 0 then null else make_date(year, 6, 20) + (hash(region_code || year) % 6)::integer - 3 end,
-            coalesce(make_date(year, 6, 20) + (hash(region_code || year) % 6)::integer - 3 <= make_date(year, 6, 20) and hash(region_code) % 5 <> 0, false)
+            case
+                when hash(region_code) % 5 = 0 then null
+                else make_date(year, 6, 20) + (hash(region_code || year) % 6)::integer - 3
+            end,
+            coalesce(
+                make_date(year, 6, 20) + (hash(region_code || year) % 6)::integer - 3 <= make_date(year, 6, 20)
+                and hash(region_code) % 5 <> 0,
+                false
+            )
         from marts.applications where region_code <> '' group by year, region_code""")
     con.execute("""
         create table marts.filing_completeness as
         select year, submitter_code, true as has_roster, hash(submitter_code) % 3 <> 0 as roster_publicity_ok,
-            hash(submitter_code || 'm') % 4 <> 0 as materials_ok, true as summary_report_ok, hash(submitter_code || 'p') % 5 <> 0 as publicity_report_ok,
+            hash(submitter_code || 'm') % 4 <> 0 as materials_ok, true as summary_report_ok,
+            hash(submitter_code || 'p') % 5 <> 0 as publicity_report_ok,
             roster_publicity_ok and materials_ok and summary_report_ok and publicity_report_ok as complete
         from marts.applications group by year, submitter_code""")
     con.execute("""
         create table marts.load_audit as
-        select distinct year || '/' || submitter_code || '/花名册.xlsx' as file, '花名册' as sheet, md5(submitter_code) as sha256,
-            submitter_code, year, 'F1' as form, 40 as rows_read, 38 as rows_loaded, 2 as rows_quarantined, false as superseded
+        select distinct year || '/' || submitter_code || '/花名册.xlsx' as file, '花名册' as sheet,
+            md5(submitter_code) as sha256, submitter_code, year, 'F1' as form,
+            40 as rows_read, 38 as rows_loaded, 2 as rows_quarantined, false as superseded
         from marts.applications""")
     con.close()
     return path

@@ -9,6 +9,7 @@ import duckdb
 import pytest
 from fixture_warehouse import make_warehouse
 
+from dagster_project.documents.office import office
 from dagster_project.publish.snapshot import (
     SNAPSHOT_NAME,
     SnapshotRefused,
@@ -26,6 +27,8 @@ CONTRACT_MARTS = {
     "applications",
     "load_audit",
 }
+# the fixture warehouse also has the code → name directory dbt builds (marts.submitters)
+FIXTURE_MARTS = CONTRACT_MARTS | {"submitters"}
 
 
 def test_snapshot_holds_marts_and_analyst_views_only(fixture_snapshot):
@@ -41,7 +44,7 @@ def test_snapshot_holds_marts_and_analyst_views_only(fixture_snapshot):
         r[0]
         for r in con.execute("select table_name from information_schema.tables where table_schema = 'marts'").fetchall()
     }
-    assert marts == CONTRACT_MARTS
+    assert marts == FIXTURE_MARTS
     views = {
         r[0]
         for r in con.execute(
@@ -154,6 +157,36 @@ def test_publication_refused_without_marts(tmp_path):
     con.close()
     with pytest.raises(SnapshotRefused, match="marts"):
         build_snapshot_from_file(tmp_path / "empty.duckdb", tmp_path / "out")
+
+
+def test_names_come_from_the_submitters_mart(tmp_path):
+    """analyst.dim_submitters is marts.submitters (kind by its Chinese name; the bureau by the office's name),
+    and the views name submitters from it; without the mart nothing is published."""
+    warehouse = make_warehouse(tmp_path / "w.duckdb", seed=9, applications=30, years=(2022,))
+    con = duckdb.connect(str(warehouse))
+    code = con.execute("select submitter_code from marts.applications order by application_no limit 1").fetchone()[0]
+    con.execute("update marts.submitters set submitter_name = '改名后的报送单位' where submitter_code = ?", [code])
+    con.close()
+    snap = connect_read_only(build_snapshot_from_file(warehouse, tmp_path / "out").path)
+    assert snap.execute(
+        "select distinct submitter_name from analyst.applications where submitter_code = ?", [code]
+    ).fetchall() == [("改名后的报送单位",)]
+    kinds = dict(snap.execute("select submitter_code, submitter_kind from analyst.dim_submitters").fetchall())
+    assert kinds["150102"] == "旗县区" and kinds["D-JYJ"] == "市直部门" and kinds["B-RSJ"] == "市人社局"
+    assert (
+        snap.execute("select submitter_name from analyst.dim_submitters where submitter_code = 'B-RSJ'").fetchone()[0]
+        == office().name
+    )
+    labels = dict(snap.execute("select subject_type, subject_type_label from analyst.findings").fetchall())
+    assert labels["application"] == "申报" and labels["committee"] == "评委会"
+    snap.close()
+
+    con = duckdb.connect(str(warehouse))
+    con.execute("drop table marts.submitters")
+    con.close()
+    with pytest.raises(SnapshotRefused, match="marts.submitters"):
+        build_snapshot_from_file(warehouse, tmp_path / "out2")
+    assert not (tmp_path / "out2" / SNAPSHOT_NAME).exists()
 
 
 def test_new_snapshot_replaces_old_by_rename(tmp_path):

@@ -106,7 +106,10 @@ def test_dataset_columns_exist_in_the_snapshot_views(fixture_snapshot):
             actual = {
                 r[0]
                 for r in con.execute(
-                    "select column_name from information_schema.columns where table_schema = 'analyst' and table_name = ?",
+                    (
+                        "select column_name from information_schema.columns where table_schema = 'analyst' "
+                        "and table_name = ?"
+                    ),
                     [name],
                 ).fetchall()
             }
