@@ -103,6 +103,8 @@ def build_resources(settings: Settings | None = None) -> dict:
         configured["seeds"] = str(seeds_dir())  # the location's reference folder (ZHICHENG_SEEDS), as dbt reads it
     else:
         configured = run_config(settings)["resources"]["settings"]["config"]
+        if "pii_key" in configured:  # an environment variable reference: as an EnvVar here
+            configured["pii_key"] = EnvVar(configured["pii_key"]["env"])
     return {
         "settings": SettingsResource(**configured),
         "warehouse": DuckDBResource(database=configured.get("warehouse", SettingsResource().warehouse)),

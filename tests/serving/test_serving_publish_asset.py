@@ -10,6 +10,7 @@ from fixture_warehouse import make_warehouse
 
 from dagster_project.publish.assets import SNAPSHOT_KEY, build_serving_snapshot_asset, mart_keys_of
 from dagster_project.publish.snapshot import SNAPSHOT_NAME
+from dagster_project.resources import SettingsResource
 
 
 def _marts_asset(check_passes: bool):
@@ -30,11 +31,9 @@ def _marts_asset(check_passes: bool):
 
 
 @pytest.mark.parametrize("check_passes", [True, False])
-def test_blocking_check_upstream_decides_publication(tmp_path, monkeypatch, check_passes):
+def test_blocking_check_upstream_decides_publication(tmp_path, check_passes):
     warehouse = make_warehouse(tmp_path / "w.duckdb", seed=11, applications=30, years=(2022,))
     out = tmp_path / "out"
-    monkeypatch.setenv("ZHICHENG_OUT", str(out))
-    monkeypatch.setenv("ZHICHENG_WAREHOUSE", str(warehouse))
     marts = _marts_asset(check_passes)
     publish = build_serving_snapshot_asset(mart_keys_of([marts]))
     assert set(publish.asset_deps[SNAPSHOT_KEY]) == {
@@ -42,9 +41,11 @@ def test_blocking_check_upstream_decides_publication(tmp_path, monkeypatch, chec
         AssetKey(["marts", "applications"]),
     }
 
-    result = materialize(
-        [marts, publish], resources={"warehouse": DuckDBResource(database=str(warehouse))}, raise_on_error=False
-    )
+    resources = {
+        "settings": SettingsResource(warehouse=str(warehouse), out=str(out)),
+        "warehouse": DuckDBResource(database=str(warehouse)),
+    }
+    result = materialize([marts, publish], resources=resources, raise_on_error=False)
     published = [e.asset_key for e in result.get_asset_materialization_events() if e.asset_key == SNAPSHOT_KEY]
     if check_passes:
         assert result.success
