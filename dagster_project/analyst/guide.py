@@ -14,20 +14,12 @@ import sys
 
 import yaml
 
+from dagster_project.contract import CONTRACT_MARTS
 from dagster_project.settings import DBT_DIR, PROJECT_ROOT
 
 GUIDE = PROJECT_ROOT / "docs" / "analyst-guide.md"
 BEGIN = "<!-- 表字典：由 python -m dagster_project.analyst.guide 生成，勿手改 -->"
 END = "<!-- 表字典结束 -->"
-MART_ORDER = [
-    "applications",
-    "findings",
-    "pass_rate_by_group",
-    "quota_compliance",
-    "schedule_adherence",
-    "filing_completeness",
-    "load_audit",
-]
 
 
 def mart_docs() -> dict[str, dict]:
@@ -60,7 +52,7 @@ def _cell(text: str) -> str:
 def dictionary() -> str:
     lines = [BEGIN, "", "### marts 层（对外稳定接口，说明取自 dbt 文档）", ""]
     docs = mart_docs()
-    for name in [*MART_ORDER, *sorted(set(docs) - set(MART_ORDER))]:
+    for name in [*CONTRACT_MARTS, *sorted(set(docs) - set(CONTRACT_MARTS))]:
         if name not in docs:
             continue
         model = docs[name]

@@ -3,6 +3,7 @@
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset
 from dagster_duckdb import DuckDBResource
 
+from dagster_project.contract import CONTRACT_MARTS
 from dagster_project.policy.years import POLICY_YEARS
 from dagster_project.progress import say
 from dagster_project.resources import SettingsResource
@@ -13,13 +14,7 @@ from .build import build_report
 MART_KEYS = [
     AssetKey(["marts", name])
     for name in (
-        "findings",
-        "pass_rate_by_group",
-        "quota_compliance",
-        "schedule_adherence",
-        "filing_completeness",
-        "applications",
-        "load_audit",
+        *CONTRACT_MARTS,
         "notice_recipients",
         "report_schedule",
         "submitters",

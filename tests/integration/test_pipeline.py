@@ -4,18 +4,11 @@ from __future__ import annotations
 
 import duckdb
 
+from dagster_project.contract import CONTRACT_MARTS
 from dagster_project.forms import FORMS
 from tests.conftest import run_zhicheng
 
-MARTS = (
-    "findings",
-    "pass_rate_by_group",
-    "quota_compliance",
-    "schedule_adherence",
-    "filing_completeness",
-    "applications",
-    "load_audit",
-)
+MARTS = CONTRACT_MARTS
 
 
 def _counts(warehouse) -> dict[str, int]:

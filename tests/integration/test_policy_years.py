@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from dagster_project.contract import CONTRACT_MARTS
 from dagster_project.policy.merge import merge_reference
 from dagster_project.sample.generator import load_ground_truth
 from dagster_project.sample.second_year import generate_two_year_inbox
@@ -21,15 +22,7 @@ from tests.conftest import PROJECT_ROOT, run_zhicheng
 
 FIXTURE_YEAR = PROJECT_ROOT / "tests" / "fixtures" / "year_2023"
 KEY = os.environ["ZHICHENG_PII_KEY"].encode()
-MARTS = (
-    "findings",
-    "pass_rate_by_group",
-    "quota_compliance",
-    "schedule_adherence",
-    "filing_completeness",
-    "applications",
-    "load_audit",
-)
+MARTS = CONTRACT_MARTS
 
 
 @pytest.fixture(scope="module")

@@ -9,6 +9,7 @@ import duckdb
 import pytest
 from fixture_warehouse import make_warehouse
 
+from dagster_project.contract import CONTRACT_MARTS
 from dagster_project.documents.office import office
 from dagster_project.publish.snapshot import (
     SNAPSHOT_NAME,
@@ -18,17 +19,8 @@ from dagster_project.publish.snapshot import (
     personal_data_problems,
 )
 
-CONTRACT_MARTS = {
-    "findings",
-    "pass_rate_by_group",
-    "quota_compliance",
-    "schedule_adherence",
-    "filing_completeness",
-    "applications",
-    "load_audit",
-}
 # the fixture warehouse also has the code → name directory dbt builds (marts.submitters)
-FIXTURE_MARTS = CONTRACT_MARTS | {"submitters"}
+FIXTURE_MARTS = set(CONTRACT_MARTS) | {"submitters"}
 
 
 def test_snapshot_holds_marts_and_analyst_views_only(fixture_snapshot):
