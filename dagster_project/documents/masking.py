@@ -25,15 +25,29 @@ def mask_id_value(value: str) -> str:
     return value[:6] + "*" * (len(value) - 10) + value[-4:]
 
 
+class _Foreign:
+    """The application numbers of other submitters, without building the difference of two large sets."""
+
+    def __init__(self, own: set[str], others: set[str]):
+        self.own, self.others = own, others
+
+    def __contains__(self, value: object) -> bool:
+        return value in self.others and value not in self.own
+
+    def __bool__(self) -> bool:
+        return len(self.others) > len(self.own) or any(v not in self.own for v in self.others)
+
+
 def redactor(own: set[str], others: set[str]) -> Callable[[Any], Any]:
     """A function that masks ID numbers and blanks application numbers of other submitters."""
-    foreign = others - own
+    foreign = _Foreign(own, others)
+    any_foreign = bool(foreign)
 
     def redact(text: Any) -> Any:
         if not isinstance(text, str):
             return text
         text = mask_id_numbers(text)
-        if not foreign:
+        if not any_foreign:
             return text
         return TOKEN_RE.sub(lambda m: OTHER_APPLICATION if m.group(0) in foreign else m.group(0), text)
 

@@ -22,6 +22,8 @@ EXCEL_MAX_ROWS = 1_048_576
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
 WIDTH_SAMPLE = 2000  # rows looked at for column widths
+# xlsxwriter's streaming mode keeps a temporary file per sheet and part: in memory (tmpfs) when the machine has one
+MEMORY_TMPDIR = Path("/dev/shm")
 Column = str | tuple[str, str]
 
 
@@ -98,10 +100,11 @@ def write_workbook(
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".part")
-    workbook = xlsxwriter.Workbook(
-        str(tmp),
-        {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
-    )
+    options = {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+    options["strings_to_numbers"] = False
+    if MEMORY_TMPDIR.is_dir() and os.access(MEMORY_TMPDIR, os.W_OK):
+        options["tmpdir"] = str(MEMORY_TMPDIR)
+    workbook = xlsxwriter.Workbook(str(tmp), options)
     base = {"font_name": "宋体", "font_size": 10, "border": 1, "valign": "top"}
     header_fmt = workbook.add_format(
         {

@@ -1,8 +1,8 @@
 """Reading in worker processes, so that no file can take the run down (contract v3 §1).
 
 Each file is read by a worker process with a memory limit (RLIMIT_AS) and a time limit; the
-workers read different files at once (one fewer than the cores, at least one; ZHICHENG_READERS
-sets the number, 0 reads in this process without isolation). A worker that dies while
+workers read different files at once (one per core, at most 8; ZHICHENG_READERS sets the
+number, 0 reads in this process without isolation). A worker that dies while
 reading (an abort in the reader library, the memory limit, a signal) or overruns its time is
 replaced, and the file gets a Chinese reason instead of a result — it is then recorded as
 ``未识别`` like any unreadable file, so it is never read again (its hash is in load_audit).
@@ -56,7 +56,7 @@ def default_workers() -> int:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:  # pragma: no cover - not Linux
         cores = os.cpu_count() or 1
-    return max(1, min(cores - 1, 8))  # one core stays for validating what the readers bring
+    return max(1, min(cores, 8))  # the loader validates a batch after its files are read: every core reads
 
 
 def read_checked(path: Path) -> FileRead:

@@ -26,6 +26,9 @@ ZIP_SUFFIXES = {".xlsx", ".xlsm", ".xlsb", ".ods"}
 _SHEET_XML = re.compile(r"^xl/worksheets/[^/]+\.xml$", re.I)
 _TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)(?=[\s/>])([^>]*)>")
 _R_ATTR = re.compile(rb'\br="([A-Za-z]*)([0-9]*)"')
+# the common case, matched in C: a cell tag that says where it is (r="B12")
+_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c(?=[\s/>])")
+_CELL_REF = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?c(?=[\s/>])[^>]*?\br="([A-Za-z]+)([0-9]+)"')
 _CHUNK = 1 << 20
 
 
@@ -68,6 +71,19 @@ class _Extent:
         self.min_col = self.col if self.min_col is None else min(self.min_col, self.col)
         self.max_row, self.max_col = max(self.max_row, row), max(self.max_col, self.col)
 
+    def cells_at(self, refs: list[tuple[bytes, bytes]]) -> None:
+        """Cells that each carry their reference (column letters, row number): counted without a loop per tag."""
+        if not refs:
+            return
+        rows = [int(r) for _, r in refs]
+        cols = {letters: _column_number(letters) for letters in {c for c, _ in refs}}
+        low_row, low_col = max(min(rows), 1), min(cols.values())
+        self.cells += len(refs)
+        self.min_row = low_row if self.min_row is None else min(self.min_row, low_row)
+        self.min_col = low_col if self.min_col is None else min(self.min_col, low_col)
+        self.max_row, self.max_col = max(self.max_row, max(rows)), max(self.max_col, max(cols.values()))
+        self.row, self.col = rows[-1], cols[refs[-1][0]]
+
     def expanded(self) -> int:
         if not self.cells:
             return 0
@@ -93,6 +109,10 @@ def _scan_sheet(handle, budget: list[int]) -> _Extent:
             carry = b""
         if len(carry) > _CHUNK:  # a tag longer than a megabyte: no sheet has one
             carry = b""
+        refs = _CELL_REF.findall(data)
+        if len(refs) == len(_CELL.findall(data)):  # every cell of the chunk carries its reference
+            extent.cells_at(refs)
+            continue
         for match in _TAG.finditer(data):
             extent.tag(match.group(1), match.group(2))
     return extent

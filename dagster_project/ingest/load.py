@@ -7,6 +7,7 @@ superseded.  Loading the same bytes twice changes nothing.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import hashlib
 import hmac
@@ -32,10 +33,13 @@ from dagster_project.forms import (
     Form,
 )
 from dagster_project.ingest.isolate import ReaderPool
-from dagster_project.ingest.reader import FileRead
-from dagster_project.ingest.validate import SQL_TYPES, Validated, lit, q, validate_sheet
+from dagster_project.ingest.reader import FileRead, SheetRead
+from dagster_project.ingest.validate import SQL_TYPES, Validated, _unique_extras, lit, q, validate_sheet
 
 RAW_SCHEMA = "raw"
+# a batch (one transaction, one statement per group of like sheets) holds at most this many rows or files
+BATCH_ROWS = 250_000
+BATCH_FILES = 5_000
 RAW_TABLES: dict[str, str] = {code: form.table for code, form in FORMS.items()}
 YEAR_DIR = re.compile(r"^[0-9]{4}$")
 KIND_NAMES = {
@@ -246,128 +250,240 @@ def _delete_path(con: duckdb.DuckDBPyConnection, rel: str) -> None:
     con.execute(f"DELETE FROM {RAW_SCHEMA}.load_audit WHERE file = ?", [rel])
 
 
-def insert_audit(con: duckdb.DuckDBPyConnection, values: list) -> None:
-    con.execute(
-        f"INSERT INTO {RAW_SCHEMA}.load_audit ({AUDIT_COLUMNS}) VALUES ({', '.join('?' * len(values))})", values
-    )
+AUDIT_TYPES = (
+    pa.string(),
+    pa.string(),
+    pa.string(),
+    pa.string(),
+    pa.int32(),
+    pa.string(),
+    pa.int32(),
+    pa.int32(),
+    pa.int32(),
+    pa.bool_(),
+    pa.timestamp("us"),
+    pa.timestamp("us"),
+    pa.string(),
+    pa.bool_(),
+)
 
 
-class _FileLoader:
-    """Loads one file inside the caller's transaction."""
+def insert_audits(con: duckdb.DuckDBPyConnection, rows: list[list]) -> None:
+    """Audit rows (in ``AUDIT_COLUMNS`` order), in one statement."""
+    if not rows:
+        return
+    names = [c.strip() for c in AUDIT_COLUMNS.split(",")]
+    columns = [pa.array([r[j] for r in rows], typ) for j, typ in enumerate(AUDIT_TYPES)]
+    con.register("_audit_rows", pa.table(columns, names=names))
+    try:
+        con.execute(f"INSERT INTO {RAW_SCHEMA}.load_audit ({AUDIT_COLUMNS}) SELECT {AUDIT_COLUMNS} FROM _audit_rows")
+    finally:
+        con.unregister("_audit_rows")
 
-    def __init__(
-        self,
-        con,
-        rel: str,
-        path: Path,
-        year: int,
-        code: str,
-        sha: str,
-        mtime: _dt.datetime,
-        loaded_at: _dt.datetime,
-        pii_key: bytes,
-        summary: LoadSummary,
-    ):
-        self.con, self.rel, self.path, self.year, self.code = con, rel, path, year, code
-        self.sha, self.mtime, self.loaded_at, self.key, self.summary = sha, mtime, loaded_at, pii_key, summary
-        self.kind = reference.submitter_kind(code)
 
-    def audit(
-        self,
-        sheet: str,
-        form: str,
-        read: int,
-        loaded: int,
-        quarantined: int,
-        reason: str | None = None,
-        unreadable: bool = False,
-    ) -> None:
-        insert_audit(
-            self.con,
-            [
-                self.rel,
-                sheet,
-                self.sha,
-                self.code,
-                self.year,
-                form,
-                read,
-                loaded,
-                quarantined,
-                False,
-                self.mtime,
-                self.loaded_at,
-                reason,
-                unreadable,
-            ],
+@dataclass
+class _Sheet:
+    """A recognised sheet of a batch, numbered across the batch."""
+
+    id: int
+    file: int  # index of its file in the batch
+    sheet: SheetRead
+    extras: list[tuple[str, str]]  # (column in the batch table, unique label)
+    refusal: str | None  # why no row of the sheet is loaded (an unknown submitter, a form it may not send)
+
+
+@dataclass
+class _Group:
+    """Sheets whose validation SQL is the same: one form, year, folder committee and set of extra labels."""
+
+    form: Form
+    year: int
+    committee: str | None
+    sheets: list[_Sheet] = field(default_factory=list)
+    validated: Validated | None = None
+
+
+class _BatchLoader:
+    """Loads a batch of files inside the caller's transaction: each group of like sheets by one statement each.
+
+    DuckDB spends most of a validation on planning its large statements, not on the rows, so
+    the sheets of all files of the batch that share their SQL (``_Group``) are validated,
+    checked for duplicates and loaded together; their rows keep their sheet's number
+    (``_sheet_id``), through which every row keeps its file, sheet and row.  Nothing is
+    counted into the summary before the caller commits (``apply``).
+    """
+
+    def __init__(self, con, files: list[tuple[Entry, FileRead]], loaded_at: _dt.datetime, pii_key: bytes):
+        self.con, self.files, self.loaded_at, self.key = con, files, loaded_at, pii_key
+        self.kinds = [reference.submitter_kind(entry.code) for entry, _ in files]
+        self.mtimes = [_mtime(entry) for entry, _ in files]
+        self.sheets: list[_Sheet] = []
+        self.groups: dict[tuple, _Group] = {}
+        self.audits: list[list[list]] = [[] for _ in files]  # per file, in the order of its sheets
+        self.messages: list[list[str]] = [[] for _ in files]
+        self.loaded: dict[str, int] = defaultdict(int)
+        self.quarantined: dict[str, int] = defaultdict(int)
+        self.timings: dict[str, float] = defaultdict(float)
+        self.registered: list[str] = []  # key tables registered for the statement being built
+
+    # ---- the files of the batch
+    def _audit(self, i: int, sheet: str, form: str, counts: tuple[int, int, int], reason=None, unreadable=False):
+        entry = self.files[i][0]
+        self.audits[i].append(
+            [entry.rel, sheet, entry.sha, entry.code, entry.year, form, *counts]
+            + [False, self.mtimes[i], self.loaded_at, reason, unreadable]
         )
 
-    def run(self, result: FileRead) -> None:
-        con, summary = self.con, self.summary
-        if result.error or not result.sheets:
-            reason = result.error or "文件中没有内容"
-            self.audit(shown(self.path.name), UNRECOGNISED, 0, 0, 0, reason, result.unreadable)
-            summary.messages.append(f"{self.rel}：{reason}，已记为“未识别”")
-            return
+    def _refusal(self, i: int, form: Form) -> str | None:
+        code, kind = self.files[i][0].code, self.kinds[i]
+        if kind is None:
+            return f"报送目录“{code}”不是已知的报送单位代码，本文件的数据不予入库"
+        if form.code not in ALLOWED_FORMS[kind] and form.code not in FORMS_WITH_COMMITTEE_CODE:
+            return f"{KIND_NAMES[kind]}“{code}”不能报送{form.name}（{form.code}），本工作表的数据不予入库"
+        return None
+
+    def run(self, known: dict[str, str]) -> None:
         t0 = time.perf_counter()
-        validated: list[Validated] = []
-        for sheet in result.sheets:
-            if sheet.form is None:
-                self.audit(sheet.name, UNRECOGNISED, 0, 0, 0, sheet.note, sheet.unreadable)
-                summary.messages.append(f"{self.rel} 工作表「{sheet.name}」：{sheet.note}，已记为“未识别”")
-                continue
-            validated.append(validate_sheet(con, sheet, self.year, self.code, self.kind))
-        con.execute(
-            "CREATE OR REPLACE TEMP TABLE _probs (_sheet VARCHAR, _row INTEGER, column_name VARCHAR, "
+        for i, (entry, result) in enumerate(self.files):
+            if entry.rel in known:
+                _delete_path(self.con, entry.rel)
+                self.messages[i].append(f"{entry.rel} 内容已变更，先删除该文件上次载入的数据，再重新载入")
+            self._take_file(i, entry, result)
+        self._register_sheets()
+        for group in self.groups.values():
+            kind = reference.COMMITTEE if group.committee else None
+            group.validated = validate_sheet(self.con, self._batch_sheet(group), group.year, group.committee, kind)
+        self.con.execute(
+            "CREATE OR REPLACE TEMP TABLE _probs (_sheet_id INTEGER, _row INTEGER, column_name VARCHAR, "
             "value VARCHAR, reason VARCHAR)"
         )
-        for v in validated:
-            self._collect_problems(v)
-        by_form: dict[str, list[Validated]] = defaultdict(list)
-        for v in validated:
-            by_form[v.form.code].append(v)
-        for items in by_form.values():
-            self._duplicates(items)
-        summary.timings["校验"] += time.perf_counter() - t0
+        self._refusals()
+        for group in self.groups.values():
+            self._collect_problems(group)
+        for form in self._forms():
+            self._duplicates(form, [g for g in self.groups.values() if g.form.code == form.code])
+        self.timings["校验"] += time.perf_counter() - t0
         t0 = time.perf_counter()
-        for v in validated:
-            self._load(v)
-        forms = ", ".join(f"({lit(v.sheet.name)}, {lit(v.form.code)})" for v in validated) or "(NULL, NULL)"
-        con.execute(
-            f"INSERT INTO {RAW_SCHEMA}.quarantine "
-            "SELECT ?, _sheet, _row, ?, ?, ?, f.form, column_name, value, reason, ? "
-            f"FROM _probs JOIN (SELECT * FROM (VALUES {forms}) AS t(sheet, form)) f ON f.sheet = _sheet "
-            "ORDER BY _sheet, _row",
-            [self.rel, self.sha, self.year, self.code, self.loaded_at],
+        counts = self._counts()
+        for form in self._forms():
+            self._load(form, [g for g in self.groups.values() if g.form.code == form.code])
+        self.con.execute(
+            f"INSERT INTO {RAW_SCHEMA}.quarantine SELECT s._source_file, s._source_sheet, p._row, s._file_sha256, "
+            "s.year, s.submitter_code, s.form, p.column_name, p.value, p.reason, ? "
+            "FROM _probs p JOIN _sheets s ON s._sheet_id = p._sheet_id ORDER BY s._file, s._source_sheet, p._row",
+            [self.loaded_at],
         )
-        for v in validated:
-            con.execute(f"DROP TABLE IF EXISTS {v.table}")
-        con.execute("DROP TABLE IF EXISTS _probs")
-        summary.timings["入库"] += time.perf_counter() - t0
+        self._audit_sheets(counts)
+        for group in self.groups.values():
+            self.con.execute(f"DROP TABLE IF EXISTS {group.validated.table}")
+        self.con.execute("DROP TABLE IF EXISTS _probs")
+        self.con.unregister("_sheets")
+        self.timings["入库"] += time.perf_counter() - t0
 
-    def _collect_problems(self, v: Validated) -> None:
-        sheet = lit(v.sheet.name)
+    def _take_file(self, i: int, entry: Entry, result: FileRead) -> None:
+        if result.error or not result.sheets:
+            reason = result.error or "文件中没有内容"
+            self._audit(i, shown(entry.path.name), UNRECOGNISED, (0, 0, 0), reason, result.unreadable)
+            self.messages[i].append(f"{entry.rel}：{reason}，已记为“未识别”")
+            return
+        committee = entry.code if self.kinds[i] == reference.COMMITTEE else None
+        for sheet in result.sheets:
+            if sheet.form is None:
+                self._audit(i, sheet.name, UNRECOGNISED, (0, 0, 0), sheet.note, sheet.unreadable)
+                self.messages[i].append(f"{entry.rel} 工作表「{sheet.name}」：{sheet.note}，已记为“未识别”")
+                continue
+            form = sheet.form
+            extras = _unique_extras(form, sheet)
+            item = _Sheet(len(self.sheets), i, sheet, extras, self._refusal(i, form))
+            self.sheets.append(item)
+            labels = tuple(label for _, label in extras)
+            key = (form.code, entry.year, committee, labels)
+            group = self.groups.setdefault(key, _Group(form, entry.year, key[2]))
+            group.sheets.append(item)
+
+    def _forms(self) -> list[Form]:
+        return list({g.form.code: g.form for g in self.groups.values()}.values())
+
+    def _register_sheets(self) -> None:
+        entries = [self.files[s.file][0] for s in self.sheets]
+        self.con.register(
+            "_sheets",
+            pa.table(
+                {
+                    "_sheet_id": pa.array([s.id for s in self.sheets], pa.int32()),
+                    "_file": pa.array([s.file for s in self.sheets], pa.int32()),
+                    "_source_file": pa.array([e.rel for e in entries], pa.string()),
+                    "_source_sheet": pa.array([s.sheet.name for s in self.sheets], pa.string()),
+                    "_file_sha256": pa.array([e.sha for e in entries], pa.string()),
+                    "year": pa.array([e.year for e in entries], pa.int32()),
+                    "submitter_code": pa.array([e.code for e in entries], pa.string()),
+                    "form": pa.array([s.sheet.form.code for s in self.sheets], pa.string()),
+                }
+            ),
+        )
+
+    @staticmethod
+    def _batch_sheet(group: _Group) -> SheetRead:
+        """The group's sheets as one: form columns, then row, ID flag, extra columns and sheet number."""
+        form = group.form
+        fields = [c.field for c in form.columns]
+        labels = [label for _, label in group.sheets[0].extras]
+        names = [*fields, "_row", "_id_numeric", *(f"_extra_{k}" for k in range(len(labels))), "_sheet_id"]
+        types = [pa.string()] * len(fields) + [pa.int64(), pa.bool_()] + [pa.string()] * len(labels) + [pa.int32()]
+        parts = []
+        for s in group.sheets:
+            table, n = s.sheet.table, s.sheet.table.num_rows
+            columns = {name: table.column(name) for name in table.column_names}
+            for k, (key, _) in enumerate(s.extras):
+                columns[f"_extra_{k}"] = columns.pop(key)
+            columns["_sheet_id"] = pa.array([s.id] * n, pa.int32())
+            arrays = [
+                columns[name].cast(typ) if name in columns else pa.nulls(n, typ)
+                for name, typ in zip(names, types, strict=True)
+            ]
+            parts.append(pa.table(arrays, names=names))
+        extras = [(f"_extra_{k}", label) for k, label in enumerate(labels)]
+        return SheetRead(name="", form=form, table=pa.concat_tables(parts), extras=extras)
+
+    # ---- problems
+    def _refusals(self) -> None:
+        refused = [s for s in self.sheets if s.refusal]
+        if not refused:
+            return
+        self.con.register(
+            "_refusals",
+            pa.table(
+                {
+                    "_sheet_id": pa.array([s.id for s in refused], pa.int32()),
+                    "value": pa.array([self.files[s.file][0].code for s in refused], pa.string()),
+                    "reason": pa.array([s.refusal for s in refused], pa.string()),
+                }
+            ),
+        )
+        for group in self.groups.values():
+            if any(s.refusal for s in group.sheets):
+                t = group.validated.table
+                self.con.execute(
+                    f"INSERT INTO _probs SELECT {t}._sheet_id, _row, NULL, r.value, r.reason "
+                    f"FROM {t} JOIN _refusals r ON r._sheet_id = {t}._sheet_id"
+                )
+        self.con.unregister("_refusals")
+
+    def _collect_problems(self, group: _Group) -> None:
+        v = group.validated
         parts = [
-            f"SELECT {sheet}, _row, {lit(c.header)}, CAST({c.value} AS VARCHAR), {c.column} FROM {v.table} "
+            f"SELECT _sheet_id, _row, {lit(c.header)}, CAST({c.value} AS VARCHAR), {c.column} FROM {v.table} "
             f"WHERE {c.column} IS NOT NULL"
             for c in v.checks
         ]
-        form = v.form
-        reason = None
-        if self.kind is None:
-            reason = f"报送目录“{self.code}”不是已知的报送单位代码，本文件的数据不予入库"
-        elif form.code not in ALLOWED_FORMS[self.kind] and form.code not in FORMS_WITH_COMMITTEE_CODE:
-            reason = f"{KIND_NAMES[self.kind]}“{self.code}”不能报送{form.name}（{form.code}），本工作表的数据不予入库"
-        if reason:
-            parts.insert(0, f"SELECT {sheet}, _row, NULL, {lit(self.code)}, {lit(reason)} FROM {v.table}")
         if parts:
             self.con.execute("INSERT INTO _probs " + " UNION ALL ".join(parts))
 
-    def _duplicates(self, items: list[Validated]) -> None:
-        form = items[0].form
+    def _duplicates(self, form: Form, groups: list[_Group]) -> None:
+        """Rows of one form that repeat their natural key within one file (across its sheets)."""
         key = _natural_key(form)
         cols = ", ".join(q(c) for c, _, _ in key)
-        union = " UNION ALL ".join(f"SELECT {lit(v.sheet.name)} AS _sheet, _row, {cols} FROM {v.table}" for v in items)
+        union = " UNION ALL ".join(f"SELECT _sheet_id, _row, {cols} FROM {g.validated.table}" for g in groups)
         where = " AND ".join(f"{q(c)} IS NOT NULL" for c, _, must in key if must) or "TRUE"
         headers = "、".join(h for _, h, _ in key)
         if len(key) == 1:
@@ -378,13 +494,16 @@ class _FileLoader:
                 f"{lit(h + '=')} || coalesce(CAST({q(c)} AS VARCHAR), '')" for c, h, _ in key
             )
         self.con.execute(
-            f"INSERT INTO _probs SELECT _sheet, _row, {column_sql}, {value_sql}, "
+            f"INSERT INTO _probs SELECT _sheet_id, _row, {column_sql}, {value_sql}, "
             f"{lit(headers)} || '在本文件中重复出现（共' || n || '行），这些行均未入库' FROM ("
-            f"SELECT *, count(*) OVER (PARTITION BY {cols}) AS n FROM ({union}) WHERE {where}) WHERE n > 1"
+            f"SELECT *, count(*) OVER (PARTITION BY _file, {cols}) AS n FROM "
+            f"(SELECT u.*, s._file FROM ({union}) u JOIN _sheets s ON s._sheet_id = u._sheet_id) "
+            f"WHERE {where}) WHERE n > 1"
         )
 
-    def _person_keys(self, v: Validated, good: str) -> str:
-        """Register ``_keys`` (ID number → person or evaluator key) for the sheet's good rows; the join on it."""
+    # ---- loading
+    def _person_keys(self, v: Validated, good: str, name: str) -> str:
+        """Register ``name`` (ID number → person or evaluator key) for the group's good rows; the join on it."""
         key_field = v.form.person_field or v.form.evaluator_field
         if not key_field:
             return ""
@@ -394,10 +513,11 @@ class _FileLoader:
         keys = pa.table(
             {"_id": pa.array(ids, pa.string()), "_key": pa.array([keyed(i, self.key) for i in ids], pa.string())}
         )
-        self.con.register("_keys", keys)
-        return f" LEFT JOIN _keys ON _keys._id = {v.table}.{typed}"
+        self.con.register(name, keys)
+        self.registered.append(name)
+        return f" LEFT JOIN {name} ON {name}._id = {v.table}.{typed}"
 
-    def _lineage(self, v: Validated) -> dict[str, str]:
+    def _lineage(self, v: Validated, keys: str) -> dict[str, str]:
         """The SQL of every raw column that is not a form field: keys, extra columns and lineage."""
         if v.extras:
             pairs = ", ".join(f"{lit(label)}, {q(col)}" for col, label in v.extras)
@@ -406,41 +526,82 @@ class _FileLoader:
         else:
             extra_sql = "NULL"
         return {
-            "person_key": "_keys._key",
-            "evaluator_key": "_keys._key",
+            "year": "s.year",
+            "submitter_code": "s.submitter_code",
+            "person_key": f"{keys}._key",
+            "evaluator_key": f"{keys}._key",
             "extra_columns": extra_sql,
-            "_source_file": lit(self.rel),
-            "_source_sheet": lit(v.sheet.name),
-            "_source_row": "_row",
-            "_file_sha256": lit(self.sha),
+            "_source_file": "s._source_file",
+            "_source_sheet": "s._source_sheet",
+            "_source_row": f"{v.table}._row",
+            "_file_sha256": "s._file_sha256",
             "_loaded_at": f"CAST({lit(self.loaded_at.isoformat(sep=' '))} AS TIMESTAMP)",
             "_superseded": "FALSE",
+            "_batch_order": f"{v.table}._sheet_id",
         }
 
-    def _load(self, v: Validated) -> None:
-        con, form = self.con, v.form
-        sheet = v.sheet.name
-        good = f"NOT EXISTS (SELECT 1 FROM _probs p WHERE p._sheet = {lit(sheet)} AND p._row = {v.table}._row)"
-        join = self._person_keys(v, good)
-        lineage = self._lineage(v)
-        select = [f"{self.year} AS year", f"{lit(self.code)} AS submitter_code"]
-        for name, _type in table_columns(form)[2:]:
-            select.append(f"{lineage[name]} AS {name}" if name in lineage else f"{q('t_' + name)} AS {q(name)}")
-        con.execute(
-            f"INSERT INTO {RAW_SCHEMA}.{form.table} BY NAME SELECT {', '.join(select)} FROM {v.table}{join} "
-            f"WHERE {good} ORDER BY _row"
+    def _load(self, form: Form, groups: list[_Group]) -> None:
+        """The good rows of one form's groups into its raw table, in the order of files, sheets and rows."""
+        parts = []
+        for group in groups:
+            v = group.validated
+            t = v.table
+            good = f"NOT EXISTS (SELECT 1 FROM _probs p WHERE p._sheet_id = {t}._sheet_id AND p._row = {t}._row)"
+            keys = f"_keys_{t}"
+            join = self._person_keys(v, good, keys)
+            lineage = self._lineage(v, keys)
+            select = [
+                f"{lineage[name]} AS {q(name)}" if name in lineage else f"{q('t_' + name)} AS {q(name)}"
+                for name, _type in [*table_columns(form), ("_batch_order", "INTEGER")]
+            ]
+            parts.append(
+                f"SELECT {', '.join(select)} FROM {t} JOIN _sheets s ON s._sheet_id = {t}._sheet_id{join} WHERE {good}"
+            )
+        self.con.execute(
+            f"INSERT INTO {RAW_SCHEMA}.{form.table} BY NAME SELECT * EXCLUDE (_batch_order) FROM ("
+            + " UNION ALL ".join(parts)
+            + ") ORDER BY _batch_order, _source_row"
         )
-        if join:
-            con.unregister("_keys")
-        read = con.execute(f"SELECT count(*) FROM {v.table}").fetchone()[0]
-        bad = con.execute("SELECT count(DISTINCT _row) FROM _probs WHERE _sheet = ?", [sheet]).fetchone()[0]
-        self.audit(sheet, form.code, read, read - bad, bad)
-        self.summary.rows_loaded[form.code] += read - bad
-        self.summary.rows_quarantined[form.code] += bad
-        note = f"，隔离 {bad} 行（原因见 raw.quarantine）" if bad else ""
-        self.summary.messages.append(
-            f"{self.rel} 工作表「{sheet}」：识别为{form.code} {form.name}，读取 {read} 行，入库 {read - bad} 行{note}"
-        )
+        for name in self.registered:
+            self.con.unregister(name)
+        self.registered.clear()
+
+    def _counts(self) -> dict[int, tuple[int, int]]:
+        """Per sheet: (rows read, rows with a problem)."""
+        read: dict[int, int] = defaultdict(int)
+        for group in self.groups.values():
+            for sid, n in self.con.execute(
+                f"SELECT _sheet_id, count(*) FROM {group.validated.table} GROUP BY ALL"
+            ).fetchall():
+                read[sid] = n
+        bad = dict(self.con.execute("SELECT _sheet_id, count(DISTINCT _row) FROM _probs GROUP BY ALL").fetchall())
+        return {s.id: (read[s.id], bad.get(s.id, 0)) for s in self.sheets}
+
+    def _audit_sheets(self, counts: dict[int, tuple[int, int]]) -> None:
+        """Every sheet's audit row and line; then all audit rows of the batch in one statement."""
+        for s in self.sheets:
+            read, bad = counts[s.id]
+            form, entry = s.sheet.form, self.files[s.file][0]
+            self._audit(s.file, s.sheet.name, form.code, (read, read - bad, bad))
+            self.loaded[form.code] += read - bad
+            self.quarantined[form.code] += bad
+            note = f"，隔离 {bad} 行（原因见 raw.quarantine）" if bad else ""
+            self.messages[s.file].append(
+                f"{entry.rel} 工作表「{s.sheet.name}」：识别为{form.code} {form.name}，读取 {read} 行，"
+                f"入库 {read - bad} 行{note}"
+            )
+        insert_audits(self.con, [row for rows in self.audits for row in rows])
+
+    def apply(self, summary: LoadSummary) -> list[str]:
+        """Count the committed batch into the summary; its lines, file by file."""
+        for code, n in self.loaded.items():
+            summary.rows_loaded[code] += n
+        for code, n in self.quarantined.items():
+            summary.rows_quarantined[code] += n
+        lines = [m for messages in self.messages for m in messages]
+        summary.messages.extend(lines)
+        summary.files_loaded += len(self.files)
+        return lines
 
 
 def recompute_superseded(con: duckdb.DuckDBPyConnection) -> None:
@@ -536,59 +697,59 @@ def _mtime(entry: Entry) -> _dt.datetime:
         return _dt.datetime.now().replace(microsecond=0)
 
 
-def _load_one(
+def _load_failed(con, entry: Entry, exc: Exception, known: dict[str, str], loaded_at, summary) -> list[str]:
+    """A file whose loading failed: its old rows go, and it is recorded as 未识别 with the reason."""
+    reason = (
+        f"载入时发生程序内部错误，已回滚，本文件的数据未入库（请联系运维人员；"
+        f"技术信息：{type(exc).__name__}: {shown(str(exc))[:300]}）"
+    )
+    con.execute("BEGIN TRANSACTION")
+    if entry.rel in known:
+        _delete_path(con, entry.rel)
+    insert_audits(
+        con,
+        [
+            [entry.rel, shown(entry.path.name), entry.sha, entry.code, entry.year, UNRECOGNISED, 0, 0, 0]
+            + [False, _mtime(entry), loaded_at, reason, True]
+        ],
+    )
+    con.execute("COMMIT")
+    line = f"{entry.rel}：{reason}，已记为“未识别”"
+    summary.messages.append(line)
+    summary.files_loaded += 1
+    return [line]
+
+
+def _load_batch(
     con,
-    entry: Entry,
-    result: FileRead,
+    batch: list[tuple[Entry, FileRead]],
     known: dict[str, str],
     loaded_at: _dt.datetime,
     pii_key: bytes,
     summary: LoadSummary,
-) -> None:
-    """One file in one transaction; a failure rolls it back and records the file as 未识别."""
-    mtime = _mtime(entry)
+) -> list[str]:
+    """A batch of files in one transaction; if it fails, each file again in its own, so one bad file is 未识别."""
+    loader = _BatchLoader(con, batch, loaded_at, pii_key)
     con.execute("BEGIN TRANSACTION")
     try:
-        if entry.rel in known:
-            _delete_path(con, entry.rel)
-            summary.messages.append(f"{entry.rel} 内容已变更，先删除该文件上次载入的数据，再重新载入")
-        _FileLoader(
-            con, entry.rel, entry.path, entry.year, entry.code, entry.sha, mtime, loaded_at, pii_key, summary
-        ).run(result)
+        loader.run(known)
         con.execute("COMMIT")
     except Exception as exc:  # noqa: BLE001 - one bad file must not stop the others
         con.execute("ROLLBACK")
-        reason = (
-            f"载入时发生程序内部错误，已回滚，本文件的数据未入库（请联系运维人员；"
-            f"技术信息：{type(exc).__name__}: {shown(str(exc))[:300]}）"
-        )
-        con.execute("BEGIN TRANSACTION")
-        if entry.rel in known:
-            _delete_path(con, entry.rel)
-        insert_audit(
-            con,
-            [
-                entry.rel,
-                shown(entry.path.name),
-                entry.sha,
-                entry.code,
-                entry.year,
-                UNRECOGNISED,
-                0,
-                0,
-                0,
-                False,
-                mtime,
-                loaded_at,
-                reason,
-                True,
-            ],
-        )
-        con.execute("COMMIT")
-        result = FileRead([], error=reason, unreadable=True)
-        summary.messages.append(f"{entry.rel}：{reason}，已记为“未识别”")
-    known[entry.rel] = entry.sha
-    summary.files_loaded += 1
+        for name in ("_sheets", "_refusals", "_keys"):
+            with contextlib.suppress(Exception):
+                con.unregister(name)
+        if len(batch) == 1:
+            lines = _load_failed(con, batch[0][0], exc, known, loaded_at, summary)
+        else:
+            lines = [line for item in batch for line in _load_batch(con, [item], known, loaded_at, pii_key, summary)]
+    else:
+        lines = loader.apply(summary)
+    for name, seconds in loader.timings.items():
+        summary.timings[name] += seconds
+    for entry, _ in batch:
+        known[entry.rel] = entry.sha
+    return lines
 
 
 def _read_and_load(
@@ -600,23 +761,34 @@ def _read_and_load(
     summary: LoadSummary,
     log: Callable[[str], None] | None,
 ) -> None:
+    """Read the files in parallel (isolated readers) and load them in batches of at most ``BATCH_ROWS`` rows."""
     readable = [e for e in todo if e.kind == "file"]
-    results: dict[str, FileRead] = {}
+    listed: dict[str, FileRead] = {}
     for entry in todo:
         if entry.kind != "file":
-            results[entry.rel] = FileRead([], error=entry.reason, unreadable=entry.kind in ("symlink", "special"))
+            listed[entry.rel] = FileRead([], error=entry.reason, unreadable=entry.kind in ("symlink", "special"))
             summary.entries_listed += 1
+    batch: list[tuple[Entry, FileRead]] = []
+    rows = 0
+
+    def flush() -> None:
+        for line in _load_batch(con, batch, known, loaded_at, pii_key, summary):
+            if log:
+                log(line)
+        batch.clear()
+
     with ReaderPool(min(ReaderPool().size, len(readable))) as pool:
         reads = pool.read_all([e.path for e in readable])
         for entry in todo:
             t0 = time.perf_counter()
-            result = results.pop(entry.rel) if entry.kind != "file" else next(reads)[1]
+            result = listed.pop(entry.rel) if entry.kind != "file" else next(reads)[1]
             summary.timings["读取"] += time.perf_counter() - t0
-            before = len(summary.messages)
-            _load_one(con, entry, result, known, loaded_at, pii_key, summary)
-            if log:
-                for m in summary.messages[before:]:
-                    log(m)
+            batch.append((entry, result))
+            rows += sum(sheet.rows for sheet in result.sheets)
+            if rows >= BATCH_ROWS or len(batch) >= BATCH_FILES:
+                flush()
+                rows = 0
+        flush()
 
 
 def load_inbox(

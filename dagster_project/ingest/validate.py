@@ -1,6 +1,6 @@
-"""Vectorised validation of one sheet in DuckDB SQL (contract.md sections 1–2).
+"""Vectorised validation of a sheet, or of many like sheets at once, in DuckDB SQL (contract.md sections 1–2).
 
-The sheet's Arrow table (strings, see reader.py) is registered in DuckDB and turned
+The Arrow table (strings, see reader.py; many sheets carry their number ``_sheet_id``) is registered and turned
 into a temp table with, for every form field, the normalised text ``r_<field>``, the
 typed value ``t_<field>`` (NULL when blank and no default, or bad), and one
 ``e_<n>`` column per check holding the Chinese reason (NULL when the check passes).
@@ -402,9 +402,9 @@ def _unique_extras(form: Form, sheet: SheetRead) -> list[tuple[str, str]]:
 
 
 def _stage_select(form: Form, folder_committee: str | None) -> list[str]:
-    """Stage 1: for every field its normalised text and typed value."""
+    """Stage 1: the sheet number and row, and for every field its normalised text and typed value."""
     code_committee = folder_committee if form.code in FORMS_WITH_COMMITTEE_CODE else None
-    sel = ["_row", "_id_numeric"]
+    sel = ["_sheet_id", "_row", "_id_numeric"]
     for col in form.columns:
         r = q(col.field)
         typed = _typed(col, r, code_committee if col.field == "committee_code" else None)
@@ -437,6 +437,8 @@ def validate_sheet(
     for col in form.columns:  # absent optional columns: all blank
         if col.field not in table.column_names:
             table = table.append_column(col.field, pa.nulls(table.num_rows, pa.string()))
+    if "_sheet_id" not in table.column_names:  # one sheet alone: number 0
+        table = table.append_column("_sheet_id", pa.array([0] * table.num_rows, pa.int32()))
     con.register(src, table)
     folder_committee = submitter_code if submitter_kind == "committee" else None
 

@@ -36,7 +36,7 @@ from dagster_project.documents.files import building_folder
 from dagster_project.documents.fonts import with_fonts
 from dagster_project.documents.masking import mask_id_value, redactor
 from dagster_project.documents.office import office
-from dagster_project.documents.pdf import Renderer, shared_renderer
+from dagster_project.documents.pdf import Renderer, RendererPool, shared_renderer
 from dagster_project.documents.policy import YearPolicy
 from dagster_project.documents.text import chinese_date, jinja_env, stylesheet, write_text_atomic
 from dagster_project.documents.xlsx import write_workbook
@@ -201,7 +201,7 @@ class Notice:
 
     # ---- evaluators of a committee, by its own 评委编号
     def _evaluators(self) -> dict[str, str]:
-        if not db.has_table(self.con, "staging", "stg_evaluator_roster__evaluators"):
+        if not self.ctx.has_evaluators:
             return {}
         return {
             key: no
@@ -552,6 +552,7 @@ class NoticeContext:
                 [year],
             ).fetchall()
         }
+        self.has_evaluators = db.has_table(con, "staging", "stg_evaluator_roster__evaluators")
         self._rules: dict[str, dict[str, str]] = {}
 
     def rule(self, rule_id: str) -> dict[str, str]:
@@ -595,7 +596,7 @@ def build_notices(
     issue_date: dt.date | None = None,
     pdf: bool = True,
     keep_html: Path | None = None,
-    renderer: Renderer | None = None,
+    renderer: Renderer | RendererPool | None = None,
 ) -> NoticeFiles:
     """Read the warehouse read-only and write every notice of one year, then the zip."""
     day = issue_date or db.today()
@@ -661,17 +662,29 @@ def build_notices(
     return result
 
 
-def _print_all(pending: list[tuple[str, str, Path, str]], tmp: Path, renderer: Renderer | None) -> None:
+def _print_all(pending: list[tuple[str, str, Path, str]], tmp: Path, renderer: Renderer | RendererPool | None) -> None:
     from dagster_project.documents.fonts import web_fonts
 
     fonts = web_fonts("".join(html for _, html, _, _ in pending))
     printer = renderer or shared_renderer()
+    keys: dict[Path, tuple[Path, str]] = {}
+    jobs: list[tuple[Path, Path]] = []
     for _code, html, target, key in pending:
         html_path = tmp / f"{target.stem}.html"
         html_path.write_text(with_fonts(html, fonts), encoding="utf-8")
-        printer.print(html_path, target)
-        write_text_atomic(_hash_file(target), key)  # a new file, never an edit of a hard-linked one
+        keys[html_path] = (target, key)
+        jobs.append((html_path, target))
+
+    def printed(html_path: Path, target: Path) -> None:
+        write_text_atomic(_hash_file(target), keys[html_path][1])  # a new file, never an edit of a hard-linked one
         html_path.unlink()
+
+    if isinstance(printer, RendererPool):
+        printer.print_all(jobs, printed)
+    else:
+        for html_path, target in jobs:
+            printer.print(html_path, target)
+            printed(html_path, target)
 
 
 __all__ = ["build_notices", "NoticeFiles", "OutputError", "file_stem", "notices_dir", "correction"]

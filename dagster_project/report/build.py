@@ -21,7 +21,7 @@ from dagster_project.documents.files import building_folder
 from dagster_project.documents.fonts import web_fonts, with_fonts
 from dagster_project.documents.masking import mask_id_numbers
 from dagster_project.documents.office import office
-from dagster_project.documents.pdf import Renderer, shared_renderer
+from dagster_project.documents.pdf import Renderer, RendererPool, shared_renderer
 from dagster_project.documents.policy import YearPolicy
 from dagster_project.documents.text import chinese_date, jinja_env, pct, stylesheet, write_text_atomic
 from dagster_project.documents.xlsx import percent, write_csv, write_workbook
@@ -920,7 +920,7 @@ def build_report(
     *,
     issue_date: dt.date | None = None,
     pdf: bool = True,
-    renderer: Renderer | None = None,
+    renderer: Renderer | RendererPool | None = None,
 ) -> ReportFiles:
     """Read the marts (read-only) and write the HTML, PDF, XLSX, CSV extracts and charts of one year."""
     the_office = office()
