@@ -9,7 +9,9 @@ back as a stream read in chunks, so a long document never sits in one message.
     with Renderer() as renderer:
         renderer.print(html_path, pdf_path)
 
-A run prints through a ``RendererPool``: one Chromium per core, documents printed side by side.
+A run prints through a ``RendererPool``: one Chromium per core, documents printed side by side,
+and many documents by one print each (``combined.py``: printing costs Chromium about the same for
+one page as for fifty).
 """
 
 from __future__ import annotations
@@ -49,15 +51,24 @@ CHROMIUM_FLAGS = (
     "--disable-features=Translate,BackForwardCache,MediaRouter,OptimizationHints",
 )
 # The footer is drawn by Chromium itself in the page's bottom margin; pageNumber / totalPages
-# are filled in per page.  Its font is the system's Noto Sans CJK (fonts-noto-cjk).
-FOOTER = (
-    '<div style="width:100%;text-align:center;font-size:10.5pt;'
-    "font-family:'Noto Serif CJK SC','Noto Sans CJK SC',serif;color:#111;\">"
-    '第 <span class="pageNumber"></span> 页　共 <span class="totalPages"></span> 页</div>'
+# are filled in per page.  Its font is the documents' Noto Serif CJK (fonts-noto-cjk).  A batch
+# of documents printed together gets the same text and style per page (combined.py).
+PAGE_NUMBER = "第 {page} 页　共 {pages} 页"
+FOOTER_STYLE = (
+    "width:100%;text-align:center;font-size:10.5pt;"
+    "font-family:'ZC Serif','Noto Serif CJK SC','Noto Sans CJK SC',serif;color:#111;"
 )
+FOOTER = (
+    f'<div style="{FOOTER_STYLE}">'
+    + PAGE_NUMBER.format(page='<span class="pageNumber"></span>', pages='<span class="totalPages"></span>')
+    + "</div>"
+)
+# one document alone: Chromium draws the footer in the bottom margin of each page
+NUMBERED = {"displayHeaderFooter": True, "headerTemplate": "<span></span>", "footerTemplate": FOOTER}
 STREAM_CHUNK = 1 << 20
 TAB_REUSE = 50  # documents printed in one tab before it is replaced by a fresh one
 MAX_RENDERERS = 4
+PRINT_BATCH = 40  # documents printed together (one print of their content, one of their page numbers)
 
 
 def _high_fd(fd: int) -> int:
@@ -219,50 +230,68 @@ class Renderer:
                 pass
 
     # ------------------------------------------------------------------ printing
+    def _print_to(self, html_path: Path, out: Path, params: dict[str, Any]) -> None:
+        """Navigate the tab to a local HTML file and stream its PDF into ``out`` (the caller holds the lock)."""
+        self.start()
+        session = self._tab()
+        try:
+            self._send("Page.navigate", {"url": html_path.as_uri()}, session=session, wait_event="Page.loadEventFired")
+            stream = self._send(
+                "Page.printToPDF",
+                {"printBackground": True, "preferCSSPageSize": True, "transferMode": "ReturnAsStream", **params},
+                session=session,
+            )["stream"]
+            with open(out, "wb") as handle:
+                while True:
+                    chunk = self._send("IO.read", {"handle": stream, "size": STREAM_CHUNK}, session=session)
+                    data = chunk.get("data", "")
+                    handle.write(base64.b64decode(data) if chunk.get("base64Encoded") else data.encode("latin-1"))
+                    if chunk.get("eof"):
+                        break
+            self._send("IO.close", {"handle": stream}, session=session)
+        except BaseException:
+            out.unlink(missing_ok=True)
+            self._close_tab()  # a fresh tab for the next document
+            raise
+        self.printed += 1
+        if self.printed % TAB_REUSE == 0:
+            self._close_tab()  # bounded memory: a tab lives for a limited number of documents
+        if out.stat().st_size == 0:
+            out.unlink(missing_ok=True)
+            raise OutputError(f"chromium 生成的 PDF 为空：{html_path}")
+
     def print(self, html_path: Path, pdf_path: Path) -> Path:
         """Print a local HTML file to an A4 PDF with page numbers; written atomically."""
         html_path, pdf_path = Path(html_path).resolve(), Path(pdf_path).resolve()
         pdf_path.parent.mkdir(parents=True, exist_ok=True)
         tmp = pdf_path.with_name(pdf_path.name + ".part")
         with self._lock:
-            self.start()
-            session = self._tab()
-            try:
-                self._send(
-                    "Page.navigate", {"url": html_path.as_uri()}, session=session, wait_event="Page.loadEventFired"
-                )
-                stream = self._send(
-                    "Page.printToPDF",
-                    {
-                        "printBackground": True,
-                        "preferCSSPageSize": True,
-                        "displayHeaderFooter": True,
-                        "headerTemplate": "<span></span>",
-                        "footerTemplate": FOOTER,
-                        "transferMode": "ReturnAsStream",
-                    },
-                    session=session,
-                )["stream"]
-                with open(tmp, "wb") as out:
-                    while True:
-                        chunk = self._send("IO.read", {"handle": stream, "size": STREAM_CHUNK}, session=session)
-                        data = chunk.get("data", "")
-                        out.write(base64.b64decode(data) if chunk.get("base64Encoded") else data.encode("latin-1"))
-                        if chunk.get("eof"):
-                            break
-                self._send("IO.close", {"handle": stream}, session=session)
-            except BaseException:
-                tmp.unlink(missing_ok=True)
-                self._close_tab()  # a fresh tab for the next document
-                raise
-            self.printed += 1
-            if self.printed % TAB_REUSE == 0:
-                self._close_tab()  # bounded memory: a tab lives for a limited number of documents
-        if tmp.stat().st_size == 0:
-            tmp.unlink(missing_ok=True)
-            raise OutputError(f"chromium 生成的 PDF 为空：{html_path}")
+            self._print_to(html_path, tmp, NUMBERED)
         os.replace(tmp, pdf_path)
         return pdf_path
+
+    def print_many(self, jobs: list[tuple[Path, Path]], done=None) -> None:
+        """Print several documents by one print each of content and page numbers (see ``combined``).
+
+        Falls back to one print per document when the combined print cannot be split back.
+        """
+        from . import combined
+
+        jobs = [(Path(h).resolve(), Path(p).resolve()) for h, p in jobs]
+        if len(jobs) > 1:
+            with tempfile.TemporaryDirectory(prefix="zhicheng-print-", dir=jobs[0][0].parent) as tmp:
+                try:
+                    with self._lock:
+                        combined.print_combined(
+                            self._print_to, jobs, Path(tmp), done, footer_style=FOOTER_STYLE, page_number=PAGE_NUMBER
+                        )
+                    return
+                except combined.Unsplittable:
+                    pass  # each document alone, below
+        for html_path, pdf_path in jobs:
+            self.print(html_path, pdf_path)
+            if done is not None:
+                done(html_path, pdf_path)
 
 
 class RendererPool:
@@ -294,20 +323,29 @@ class RendererPool:
             self._free.put(renderer)
 
     def print_all(self, jobs: list[tuple[Path, Path]], done=None) -> None:
-        """Print every (html, pdf) pair; ``done(html, pdf)`` is called after each, in the printing thread."""
+        """Print every (html, pdf) pair, ``PRINT_BATCH`` documents per print, the renderers side by side.
+
+        ``done(html, pdf)`` is called after each document, in the printing thread.
+        """
         from concurrent.futures import ThreadPoolExecutor
 
-        def one(job: tuple[Path, Path]) -> None:
-            self.print(*job)
-            if done is not None:
-                done(*job)
+        share = -(-len(jobs) // self.size) if jobs else 0  # every renderer gets a share
+        size = max(1, min(PRINT_BATCH, share))
+        batches = [jobs[i : i + size] for i in range(0, len(jobs), size)]
 
-        if len(jobs) <= 1 or self.size == 1:
-            for job in jobs:
-                one(job)
+        def one(batch: list[tuple[Path, Path]]) -> None:
+            renderer = self._free.get()
+            try:
+                renderer.print_many(batch, done)
+            finally:
+                self._free.put(renderer)
+
+        if len(batches) <= 1:
+            for batch in batches:
+                one(batch)
             return
-        with ThreadPoolExecutor(max_workers=min(self.size, len(jobs)), thread_name_prefix="pdf") as pool:
-            for future in [pool.submit(one, job) for job in jobs]:
+        with ThreadPoolExecutor(max_workers=min(self.size, len(batches)), thread_name_prefix="pdf") as pool:
+            for future in [pool.submit(one, batch) for batch in batches]:
                 future.result()  # the first failure is raised here
 
     def close(self) -> None:
