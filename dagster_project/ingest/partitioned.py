@@ -1,0 +1,198 @@
+"""Ingestion partitioned by year × submitter: each partition loaded into its own DuckDB file, in parallel.
+
+A partition is one ``<inbox>/<year>/<submitter>/`` folder. ``load_partition`` runs the same loader
+(``load_inbox`` restricted to that folder) into ``<partitions>/<year>/<submitter>.duckdb``, a file
+with the warehouse's raw.* schema that no other partition writes: many partitions load at once, each
+with its own single writer. ``merge_partitions`` then attaches the partition files one by one and
+replaces each partition's rows in the warehouse's raw.* tables (the one warehouse writer), and
+recomputes which files are superseded.
+
+A partition is self-contained: a file is superseded only by a newer file of the same year, submitter
+and form (``recompute_superseded`` joins on year and submitter_code), and a file is skipped as a copy
+only of a file of the same year and submitter (``_plan``); so the merged tables equal those of one
+``load_inbox`` over the whole inbox, load timestamps aside (tests/ingest/test_partitioned.py).
+
+In Dagster, ``partitioned_ingest_job`` fans out over the inbox's partitions (``DynamicOut``), so the
+multiprocess executor (here), or the Kubernetes or Celery executor of a deployment, runs the loads as
+parallel processes; the merge step collects them. It is not part of the main job: ``zhicheng run``
+still loads in process (docs/national-scale.md).
+"""
+
+import os
+import time
+from pathlib import Path
+
+from dagster import (
+    Config,
+    DynamicOut,
+    DynamicOutput,
+    JobDefinition,
+    OpExecutionContext,
+    graph,
+    multiprocess_executor,
+    op,
+)
+
+from dagster_project.resources import SettingsResource
+from dagster_project.settings import WAREHOUSE_POOL
+
+JOB_NAME = "zhicheng_partitioned_ingest"
+PARTITIONS_SUFFIX = ".partitions"
+
+
+def inbox_partitions(inbox: Path) -> list[tuple[int, str]]:
+    """The (year, submitter code) pairs of the inbox's submitter folders that hold at least one entry."""
+    from dagster_project.ingest.load import scan_inbox
+
+    return sorted({(entry.year, entry.code) for entry in scan_inbox(Path(inbox), [])})
+
+
+def partition_path(folder: Path, year: int, code: str) -> Path:
+    return Path(folder) / str(year) / f"{code}.duckdb"
+
+
+def default_partitions_dir(warehouse: Path) -> Path:
+    """Beside the warehouse: ``<warehouse>.partitions/``."""
+    warehouse = Path(warehouse)
+    return warehouse.with_name(warehouse.name + PARTITIONS_SUFFIX)
+
+
+def load_partition(inbox: Path, folder: Path, year: int, code: str, pii_key: bytes) -> dict:
+    """Load one partition into its own file (incremental, like the warehouse); what was done, for the merge."""
+    import duckdb
+
+    from dagster_project.ingest.load import load_inbox
+
+    path = partition_path(folder, year, code)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    with duckdb.connect(str(path)) as con:
+        summary = load_inbox(Path(inbox), con, pii_key, partitions={(year, code)})
+    return {
+        "year": year,
+        "code": code,
+        "path": str(path),
+        "pid": os.getpid(),
+        "seconds": round(time.perf_counter() - started, 3),
+        "files_loaded": summary.files_loaded,
+        "rows_loaded": summary.total_loaded,
+        "rows_quarantined": summary.total_quarantined,
+        "closing": summary.messages[-1] if summary.messages else "",
+    }
+
+
+def raw_table_names() -> list[str]:
+    from dagster_project.ingest.load import RAW_TABLES
+
+    return [*RAW_TABLES.values(), "quarantine", "load_audit"]
+
+
+def merge_partitions(con, loads: list[dict]) -> int:
+    """Replace each loaded partition's rows of the warehouse's raw.* tables by its file's; rows written."""
+    from dagster_project.ingest.load import RAW_SCHEMA, ensure_schema, recompute_superseded
+
+    ensure_schema(con)
+    written = 0
+    for load in sorted(loads, key=lambda item: (item["year"], item["code"])):
+        con.execute("ATTACH ? AS part (READ_ONLY)", [load["path"]])
+        try:
+            con.execute("BEGIN TRANSACTION")
+            for table in raw_table_names():
+                con.execute(
+                    f"DELETE FROM {RAW_SCHEMA}.{table} WHERE year = ? AND submitter_code = ?",
+                    [load["year"], load["code"]],
+                )
+                con.execute(f"INSERT INTO {RAW_SCHEMA}.{table} BY NAME SELECT * FROM part.{RAW_SCHEMA}.{table}")
+                written += con.execute(f"SELECT count(*) FROM part.{RAW_SCHEMA}.{table}").fetchone()[0]
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        finally:
+            con.execute("DETACH part")
+    recompute_superseded(con)
+    return written
+
+
+# --- Dagster: fan out over the partitions, merge what the steps loaded --------------------------------
+
+
+class PartitionedIngestConfig(Config):
+    """Where the partition files go (empty: ``<warehouse>.partitions/``) and how many load steps at most
+    (0: one step per partition; each step is a process, so a few partitions per step save start-up time)."""
+
+    partitions_dir: str = ""
+    steps: int = 0
+
+
+@op(out=DynamicOut(dict), description="列出收件箱中的 年度×报送单位 分区，分给各载入步骤")
+def plan_partitions(context: OpExecutionContext, config: PartitionedIngestConfig, settings: SettingsResource):
+    resolved = settings.resolve()
+    if not resolved.inbox.is_dir():
+        raise FileNotFoundError(f"收件箱目录不存在：{resolved.inbox}（请用 ZHICHENG_INBOX 或运行配置指定）")
+    folder = Path(config.partitions_dir) if config.partitions_dir else default_partitions_dir(resolved.warehouse)
+    partitions = inbox_partitions(resolved.inbox)
+    count = len(partitions) if config.steps <= 0 else min(config.steps, len(partitions))
+    context.log.info(f"收件箱共 {len(partitions)} 个 年度×报送单位 分区，分为 {count} 个载入步骤")
+    for index in range(count):
+        share = partitions[index::count]
+        yield DynamicOutput(
+            {"dir": str(folder), "partitions": [list(p) for p in share]},
+            mapping_key=f"part_{index}",
+        )
+
+
+@op(description="把分到的每个 年度×报送单位 分区载入它自己的 DuckDB 文件（与数据仓库相同的 raw 表）")
+def load_partitions(context: OpExecutionContext, settings: SettingsResource, share: dict) -> list[dict]:
+    inbox, key = settings.resolve().inbox, settings.key()
+    loads = []
+    for year, code in share["partitions"]:
+        load = load_partition(inbox, Path(share["dir"]), int(year), code, key)
+        context.log.info(f"{year}/{code}：{load['closing']}（{load['seconds']} 秒，进程 {load['pid']}）")
+        loads.append(load)
+    return loads
+
+
+@op(pool=WAREHOUSE_POOL, description="把各分区文件的 raw 表并入数据仓库，并重新判定被替代的文件")
+def merge_partition_files(context: OpExecutionContext, settings: SettingsResource, shares: list[list[dict]]) -> dict:
+    import duckdb
+
+    from dagster_project.ingest import writer_lock
+
+    warehouse = settings.resolve().warehouse
+    loads = [load for share in shares for load in share]
+    taken = writer_lock.acquire(warehouse)  # raises WarehouseBusy (Chinese) when another run writes it
+    started = time.perf_counter()
+    try:
+        with duckdb.connect(str(warehouse)) as con:
+            written = merge_partitions(con, loads)
+    finally:
+        if taken:
+            writer_lock.release(warehouse)
+    seconds = round(time.perf_counter() - started, 3)
+    context.log.info(f"已把 {len(loads)} 个分区（{written} 行）并入数据仓库 {warehouse}，用时 {seconds} 秒")
+    return {"partitions": len(loads), "rows": written, "seconds": seconds, "loads": loads}
+
+
+@graph
+def partitioned_ingest():
+    merge_partition_files(plan_partitions().map(load_partitions).collect())
+
+
+def build_job(resource_defs: dict | None = None) -> JobDefinition:
+    return partitioned_ingest.to_job(
+        name=JOB_NAME,
+        description="按 年度×报送单位 分区并行载入收件箱（多进程），再并入数据仓库的 raw 表；不在完整运行之内",
+        executor_def=multiprocess_executor,
+        resource_defs=resource_defs,
+    )
+
+
+# The code location's job: its settings resource comes from definitions.py's resources.
+partitioned_ingest_job = build_job()
+
+
+def standalone_job() -> JobDefinition:
+    """The job with its own settings resource (configured by run config), for
+    ``execute_job(reconstructable(standalone_job), ...)`` outside the code location."""
+    return build_job({"settings": SettingsResource()})
