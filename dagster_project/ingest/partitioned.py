@@ -19,6 +19,7 @@ still loads in process (docs/national-scale.md).
 """
 
 import os
+import resource
 import time
 from pathlib import Path
 
@@ -77,6 +78,7 @@ def load_partition(inbox: Path, folder: Path, year: int, code: str, pii_key: byt
         "files_loaded": summary.files_loaded,
         "rows_loaded": summary.total_loaded,
         "rows_quarantined": summary.total_quarantined,
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),  # this process so far
         "closing": summary.messages[-1] if summary.messages else "",
     }
 
@@ -87,27 +89,50 @@ def raw_table_names() -> list[str]:
     return [*RAW_TABLES.values(), "quarantine", "load_audit"]
 
 
+# What a partition's loads left in load_audit: the same in the warehouse and in the partition file means merged.
+_AUDIT_STATE = (
+    "SELECT file, sheet, sha256, loaded_at, superseded FROM {db}{raw}.load_audit "
+    "WHERE year = ? AND submitter_code = ? ORDER BY ALL"
+)
+
+
+def _merged_already(con, year: int, code: str) -> bool:
+    from dagster_project.ingest.load import RAW_SCHEMA
+
+    here = con.execute(_AUDIT_STATE.format(db="", raw=RAW_SCHEMA), [year, code]).fetchall()
+    return here == con.execute(_AUDIT_STATE.format(db="part.", raw=RAW_SCHEMA), [year, code]).fetchall()
+
+
+def _replace_partition(con, year: int, code: str) -> int:
+    """In one transaction: the partition's rows of every raw table replaced by the attached file's."""
+    from dagster_project.ingest.load import RAW_SCHEMA as RAW
+
+    written = 0
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for table in raw_table_names():
+            con.execute(f"DELETE FROM {RAW}.{table} WHERE year = ? AND submitter_code = ?", [year, code])
+            con.execute(f"INSERT INTO {RAW}.{table} BY NAME SELECT * FROM part.{RAW}.{table}")
+            written += con.execute(f"SELECT count(*) FROM part.{RAW}.{table}").fetchone()[0]
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return written
+
+
 def merge_partitions(con, loads: list[dict]) -> int:
-    """Replace each loaded partition's rows of the warehouse's raw.* tables by its file's; rows written."""
-    from dagster_project.ingest.load import RAW_SCHEMA, ensure_schema, recompute_superseded
+    """Replace each partition's rows of the warehouse's raw.* tables by its file's (a partition whose file holds
+    the loads the warehouse already has is left as it is), then recompute superseding; the rows written."""
+    from dagster_project.ingest.load import ensure_schema, recompute_superseded
 
     ensure_schema(con)
     written = 0
     for load in sorted(loads, key=lambda item: (item["year"], item["code"])):
         con.execute("ATTACH ? AS part (READ_ONLY)", [load["path"]])
         try:
-            con.execute("BEGIN TRANSACTION")
-            for table in raw_table_names():
-                con.execute(
-                    f"DELETE FROM {RAW_SCHEMA}.{table} WHERE year = ? AND submitter_code = ?",
-                    [load["year"], load["code"]],
-                )
-                con.execute(f"INSERT INTO {RAW_SCHEMA}.{table} BY NAME SELECT * FROM part.{RAW_SCHEMA}.{table}")
-                written += con.execute(f"SELECT count(*) FROM part.{RAW_SCHEMA}.{table}").fetchone()[0]
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
+            if not _merged_already(con, load["year"], load["code"]):
+                written += _replace_partition(con, load["year"], load["code"])
         finally:
             con.execute("DETACH part")
     recompute_superseded(con)

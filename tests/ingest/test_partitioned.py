@@ -93,10 +93,26 @@ def test_multiprocess_partitioned_ingestion_equals_the_in_process_load(sample_in
     assert "2022/150199/花名册.xlsx" in files
     assert len([f for f in files if f.startswith("2022/150125/申报人员花名册")]) == 1
 
-    # merging the same partition files again changes nothing
+    # merging the same partition files again writes nothing and changes nothing
     with duckdb.connect(str(warehouse)) as con:
-        partitioned.merge_partitions(con, loads)
+        assert partitioned.merge_partitions(con, loads) == 0
     assert _tables(warehouse) == got
+
+    # one file changes: its partition alone is reloaded and re-merged, and the tables still equal the
+    # in-process load's after its own incremental re-run
+    changed = inbox / "2022" / "B-RSJ" / "失信记录_更正.csv"
+    lines = changed.read_bytes().splitlines(keepends=True)
+    assert len(lines) > 2
+    changed.write_bytes(b"".join(lines[:-1]))
+    with duckdb.connect(str(single)) as con:
+        load_inbox(inbox, con, pii_key())
+    again = partitioned.load_partition(inbox, tmp_path / "parts", 2022, "B-RSJ", pii_key())
+    assert again["files_loaded"] == 1
+    others = [load for load in loads if (load["year"], load["code"]) != (2022, "B-RSJ")]
+    with duckdb.connect(str(warehouse)) as con:
+        written = partitioned.merge_partitions(con, [*others, again])
+    assert written == sum(len(rows) for rows in _tables(Path(again["path"])).values()) > 0
+    assert _tables(warehouse) == _tables(single) != expected
 
 
 def test_the_code_location_holds_the_job_with_the_multiprocess_executor():
