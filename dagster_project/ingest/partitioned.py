@@ -24,11 +24,14 @@ import time
 from pathlib import Path
 
 from dagster import (
+    AssetMaterialization,
     Config,
     DynamicOut,
     DynamicOutput,
     JobDefinition,
     OpExecutionContext,
+    Out,
+    Output,
     graph,
     multiprocess_executor,
     op,
@@ -178,8 +181,12 @@ def load_partitions(context: OpExecutionContext, settings: SettingsResource, sha
     return loads
 
 
-@op(pool=WAREHOUSE_POOL, description="把各分区文件的 raw 表并入数据仓库，并重新判定被替代的文件")
-def merge_partition_files(context: OpExecutionContext, settings: SettingsResource, shares: list[list[dict]]) -> dict:
+@op(
+    pool=WAREHOUSE_POOL,
+    out=Out(dict),
+    description="把各分区文件的 raw 表并入数据仓库，并重新判定被替代的文件",
+)
+def merge_partition_files(context: OpExecutionContext, settings: SettingsResource, shares: list[list[dict]]):
     import duckdb
 
     from dagster_project.ingest import writer_lock
@@ -191,12 +198,15 @@ def merge_partition_files(context: OpExecutionContext, settings: SettingsResourc
     try:
         with duckdb.connect(str(warehouse)) as con:
             written = merge_partitions(con, loads)
+            counts = {t: con.execute(f'select count(*) from raw."{t}"').fetchone()[0] for t in raw_table_names()}
     finally:
         if taken:
             writer_lock.release(warehouse)
     seconds = round(time.perf_counter() - started, 3)
-    context.log.info(f"已把 {len(loads)} 个分区（{written} 行）并入数据仓库 {warehouse}，用时 {seconds} 秒")
-    return {"partitions": len(loads), "rows": written, "seconds": seconds, "loads": loads}
+    context.log.info(f"已把 {len(loads)} 个分区（写入 {written} 行）并入数据仓库 {warehouse}，用时 {seconds} 秒")
+    for table, rows in counts.items():  # the raw assets of the main job, written here by this job
+        yield AssetMaterialization(asset_key=["raw", table], metadata={"rows": rows, "partitions": len(loads)})
+    yield Output({"partitions": len(loads), "rows": written, "seconds": seconds, "loads": loads})
 
 
 @graph

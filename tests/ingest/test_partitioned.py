@@ -69,6 +69,10 @@ def test_multiprocess_partitioned_ingestion_equals_the_in_process_load(sample_in
                 for event in instance.all_logs(result.run_id, of_type=DagsterEventType.STEP_START)
                 if event.dagster_event.step_key.startswith("load_partitions[")
             ]
+            materialized = {
+                tuple(event.dagster_event.asset_key.path)
+                for event in instance.all_logs(result.run_id, of_type=DagsterEventType.ASSET_MATERIALIZATION)
+            }
 
     # each partition in its own file, loaded by more than one process other than this one
     loads = merged["loads"]
@@ -80,6 +84,8 @@ def test_multiprocess_partitioned_ingestion_equals_the_in_process_load(sample_in
     step_pids = {event.pid for event in starts}
     assert len(starts) == 2 and len(step_pids) == 2 and os.getpid() not in step_pids
     assert {load["pid"] for load in loads} == step_pids
+
+    assert materialized == {("raw", table) for table in partitioned.raw_table_names()}
 
     expected, got = _tables(single), _tables(warehouse)
     for table in expected:
