@@ -147,7 +147,8 @@ def merge_partitions(con, loads: list[dict]) -> int:
 
 class PartitionedIngestConfig(Config):
     """Where the partition files go (empty: ``<warehouse>.partitions/``) and how many load steps at most
-    (0: one step per partition; each step is a process, so a few partitions per step save start-up time)."""
+    (0: one per core of the machine that plans; each step is a process that starts in seconds, so each takes
+    a share of the partitions; as many steps as partitions gives one step per partition)."""
 
     partitions_dir: str = ""
     steps: int = 0
@@ -160,7 +161,7 @@ def plan_partitions(context: OpExecutionContext, config: PartitionedIngestConfig
         raise FileNotFoundError(f"收件箱目录不存在：{resolved.inbox}（请用 ZHICHENG_INBOX 或运行配置指定）")
     folder = Path(config.partitions_dir) if config.partitions_dir else default_partitions_dir(resolved.warehouse)
     partitions = inbox_partitions(resolved.inbox)
-    count = len(partitions) if config.steps <= 0 else min(config.steps, len(partitions))
+    count = min(config.steps if config.steps > 0 else os.cpu_count() or 1, len(partitions))
     context.log.info(f"收件箱共 {len(partitions)} 个 年度×报送单位 分区，分为 {count} 个载入步骤")
     for index in range(count):
         share = partitions[index::count]
@@ -245,7 +246,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="按 年度×报送单位 分区并行载入收件箱（或在本进程内载入），并打印用时")
     parser.add_argument("--inbox", required=True, type=Path)
     parser.add_argument("--warehouse", required=True, type=Path)
-    parser.add_argument("--steps", type=int, default=os.cpu_count() or 1, help="载入步骤数（0：每个分区一个步骤）")
+    parser.add_argument("--steps", type=int, default=0, help="载入步骤数上限（0：本机核数）")
     parser.add_argument("--in-process", action="store_true", help="改为在本进程内用 load_inbox 载入整个收件箱")
     args = parser.parse_args(argv)
     started = time.perf_counter()
