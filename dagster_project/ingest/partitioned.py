@@ -44,11 +44,12 @@ JOB_NAME = "zhicheng_partitioned_ingest"
 PARTITIONS_SUFFIX = ".partitions"
 
 
-def inbox_partitions(inbox: Path) -> list[tuple[int, str]]:
-    """The (year, submitter code) pairs of the inbox's submitter folders that hold at least one entry."""
+def inbox_partitions(inbox: Path, messages: list[str] | None = None) -> list[tuple[int, str]]:
+    """The (year, submitter code) pairs of the inbox's submitter folders that hold at least one entry; what
+    the scan says about the rest of the inbox (links, stray files: no partition) goes to ``messages``."""
     from dagster_project.ingest.load import scan_inbox
 
-    return sorted({(entry.year, entry.code) for entry in scan_inbox(Path(inbox), [])})
+    return sorted({(entry.year, entry.code) for entry in scan_inbox(Path(inbox), [] if messages is None else messages)})
 
 
 def partition_path(folder: Path, year: int, code: str) -> Path:
@@ -160,7 +161,10 @@ def plan_partitions(context: OpExecutionContext, config: PartitionedIngestConfig
     if not resolved.inbox.is_dir():
         raise FileNotFoundError(f"收件箱目录不存在：{resolved.inbox}（请用 ZHICHENG_INBOX 或运行配置指定）")
     folder = Path(config.partitions_dir) if config.partitions_dir else default_partitions_dir(resolved.warehouse)
-    partitions = inbox_partitions(resolved.inbox)
+    messages: list[str] = []
+    partitions = inbox_partitions(resolved.inbox, messages)
+    for message in messages:
+        context.log.info(message)
     count = min(config.steps if config.steps > 0 else os.cpu_count() or 1, len(partitions))
     context.log.info(f"收件箱共 {len(partitions)} 个 年度×报送单位 分区，分为 {count} 个载入步骤")
     for index in range(count):
