@@ -4,6 +4,7 @@ from dagster import AssetSelection, Definitions, define_asset_job, in_process_ex
 
 from dagster_project.calendar.assets import workday_calendar
 from dagster_project.ingest.assets import raw_inbox
+from dagster_project.ingest.partitioned import partitioned_ingest_job
 from dagster_project.ingest.sensors import build_inbox_sensor
 from dagster_project.notices.assets import ASSETS as NOTICE_ASSETS
 from dagster_project.notices.assets import NOTICES_KEY
@@ -47,7 +48,7 @@ defs = Definitions(
         run_fingerprint,
     ],
     asset_checks=[*QUALITY_CHECKS],
-    jobs=[main_job, documents_job],
+    jobs=[main_job, documents_job, partitioned_ingest_job],
     sensors=[build_inbox_sensor(MAIN_JOB_NAME)],
     resources=build_resources(),
     executor=in_process_executor,

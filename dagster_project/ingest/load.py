@@ -16,7 +16,7 @@ import re
 import stat
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -195,16 +195,25 @@ def _listed_sha(entry: Entry, info: os.stat_result) -> str:
     return "listed:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def scan_inbox(inbox: Path, messages: list[str]) -> list[Entry]:
-    """Every entry under <inbox>/<year>/<code>/ (links are listed, never followed)."""
+def scan_inbox(inbox: Path, messages: list[str], partitions: Collection[tuple[int, str]] | None = None) -> list[Entry]:
+    """Every entry under <inbox>/<year>/<code>/ (links are listed, never followed).
+
+    ``partitions``: only the folders of these (year, submitter code) pairs, the code as recorded
+    (``shown``); the rest of the inbox is passed over without a message (ingest/partitioned.py).
+    """
     found: list[Entry] = []
     if not inbox.is_dir():
         messages.append(f"收件箱目录不存在：{inbox}")
         return found
+    years = None if partitions is None else {year for year, _ in partitions}
     for year_dir in sorted(inbox.iterdir()):
         if year_dir.is_symlink() or not (year_dir.is_dir() and YEAR_DIR.match(year_dir.name)):
             continue
+        if years is not None and int(year_dir.name) not in years:
+            continue
         for sub in sorted(year_dir.iterdir()):
+            if partitions is not None and (int(year_dir.name), shown(sub.name)) not in partitions:
+                continue
             label = f"{year_dir.name}/{shown(sub.name)}"
             if sub.is_symlink():
                 messages.append(f"{label} 是符号链接，不跟随，已忽略")
@@ -796,8 +805,11 @@ def load_inbox(
     con: duckdb.DuckDBPyConnection,
     pii_key: bytes,
     log: Callable[[str], None] | None = None,
+    partitions: Collection[tuple[int, str]] | None = None,
 ) -> LoadSummary:
-    """Load every new or changed file of the inbox; see the module docstring."""
+    """Load every new or changed file of the inbox; see the module docstring.
+
+    ``partitions``: only these (year, submitter code) folders of the inbox (see ``scan_inbox``)."""
     inbox = Path(inbox)
     summary = LoadSummary()
 
@@ -810,7 +822,7 @@ def load_inbox(
     loaded_at = _dt.datetime.now().replace(microsecond=0)
     known, by_content = _known(con)
     scan_messages: list[str] = []
-    entries = scan_inbox(inbox, scan_messages)
+    entries = scan_inbox(inbox, scan_messages, partitions)
     for m in scan_messages:
         say(m)
     todo, stale = _plan(entries, known, by_content, summary, say)
