@@ -118,6 +118,19 @@ def test_page_numbers_deadline_contact_and_number(fx_outputs):
     assert "呼人社职告〔2022〕" in text
 
 
+def test_every_notice_numbers_its_own_pages(fx_outputs):
+    """The notices are printed in batches and split: each page carries its number within its own notice."""
+    pdfs = fx_outputs["notices"].pdfs
+    assert len(pdfs) > 3
+    for code, pdf in pdfs.items():
+        pages = _pages(pdf)
+        texts = pdf_text(pdf).split("\f")[:pages]
+        for k, page in enumerate(texts, start=1):
+            assert f"第{k}页共{pages}页" in re.sub(r"\s+", "", page), (code, k, pages)
+        info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+        assert f"一次性告知书（{code}）" in info  # its own title, not the batch's
+
+
 def test_file_names_carry_code_and_name(fx_outputs):
     assert fx_outputs["notices"].pdfs["150121"].name == "150121_一次性告知书_土默特左旗.pdf"
     assert fx_outputs["notices"].pdfs["999999"].name == "999999_一次性告知书.pdf"
