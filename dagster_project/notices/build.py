@@ -23,7 +23,7 @@ import hashlib
 import re
 import tempfile
 import zipfile
-from collections import OrderedDict
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -142,22 +142,9 @@ QUARANTINE_SQL = """
 
 FINDINGS_SQL = """
     select r.role, f.finding_id, f.rule_id, f.severity, f.clause, f.subject_type, f.subject_key, f.committee_code,
-           f.submitter_code, f.series, f.level, f.detail, f.source_file, f.source_row, r.reason as routed_because,
-           own.name as own_name, outcome._source_file as outcome_file, outcome._source_row as outcome_row
+           f.submitter_code, f.series, f.level, f.detail, f.source_file, f.source_row, r.reason as routed_because
     from marts.notice_recipients r
     join marts.findings f on f.finding_id = r.finding_id
-    left join (
-        select application_no, any_value(name) as name
-        from staging.stg_application_roster__applications
-        where year = ? and submitter_code = ? and application_no is not null
-        group by application_no
-    ) own on f.subject_type = 'application' and own.application_no = f.subject_key
-    left join (
-        select application_no, min(_source_file) as _source_file, min(_source_row) as _source_row
-        from staging.stg_evaluation_outcomes__outcomes
-        where year = ? and submitter_code = ?
-        group by application_no
-    ) outcome on f.subject_type = 'application' and outcome.application_no = f.subject_key
     where r.year = ? and r.recipient_code = ? and r.channel = '告知书'
     order by case r.role when '整改' then 0 else 1 end, f.rule_id, f.severity,
              f.source_file nulls last, f.source_row nulls last, f.subject_key
@@ -188,33 +175,10 @@ class Notice:
         directory = ctx.directory
         self.kind = directory.kind(code)
         self.name = directory.name(code)
-        self.evaluators = self._evaluators()
-        own = {
-            r[0]
-            for r in con.execute(
-                "select distinct application_no from staging.stg_application_roster__applications "
-                "where year = ? and submitter_code = ? and application_no is not null",
-                [year, code],
-            ).fetchall()
-        }
-        self.redact = redactor(own, ctx.all_applications)
-
-    # ---- evaluators of a committee, by its own 评委编号
-    def _evaluators(self) -> dict[str, str]:
-        if not self.ctx.has_evaluators:
-            return {}
-        return {
-            key: no
-            for key, no in self.con.execute(
-                """
-                select evaluator_key, any_value(evaluator_no order by roster_year desc)
-                from staging.stg_evaluator_roster__evaluators
-                where committee_code = ? and evaluator_key is not null and evaluator_no is not null
-                group by evaluator_key
-                """,
-                [self.code],
-            ).fetchall()
-        }
+        self.evaluators = ctx.evaluators.get(code, {})  # a committee's evaluators, by its own 评委编号
+        self.own_names = ctx.names.get(code, {})  # application number → name, of this recipient's own F1 rows
+        self.outcomes = ctx.outcomes.get(code, {})  # application number → (file, row) of its own F6 rows
+        self.redact = redactor(set(self.own_names), ctx.all_applications)
 
     def text(self, value: Any) -> Any:
         """A text as this recipient may read it: IDs masked, foreign numbers blanked, evaluator keys as 评委编号."""
@@ -265,8 +229,11 @@ class Notice:
 
     # ---- findings
     def findings(self) -> Iterator[dict[str, Any]]:
-        params = [self.year, self.code, self.year, self.code, self.year, self.code]
-        for f in _stream(self.con, FINDINGS_SQL, params):
+        for f in _stream(self.con, FINDINGS_SQL, [self.year, self.code]):
+            own, outcome = None, (None, None)
+            if f["subject_type"] == "application":
+                own, outcome = self.own_names.get(f["subject_key"]), self.outcomes.get(f["subject_key"], outcome)
+            f["own_name"], (f["outcome_file"], f["outcome_row"]) = own, outcome
             yield self._finding(f)
 
     def _finding(self, f: dict[str, Any]) -> dict[str, Any]:
@@ -544,15 +511,30 @@ class NoticeContext:
         self.directory = db.Directory(con)
         self.policy = YearPolicy(con, year)
         self.office = office()
-        self.all_applications = {
-            r[0]
-            for r in con.execute(
-                "select distinct application_no from staging.stg_application_roster__applications "
-                "where year = ? and application_no is not null",
-                [year],
-            ).fetchall()
-        }
-        self.has_evaluators = db.has_table(con, "staging", "stg_evaluator_roster__evaluators")
+        # what every notice reads of the staging layer, read once: names and result rows by submitter, evaluators
+        self.names: dict[str, dict[str, str | None]] = defaultdict(dict)
+        for code, app, name in con.execute(
+            "select submitter_code, application_no, any_value(name) from staging.stg_application_roster__applications "
+            "where year = ? and application_no is not null group by all",
+            [year],
+        ).fetchall():
+            self.names[code][app] = name
+        self.all_applications = {app for apps in self.names.values() for app in apps}
+        self.outcomes: dict[str, dict[str, tuple]] = defaultdict(dict)
+        for code, app, file, row in con.execute(
+            "select submitter_code, application_no, min(_source_file), min(_source_row) "
+            "from staging.stg_evaluation_outcomes__outcomes where year = ? group by all",
+            [year],
+        ).fetchall():
+            self.outcomes[code][app] = (file, row)
+        self.evaluators: dict[str, dict[str, str]] = defaultdict(dict)
+        if db.has_table(con, "staging", "stg_evaluator_roster__evaluators"):
+            for committee, key, no in con.execute(
+                "select committee_code, evaluator_key, any_value(evaluator_no order by roster_year desc) "
+                "from staging.stg_evaluator_roster__evaluators "
+                "where evaluator_key is not null and evaluator_no is not null group by all"
+            ).fetchall():
+                self.evaluators[committee][key] = no
         self._rules: dict[str, dict[str, str]] = {}
 
     def rule(self, rule_id: str) -> dict[str, str]:
