@@ -6,7 +6,9 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
+import duckdb
 import pytest
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -51,3 +53,47 @@ def pipeline_run(sample_inbox, tmp_path_factory):
         env={"DAGSTER_HOME": str(work / "dagster_home")},
     )
     return warehouse, out, result
+
+
+def pipeline_counts(warehouse: Path) -> dict[str, int]:
+    """The row count of every raw table of a form, the quarantine, the load audit and every contract mart."""
+    from dagster_project.contract import CONTRACT_MARTS
+    from dagster_project.forms import FORMS
+
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        tables = [("raw", f.table) for f in FORMS.values()] + [("raw", "quarantine"), ("raw", "load_audit")]
+        tables += [("marts", m) for m in CONTRACT_MARTS]
+        return {f"{s}.{t}": con.execute(f"select count(*) from {s}.{t}").fetchone()[0] for s, t in tables}
+    finally:
+        con.close()
+
+
+def report_mtimes(out: Path) -> dict[Path, int]:
+    return {p: p.stat().st_mtime_ns for p in sorted((out / "report").rglob("*.pdf"))}
+
+
+@pytest.fixture(scope="session")
+def pipeline_rerun(pipeline_run, sample_inbox) -> SimpleNamespace:
+    """A second plain `zhicheng run` over the session's inbox, warehouse and output (nothing changed), run once for
+    every test that asserts on it: its completed process (`result`), and the row counts and report PDF mtimes just
+    before and just after it (later tests, `run --force`, may change the outputs)."""
+    warehouse, out, _ = pipeline_run
+    counts_before, mtimes_before = pipeline_counts(warehouse), report_mtimes(out)
+    result = run_zhicheng(
+        "run",
+        "--inbox",
+        str(sample_inbox),
+        "--warehouse",
+        str(warehouse),
+        "--out",
+        str(out),
+        env={"DAGSTER_HOME": str(warehouse.parent / "dagster_home")},
+    )
+    return SimpleNamespace(
+        result=result,
+        counts_before=counts_before,
+        counts_after=pipeline_counts(warehouse),
+        mtimes_before=mtimes_before,
+        mtimes_after=report_mtimes(out),
+    )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import duckdb
 import pytest
@@ -11,7 +10,6 @@ import pytest
 from dagster_project.ingest.load import ensure_schema
 from dagster_project.settings import SEEDS_DIR, Settings
 from dagster_project.transform import fingerprint
-from tests.conftest import run_zhicheng
 
 
 @pytest.fixture()
@@ -63,24 +61,13 @@ def test_any_change_of_input_or_output_means_a_rebuild(setting, change):
     assert not fingerprint.unchanged_since_last_complete_run(con, settings, now)
 
 
-def test_rerun_with_nothing_changed_skips_the_build(pipeline_run, sample_inbox):
+def test_rerun_with_nothing_changed_skips_the_build(pipeline_run, pipeline_rerun):
     """A real re-run: no new file, same seeds and code — dbt, checks and documents are skipped, outputs stay."""
-    warehouse, out, first = pipeline_run
+    _, _, first = pipeline_run
     assert "dbt 开始构建" in first.stdout
-    report = sorted((out / "report").rglob("*.pdf"))
-    assert report
-    before = {p: p.stat().st_mtime_ns for p in report}
-    result = run_zhicheng(
-        "run",
-        "--inbox",
-        str(sample_inbox),
-        "--warehouse",
-        str(warehouse),
-        "--out",
-        str(out),
-        env={"DAGSTER_HOME": str(Path(warehouse).parent / "dagster_home")},
-    )
+    assert pipeline_rerun.mtimes_before  # the report's PDFs
+    result = pipeline_rerun.result
     assert "新载入 0 个" in result.stdout
     assert "输入未变" in result.stdout and "dbt 开始构建" not in result.stdout
     assert "运行完成" in result.stdout
-    assert {p: p.stat().st_mtime_ns for p in report} == before
+    assert pipeline_rerun.mtimes_after == pipeline_rerun.mtimes_before
