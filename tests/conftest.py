@@ -42,17 +42,13 @@ def pipeline_run(sample_inbox, tmp_path_factory):
     """One `zhicheng run` over the sample inbox; returns (warehouse, out, completed process)."""
     work = tmp_path_factory.mktemp("run")
     warehouse, out = work / "warehouse.duckdb", work / "output"
-    result = run_zhicheng(
-        "run",
-        "--inbox",
-        str(sample_inbox),
-        "--warehouse",
-        str(warehouse),
-        "--out",
-        str(out),
-        env={"DAGSTER_HOME": str(work / "dagster_home")},
-    )
-    return warehouse, out, result
+    return warehouse, out, _run_pipeline(sample_inbox, warehouse, out)
+
+
+def _run_pipeline(inbox: Path, warehouse: Path, out: Path):
+    """`zhicheng run` with the run's own Dagster home beside its warehouse."""
+    home = {"DAGSTER_HOME": str(warehouse.parent / "dagster_home")}
+    return run_zhicheng("run", "--inbox", str(inbox), "--warehouse", str(warehouse), "--out", str(out), env=home)
 
 
 def pipeline_counts(warehouse: Path) -> dict[str, int]:
@@ -80,16 +76,7 @@ def pipeline_rerun(pipeline_run, sample_inbox) -> SimpleNamespace:
     before and just after it (later tests, `run --force`, may change the outputs)."""
     warehouse, out, _ = pipeline_run
     counts_before, mtimes_before = pipeline_counts(warehouse), report_mtimes(out)
-    result = run_zhicheng(
-        "run",
-        "--inbox",
-        str(sample_inbox),
-        "--warehouse",
-        str(warehouse),
-        "--out",
-        str(out),
-        env={"DAGSTER_HOME": str(warehouse.parent / "dagster_home")},
-    )
+    result = _run_pipeline(sample_inbox, warehouse, out)
     return SimpleNamespace(
         result=result,
         counts_before=counts_before,

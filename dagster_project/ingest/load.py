@@ -34,7 +34,7 @@ from dagster_project.forms import (
 )
 from dagster_project.ingest.isolate import ReaderPool
 from dagster_project.ingest.reader import FileRead, SheetRead
-from dagster_project.ingest.validate import SQL_TYPES, Validated, _unique_extras, lit, q, validate_sheet
+from dagster_project.ingest.validate import SQL_TYPES, Validated, lit, q, unique_extras, validate_sheet
 
 RAW_SCHEMA = "raw"
 # a batch (one transaction, one statement per group of like sheets) holds at most this many rows or files
@@ -402,7 +402,7 @@ class _BatchLoader:
                 self.messages[i].append(f"{entry.rel} 工作表「{sheet.name}」：{sheet.note}，已记为“未识别”")
                 continue
             form = sheet.form
-            extras = _unique_extras(form, sheet)
+            extras = unique_extras(form, sheet)
             item = _Sheet(len(self.sheets), i, sheet, extras, self._refusal(i, form))
             self.sheets.append(item)
             labels = tuple(label for _, label in extras)

@@ -387,7 +387,7 @@ def _check_specs(form: Form, year: int, folder_committee: str | None) -> list[tu
     return checks + [(reason, form.column(f)) for reason, f in _cross_checks(form, folder_committee)]
 
 
-def _unique_extras(form: Form, sheet: SheetRead) -> list[tuple[str, str]]:
+def unique_extras(form: Form, sheet: SheetRead) -> list[tuple[str, str]]:
     """The sheet's unknown columns with labels made unique against the form's headers and each other."""
     extras: list[tuple[str, str]] = []
     seen: set[str] = set(form.headers)
@@ -443,7 +443,7 @@ def validate_sheet(
     folder_committee = submitter_code if submitter_kind == "committee" else None
 
     # stage 1: raw and typed values
-    extras = _unique_extras(form, sheet)
+    extras = unique_extras(form, sheet)
     sel = _stage_select(form, folder_committee) + [q(key) for key, _ in extras]
     con.execute(f"CREATE OR REPLACE TEMP TABLE {stage} AS SELECT {', '.join(sel)} FROM {src}")
     con.unregister(src)
