@@ -6,6 +6,7 @@ command line is the same Dagster materialisation (of the year's partition) as on
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 from pathlib import Path
@@ -16,12 +17,22 @@ DAGSTER_HOME = PROJECT_ROOT / "dagster_home"
 
 
 def instance():
-    """The Dagster instance: the folder DAGSTER_HOME names (make sets it), else the project's dagster_home/."""
+    """The Dagster instance: the folder DAGSTER_HOME names (make sets it), else the project's dagster_home/.
+
+    Its dagster.yaml as written, with the run's events stored through connections kept open
+    (event_log.py): the same files Dagster's own storage writes under ``history/runs``.
+    """
     from dagster import DagsterInstance
+    from dagster._core.instance.ref import InstanceRef
 
     home = Path(os.environ.get("DAGSTER_HOME") or DAGSTER_HOME)
     home.mkdir(parents=True, exist_ok=True)
-    return DagsterInstance.from_config(str(home))
+    events = {
+        "module": "dagster_project.event_log",
+        "class": "KeptOpenSqliteEventLogStorage",
+        "config": {"base_dir": str(home / "history" / "runs")},
+    }
+    return DagsterInstance.from_ref(InstanceRef.from_dir(str(home), overrides={"event_log_storage": events}))
 
 
 def execute(job_name: str, settings: Settings, *, instance, tags: dict[str, str] | None = None, asset_selection=None):
@@ -30,6 +41,8 @@ def execute(job_name: str, settings: Settings, *, instance, tags: dict[str, str]
     from dagster_project.policy.years import year_partition
     from dagster_project.resources import run_config
 
+    # The definitions live as long as the process: kept out of the garbage collector's full passes
+    gc.freeze()
     # A run whose inputs are unchanged skips dbt and the quality suites, so their blocking checks have no
     # result: Dagster says so in English once per check. The run's Chinese summary says what was skipped.
     logging.getLogger("dagster._core.execution.plan.active").setLevel(logging.ERROR)

@@ -1,0 +1,40 @@
+"""The command line's event log (dagster_project/event_log.py) writes what Dagster's own storage reads."""
+
+from dagster import AssetCheckResult, DagsterInstance, Definitions, asset, asset_check, define_asset_job
+
+from dagster_project import event_log, launch
+
+
+@asset
+def roster() -> int:
+    return 1
+
+
+@asset_check(asset=roster)
+def roster_has_rows() -> AssetCheckResult:
+    return AssetCheckResult(passed=True)
+
+
+JOB = Definitions(assets=[roster], asset_checks=[roster_has_rows], jobs=[define_asset_job("j")]).resolve_job_def("j")
+
+
+def test_runs_written_with_kept_open_files_read_the_same_through_dagsters_storage(tmp_path, monkeypatch):
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path))
+    with launch.instance() as ours:
+        storage = ours.event_log_storage
+        assert isinstance(storage, event_log.KeptOpenSqliteEventLogStorage)
+        run_ids = [JOB.execute_in_process(instance=ours).run_id for _ in range(event_log.OPEN_FILES + 2)]
+        # the index and the latest runs' files stay open, no more
+        assert len(storage._engines) == event_log.OPEN_FILES
+        written = {run_id: [e.dagster_event_type for e in ours.all_logs(run_id)] for run_id in run_ids}
+    with DagsterInstance.from_config(str(tmp_path)) as theirs:
+        assert type(theirs.event_log_storage).__name__ == "SqliteEventLogStorage"
+        for run_id in run_ids:
+            assert [e.dagster_event_type for e in theirs.all_logs(run_id)] == written[run_id]
+            assert theirs.get_run_by_id(run_id).is_success
+        assert len(theirs.fetch_materializations(roster.key, limit=100).records) == len(run_ids)
+        check = theirs.event_log_storage.get_latest_asset_check_execution_by_key([roster_has_rows.check_key])
+        assert check[roster_has_rows.check_key].run_id == run_ids[-1]
+    with launch.instance() as ours:
+        ours.event_log_storage.wipe()  # closes its files first, then deletes them
+        assert ours.all_logs(run_ids[0]) == []
