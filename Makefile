@@ -4,6 +4,10 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# dbt's own environment (pyproject.toml, [tool.zhicheng.dbt-environment])
+DBT_VENV := .venv-dbt
+DBT := $(DBT_VENV)/bin/dbt
+DBT_STAMP := $(DBT_VENV)/.installed
 export DO_NOT_TRACK := 1
 export DAGSTER_HOME := $(CURDIR)/dagster_home
 
@@ -25,7 +29,15 @@ $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@# dbt now has its own environment: a dbt-core left here from before would be imported by dagster-dbt
+	@$(BIN)/python -m pip uninstall --quiet -y dbt-core dbt-duckdb >/dev/null 2>&1 || true
 	@touch $(STAMP)
+
+$(DBT_STAMP): pyproject.toml
+	@test -x $(DBT_VENV)/bin/python || $(PYTHON) -m venv $(DBT_VENV)
+	$(DBT_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(DBT_VENV)/bin/python -m pip install --quiet $$($(DBT_VENV)/bin/python -c 'import tomllib; print(" ".join(tomllib.load(open("pyproject.toml", "rb"))["tool"]["zhicheng"]["dbt-environment"]["requires"]))')
+	@touch $(DBT_STAMP)
 
 system-deps:
 	@missing=$$(for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -35,8 +47,8 @@ system-deps:
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
 
-setup: $(STAMP) system-deps
-	@cd dbt && ../$(BIN)/dbt parse --quiet --profiles-dir . >/dev/null
+setup: $(STAMP) $(DBT_STAMP) system-deps
+	@cd dbt && ../$(DBT) parse --quiet --profiles-dir . >/dev/null
 
 demo: setup
 	$(BIN)/zhicheng sample --out $(INBOX) --seed $(SEED) --applications $(APPLICATIONS)
@@ -76,7 +88,7 @@ lint: setup
 	$(BIN)/sqlfluff lint dbt dagster_project
 
 docs: setup
-	cd dbt && ZHICHENG_WAREHOUSE=$(abspath $(WAREHOUSE)) ../$(BIN)/dbt docs generate --profiles-dir .
+	cd dbt && ZHICHENG_WAREHOUSE=$(abspath $(WAREHOUSE)) ../$(DBT) docs generate --profiles-dir .
 
 clean:
 	rm -rf data output dbt/target dbt/logs

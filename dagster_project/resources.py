@@ -6,7 +6,6 @@ import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from functools import cached_property
-from importlib.metadata import version as installed_version
 from pathlib import Path
 
 from dagster import ConfigurableResource, EnvVar
@@ -24,7 +23,7 @@ from dagster_project.settings import (
     pii_key,
     seeds_dir,
 )
-from dagster_project.transform.project import DBT_EXECUTABLE, dbt_project
+from dagster_project.transform.project import DBT_EXECUTABLE, dbt_core_version, dbt_project
 
 # Dagster writes the planned-asset events of a run (one per dbt model and test) in batches.
 os.environ.setdefault("DAGSTER_EVENT_BATCH_SIZE", "1000")
@@ -64,12 +63,12 @@ class DbtResource(DbtCliResource):
 
     dagster-dbt would also run `dbt --version` in a process of its own and load the dbt
     project and adapter inside Dagster's process (used only for row counts and column
-    metadata, which this project does not fetch): the installed dbt-core gives the version.
+    metadata, which this project does not fetch): the dbt-core of dbt's environment gives the version.
     """
 
     @cached_property
     def _cli_version(self) -> version.Version:
-        return version.parse(installed_version("dbt-core"))
+        return version.parse(dbt_core_version())
 
     def _initialize_dbt_core_adapter(self, args):  # noqa: ANN001 - signature of the base class
         return None

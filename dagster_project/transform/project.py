@@ -5,17 +5,27 @@ from __future__ import annotations
 import hashlib
 import os
 import subprocess
-import sys
+from importlib.metadata import distributions
 from pathlib import Path
 
 from dagster_dbt import DbtProject
 
-from dagster_project.settings import DBT_DIR, SEEDS_DIR
+from dagster_project.settings import DBT_DIR, PROJECT_ROOT, SEEDS_DIR
 
 os.environ.setdefault("DO_NOT_TRACK", "1")
 
 dbt_project = DbtProject(project_dir=DBT_DIR, profiles_dir=DBT_DIR)
-DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")
+# dbt's own environment (pyproject.toml, [tool.zhicheng.dbt-environment]; `make setup` makes it)
+DBT_ENVIRONMENT = PROJECT_ROOT / ".venv-dbt"
+DBT_EXECUTABLE = str(DBT_ENVIRONMENT / "bin" / "dbt")
+
+
+def dbt_core_version() -> str:
+    """The version of dbt-core installed in dbt's environment."""
+    packages = [str(p) for p in DBT_ENVIRONMENT.glob("lib/python*/site-packages")]
+    for distribution in distributions(name="dbt-core", path=packages):
+        return distribution.version
+    raise RuntimeError(f"dbt 的运行环境不存在或不完整：{DBT_ENVIRONMENT}（请先运行 make setup）")
 
 
 def build_target_dir(warehouse: Path) -> Path:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import chinese_calendar
@@ -16,10 +15,11 @@ import yaml
 
 from dagster_project import forms
 from dagster_project.settings import DBT_DIR
+from dagster_project.transform.project import DBT_EXECUTABLE
 
 from .warehouse import create_warehouse, form_columns
 
-DBT = Path(sys.executable).parent / "dbt"
+DBT = Path(DBT_EXECUTABLE)
 
 # contract.md 第 4 节：每个 mart 至少有这些列
 MART_COLUMNS = {
