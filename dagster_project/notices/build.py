@@ -24,13 +24,14 @@ import re
 import tempfile
 import zipfile
 from collections import OrderedDict, defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from dagster_project import rule_registry
-from dagster_project.documents import db
+from dagster_project.documents import db, xlsx
 from dagster_project.documents.errors import OutputError
 from dagster_project.documents.files import building_folder
 from dagster_project.documents.fonts import with_fonts
@@ -61,6 +62,8 @@ PDF_ITEM_LIMIT = 300  # problems of each kind listed in a notice's PDF; its XLSX
 FETCH = 5000
 ROLES = ("整改", "知悉")
 HASH_VERSION = "4"  # bump when templates or the layout change, so that every notice is printed again
+# a notice's workbook is written by this module and xlsx.py: a change to either writes every workbook again
+_WORKBOOK_PROGRAM = Path(__file__).read_bytes() + Path(xlsx.__file__).read_bytes()
 
 
 @dataclass
@@ -73,6 +76,7 @@ class NoticeFiles:
     xlsx: dict[str, Path] = field(default_factory=dict)
     clean: list[str] = field(default_factory=list)
     printed: list[str] = field(default_factory=list)
+    written: list[str] = field(default_factory=list)  # codes whose XLSX was written (the others are unchanged)
 
 
 def notices_dir(out: Path, year: int) -> Path:
@@ -558,15 +562,39 @@ def _hash_file(pdf: Path) -> Path:
 
 
 def _digest_rows(sheets: list) -> tuple[list, hashlib._Hash]:
-    """Wrap each sheet's rows so that writing them also hashes them."""
-    digest = hashlib.sha256()
+    """Wrap each sheet's rows so that writing them also hashes them (with the sheet's name and columns)."""
+    digest = hashlib.sha256(_WORKBOOK_PROGRAM)
 
-    def rows(it):
+    def rows(name, columns, it):
+        digest.update(repr((name, columns)).encode())
         for row in it:
             digest.update(repr(row).encode())
             yield row
 
-    return [(s[0], s[1], rows(s[2])) for s in sheets], digest
+    return [(s[0], s[1], rows(*s[:3])) for s in sheets], digest
+
+
+def _stored_key(document: Path) -> str | None:
+    """The content key recorded beside a document made by an earlier run (None: no such document)."""
+    key_file = _hash_file(document)
+    return key_file.read_text() if document.exists() and key_file.exists() else None
+
+
+def _write_workbook_if_changed(path: Path, html: str, sheets: Callable[[], list]) -> str:
+    """Write the notice's workbook unless the one an earlier run left has the same content; returns the
+    content key (also the PDF's). With a workbook in place its rows are first only read and hashed, and
+    written (read again) only when they differ: an unchanged notice costs its queries, not its XLSX."""
+    if _stored_key(path) is not None:
+        hashing, digest = _digest_rows(sheets())
+        for _, _, rows in hashing:
+            for _ in rows:
+                pass
+        key = _content_hash(html, digest.hexdigest())
+        if key == _stored_key(path):
+            return key
+    writing, digest = _digest_rows(sheets())
+    write_workbook(path, writing)
+    return _content_hash(html, digest.hexdigest())
 
 
 def build_notices(
@@ -615,9 +643,12 @@ def build_notices(
                     number=number,
                     clause_intro=ctx.policy.clause_text("七(四)1"),
                 )
-                sheets, digest = _digest_rows(notice.sheets(n, deadline, number))
-                write_workbook(staging / f"{stem}.xlsx", sheets)
-                made.add(f"{stem}.xlsx")
+                workbook = staging / f"{stem}.xlsx"
+                key = _write_workbook_if_changed(workbook, html, partial(notice.sheets, n, deadline, number))
+                if key != _stored_key(workbook):
+                    write_text_atomic(_hash_file(workbook), key)
+                    result.written.append(code)
+                made |= {workbook.name, _hash_file(workbook).name}
                 result.xlsx[code] = folder / f"{stem}.xlsx"
                 if keep_html is not None:
                     keep_html.mkdir(parents=True, exist_ok=True)
@@ -625,9 +656,8 @@ def build_notices(
                 if pdf:
                     made |= {f"{stem}.pdf", _hash_file(Path(f"{stem}.pdf")).name}
                     result.pdfs[code] = folder / f"{stem}.pdf"
-                    key = _content_hash(html, digest.hexdigest())
                     target = staging / f"{stem}.pdf"
-                    if not (target.exists() and _hash_file(target).exists() and _hash_file(target).read_text() == key):
+                    if _stored_key(target) != key:
                         pending.append((code, html, target, key))
                 if n["clean"]:
                     result.clean.append(code)

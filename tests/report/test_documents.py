@@ -168,12 +168,28 @@ def test_unchanged_notices_are_not_printed_again(fx_warehouse, tmp_path):
     first = build_notices(warehouse, 2022, tmp_path, issue_date=day)
     assert set(first.printed) == set(first.codes)
     stamp = {c: p.stat().st_mtime_ns for c, p in first.pdfs.items()}
+    workbooks = {c: p.stat().st_mtime_ns for c, p in first.xlsx.items()}
+    assert set(first.written) == set(first.codes)
     again = build_notices(warehouse, 2022, tmp_path, issue_date=day)
-    assert again.printed == []
+    assert again.printed == [] and again.written == []
     assert {c: p.stat().st_mtime_ns for c, p in again.pdfs.items()} == stamp
+    assert {c: p.stat().st_mtime_ns for c, p in again.xlsx.items()} == workbooks
+    # one submitter's finding changes in a copy of the warehouse: only its notice is made again
+    changed = tmp_path / "changed.duckdb"
+    shutil.copy(warehouse, changed)
+    con = duckdb.connect(str(changed))
+    code, finding = con.execute(
+        "select recipient_code, finding_id from marts.notice_recipients where year = 2022 and recipient_code in "
+        f"({', '.join(repr(c) for c in first.codes)}) order by recipient_code, finding_id limit 1"
+    ).fetchone()
+    con.execute("update marts.findings set detail = detail || '（更正）' where finding_id = ?", [finding])
+    con.close()
+    one = build_notices(changed, 2022, tmp_path, issue_date=day)
+    assert one.written == [code] and one.printed == [code]
+    assert "（更正）" in xlsx_text(one.xlsx[code])[1]
     # a new date changes every notice's deadline: all printed again
     later = build_notices(warehouse, 2022, tmp_path, issue_date=day + dt.timedelta(days=1))
-    assert set(later.printed) == set(later.codes)
+    assert set(later.printed) == set(later.codes) and set(later.written) == set(later.codes)
 
 
 def test_notice_with_200000_problems_is_bounded(fx_warehouse, tmp_path):
