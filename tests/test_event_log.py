@@ -20,6 +20,7 @@ JOB = Definitions(assets=[roster], asset_checks=[roster_has_rows], jobs=[define_
 
 def test_runs_written_with_kept_open_files_read_the_same_through_dagsters_storage(tmp_path, monkeypatch):
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path))
+    monkeypatch.setenv("DAGSTER_EVENT_BATCH_SIZE", "1000")  # as the platform sets it: planned events in a batch
     with launch.instance() as ours:
         storage = ours.event_log_storage
         assert isinstance(storage, event_log.KeptOpenSqliteEventLogStorage)
@@ -27,6 +28,8 @@ def test_runs_written_with_kept_open_files_read_the_same_through_dagsters_storag
         # the index and the latest runs' files stay open, no more
         assert len(storage._engines) == event_log.OPEN_FILES
         written = {run_id: [e.dagster_event_type for e in ours.all_logs(run_id)] for run_id in run_ids}
+        planned = {t.name for t in written[run_ids[0]] if t is not None}
+        assert {"ASSET_MATERIALIZATION_PLANNED", "ASSET_CHECK_EVALUATION_PLANNED"} <= planned
     with DagsterInstance.from_config(str(tmp_path)) as theirs:
         assert type(theirs.event_log_storage).__name__ == "SqliteEventLogStorage"
         for run_id in run_ids:

@@ -771,6 +771,8 @@ def _read_and_load(
     log: Callable[[str], None] | None,
 ) -> None:
     """Read the files in parallel (isolated readers) and load them in batches of at most ``BATCH_ROWS`` rows."""
+    if not todo:
+        return
     readable = [e for e in todo if e.kind == "file"]
     listed: dict[str, FileRead] = {}
     for entry in todo:
