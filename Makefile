@@ -36,7 +36,7 @@ $(STAMP): pyproject.toml
 $(DBT_STAMP): pyproject.toml
 	@test -x $(DBT_VENV)/bin/python || $(PYTHON) -m venv $(DBT_VENV)
 	$(DBT_VENV)/bin/python -m pip install --quiet --upgrade pip
-	$(DBT_VENV)/bin/python -m pip install --quiet $$($(DBT_VENV)/bin/python -c 'import tomllib; print(" ".join(tomllib.load(open("pyproject.toml", "rb"))["tool"]["zhicheng"]["dbt-environment"]["requires"]))')
+	$(DBT_VENV)/bin/python -m pip install --quiet $$($(DBT_VENV)/bin/python scripts/dbt_requirements.py)
 	@touch $(DBT_STAMP)
 
 system-deps:

@@ -493,3 +493,14 @@ def test_ci_build_runs_the_unit_tests(empty_warehouse):
     assert all(r["status"] == "pass" for r in unit), [
         (r["unique_id"], r["status"]) for r in unit if r["status"] != "pass"
     ]
+
+
+def test_dbt_environment_opens_the_warehouse_with_the_same_duckdb():
+    """dbt runs in its own environment (.venv-dbt): the DuckDB it writes the warehouse with is the platform's."""
+    import duckdb
+
+    python = Path(DBT_EXECUTABLE).with_name("python")
+    theirs = subprocess.run(
+        [str(python), "-c", "import duckdb; print(duckdb.__version__)"], capture_output=True, text=True, check=True
+    )
+    assert theirs.stdout.strip() == duckdb.__version__
