@@ -37,7 +37,7 @@ from dagster_project.documents.files import building_folder
 from dagster_project.documents.fonts import with_fonts
 from dagster_project.documents.masking import mask_id_value, redactor
 from dagster_project.documents.office import office
-from dagster_project.documents.pdf import PRINT_BATCH, Renderer, RendererPool, renderer_count, shared_renderer
+from dagster_project.documents.pdf import Renderer, RendererPool, shared_renderer
 from dagster_project.documents.policy import YearPolicy
 from dagster_project.documents.text import chinese_date, jinja_env, stylesheet, write_text_atomic
 from dagster_project.documents.xlsx import write_workbook
@@ -625,8 +625,8 @@ def build_notices(
         with (
             building_folder(folder, keep=pdf) as staging,
             tempfile.TemporaryDirectory(prefix="zhicheng-notices-") as tmp,
-            _PrintingAlongside(Path(tmp), renderer) as printing,
         ):
+            pending: list[tuple[str, str, Path, str]] = []
             made: set[str] = set()
             for seq, code in enumerate(codes, start=1):
                 notice = Notice(con, year, code, ctx)
@@ -658,11 +658,12 @@ def build_notices(
                     result.pdfs[code] = folder / f"{stem}.pdf"
                     target = staging / f"{stem}.pdf"
                     if _stored_key(target) != key:
-                        printing.add((code, html, target, key))
+                        pending.append((code, html, target, key))
                 if n["clean"]:
                     result.clean.append(code)
-            printing.finish()
-            result.printed = printing.codes
+            if pending:
+                _print_all(pending, Path(tmp), renderer)
+                result.printed = [p[0] for p in pending]
             for path in staging.iterdir():
                 if path.name not in made and path.name != result.zip.name:
                     path.unlink()
@@ -671,52 +672,6 @@ def build_notices(
                     if path.suffix in (".pdf", ".xlsx"):
                         zf.write(path, arcname=path.name)
     return result
-
-
-class _PrintingAlongside:
-    """Prints the notices whose content changed while the others are still being built: one chunk (a print
-    batch for each renderer) at a time in a thread of its own, so Chromium prints on one core while this
-    process builds HTML and workbooks on the other. ``finish`` prints the rest and raises the first failure."""
-
-    def __init__(self, tmp: Path, renderer: Renderer | RendererPool | None):
-        from concurrent.futures import ThreadPoolExecutor
-
-        self.tmp, self.renderer = tmp, renderer
-        renderers = renderer.size if isinstance(renderer, RendererPool) else (1 if renderer else renderer_count())
-        self.chunk = PRINT_BATCH * renderers
-        self.codes: list[str] = []
-        self._waiting: list[tuple[str, str, Path, str]] = []
-        self._futures: list = []
-        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="notices-print")
-
-    def add(self, item: tuple[str, str, Path, str]) -> None:
-        self._waiting.append(item)
-        self.codes.append(item[0])
-        if len(self._waiting) >= self.chunk:
-            self._submit()
-
-    def _submit(self) -> None:
-        if self._waiting:
-            self._futures.append(self._thread.submit(_print_all, self._waiting, self.tmp, self.renderer))
-            self._waiting = []
-
-    def finish(self) -> None:
-        try:
-            self._submit()
-            for future in self._futures:
-                future.result()
-        finally:
-            self.close()
-
-    def close(self) -> None:
-        """Wait for the chunk being printed (it writes into the building folder), drop the others."""
-        self._thread.shutdown(wait=True, cancel_futures=True)
-
-    def __enter__(self) -> _PrintingAlongside:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
 
 
 def _print_all(pending: list[tuple[str, str, Path, str]], tmp: Path, renderer: Renderer | RendererPool | None) -> None:

@@ -26,4 +26,4 @@ def fx_outputs(fx_warehouse, tmp_path_factory):
     (inbox / "2022" / "150123").mkdir(parents=True)  # a folder that sent nothing loadable
     report = build_report(warehouse, None, out, issue_date=dt.date(2022, 11, 30))
     notices = build_notices(warehouse, None, out, inbox=inbox, issue_date=dt.date(2022, 11, 30))
-    return {"out": out, "report": report, "notices": notices, "facts": facts, "warehouse": warehouse, "inbox": inbox}
+    return {"out": out, "report": report, "notices": notices, "facts": facts, "warehouse": warehouse}

@@ -131,31 +131,6 @@ def test_every_notice_numbers_its_own_pages(fx_outputs):
         assert f"一次性告知书（{code}）" in info  # its own title, not the batch's
 
 
-def test_notices_printed_in_chunks_while_the_rest_are_built_are_the_same(
-    fx_warehouse, fx_outputs, tmp_path, monkeypatch
-):
-    """With a chunk of two notices per renderer the notices are printed in many chunks alongside the building;
-    every PDF is printed once, titled and numbered as the notices printed in one chunk (fx_outputs)."""
-    from dagster_project.notices import build
-
-    warehouse, _ = fx_warehouse
-    monkeypatch.setattr(build, "PRINT_BATCH", 2)
-    whole = fx_outputs["notices"]
-    chunked = build.build_notices(
-        warehouse, whole.year, tmp_path, inbox=fx_outputs["inbox"], issue_date=dt.date(2022, 11, 30)
-    )
-    assert len(chunked.codes) > 4 * build.renderer_count()  # several chunks
-    assert sorted(chunked.printed) == sorted(chunked.codes) == sorted(whole.codes)
-    assert chunked.printed == chunked.codes  # in order, chunk after chunk
-    for code, pdf in chunked.pdfs.items():
-        assert _words_by_page(pdf) == _words_by_page(whole.pdfs[code]), code
-
-
-def _words_by_page(pdf) -> list[list[str]]:
-    """Each page's words (the order in which pdftotext meets a page's text objects may differ between prints)."""
-    return [sorted(page.split()) for page in pdf_text(pdf).split("\f")[: _pages(pdf)]]
-
-
 def test_file_names_carry_code_and_name(fx_outputs):
     assert fx_outputs["notices"].pdfs["150121"].name == "150121_一次性告知书_土默特左旗.pdf"
     assert fx_outputs["notices"].pdfs["999999"].name == "999999_一次性告知书.pdf"
