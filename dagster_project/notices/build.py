@@ -580,21 +580,25 @@ def _stored_key(document: Path) -> str | None:
     return key_file.read_text() if document.exists() and key_file.exists() else None
 
 
-def _write_workbook_if_changed(path: Path, html: str, sheets: Callable[[], list]) -> str:
+def _write_workbook_if_changed(path: Path, html: str, sheets: Callable[[], list]) -> tuple[str, bool]:
     """Write the notice's workbook unless the one an earlier run left has the same content; returns the
-    content key (also the PDF's). With a workbook in place its rows are first only read and hashed, and
-    written (read again) only when they differ: an unchanged notice costs its queries, not its XLSX."""
-    if _stored_key(path) is not None:
+    content key (also the PDF's) and whether it was written (its key recorded beside it). With a workbook in
+    place its rows are first only read and hashed, and written (read again) only when they differ: an
+    unchanged notice costs its queries, not its XLSX."""
+    stored = _stored_key(path)
+    if stored is not None:
         hashing, digest = _digest_rows(sheets())
         for _, _, rows in hashing:
             for _ in rows:
                 pass
         key = _content_hash(html, digest.hexdigest())
-        if key == _stored_key(path):
-            return key
+        if key == stored:
+            return key, False
     writing, digest = _digest_rows(sheets())
     write_workbook(path, writing)
-    return _content_hash(html, digest.hexdigest())
+    key = _content_hash(html, digest.hexdigest())
+    write_text_atomic(_hash_file(path), key)  # a new file, never an edit of a hard-linked one
+    return key, True
 
 
 def build_notices(
@@ -644,9 +648,8 @@ def build_notices(
                     clause_intro=ctx.policy.clause_text("七(四)1"),
                 )
                 workbook = staging / f"{stem}.xlsx"
-                key = _write_workbook_if_changed(workbook, html, partial(notice.sheets, n, deadline, number))
-                if key != _stored_key(workbook):
-                    write_text_atomic(_hash_file(workbook), key)
+                key, written = _write_workbook_if_changed(workbook, html, partial(notice.sheets, n, deadline, number))
+                if written:
                     result.written.append(code)
                 made |= {workbook.name, _hash_file(workbook).name}
                 result.xlsx[code] = folder / f"{stem}.xlsx"
