@@ -504,3 +504,32 @@ def test_dbt_environment_opens_the_warehouse_with_the_same_duckdb():
         [str(python), "-c", "import duckdb; print(duckdb.__version__)"], capture_output=True, text=True, check=True
     )
     assert theirs.stdout.strip() == duckdb.__version__
+
+
+def test_a_model_replaces_an_object_of_the_other_kind_in_its_place(empty_warehouse, tmp_path):
+    """The project's materializations (macros/materializations.sql) replace a table or view in one statement;
+    a view standing where a table model goes (or a table where a view goes) is dropped first."""
+    import shutil
+
+    import duckdb
+
+    warehouse = tmp_path / "w.duckdb"
+    shutil.copy(empty_warehouse, warehouse)
+    con = duckdb.connect(str(warehouse))
+    kinds = "select table_type from information_schema.tables where table_schema = ? and table_name = ?"
+    assert con.execute(kinds, ["intermediate", "int_workdays"]).fetchone() == ("BASE TABLE",)
+    assert con.execute(kinds, ["staging", "stg_raw__load_audit"]).fetchone() == ("VIEW",)
+    rows = con.execute("select count(*) from intermediate.int_workdays").fetchone()
+    con.execute("drop table intermediate.int_workdays")
+    con.execute("create view intermediate.int_workdays as select 1 as stale")
+    con.execute("drop view staging.stg_raw__load_audit")
+    con.execute("create table staging.stg_raw__load_audit as select 1 as stale")
+    con.close()
+    result = run_dbt(warehouse, tmp_path, "run", "--select", "int_workdays", "stg_raw__load_audit")
+    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-3000:]
+    con = duckdb.connect(str(warehouse), read_only=True)
+    assert con.execute(kinds, ["intermediate", "int_workdays"]).fetchone() == ("BASE TABLE",)
+    assert con.execute(kinds, ["staging", "stg_raw__load_audit"]).fetchone() == ("VIEW",)
+    assert con.execute("select count(*) from intermediate.int_workdays").fetchone() == rows
+    assert "stale" not in [c[0] for c in con.execute("describe staging.stg_raw__load_audit").fetchall()]
+    con.close()
