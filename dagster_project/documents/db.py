@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-from dagster_duckdb import DuckDBResource
 
 from dagster_project import rule_registry
 from dagster_project.forms import BUREAU_CODE
@@ -24,10 +23,16 @@ from .errors import OutputError
 from .office import office
 
 
+def warehouse_path(warehouse: Path | Any) -> Path:
+    """The warehouse's file: a path, or the run's warehouse resource (its ``database``; dagster-duckdb is
+    not imported here, so that a process making documents starts without Dagster)."""
+    return Path(getattr(warehouse, "database", warehouse))
+
+
 @contextmanager
-def read_only(warehouse: Path | DuckDBResource) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-only connection to the warehouse: its file, or the run's warehouse resource (its database)."""
-    path = Path(warehouse.database if isinstance(warehouse, DuckDBResource) else warehouse)
+def read_only(warehouse: Path | Any) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection to the warehouse: its file, or the run's warehouse resource."""
+    path = warehouse_path(warehouse)
     if not path.exists():
         raise OutputError(f"数据仓库文件不存在：{path}（请先运行 zhicheng run）")
     try:

@@ -192,6 +192,31 @@ def test_unchanged_notices_are_not_printed_again(fx_warehouse, tmp_path):
     assert set(later.printed) == set(later.codes) and set(later.written) == set(later.codes)
 
 
+def test_notices_made_by_worker_processes_are_those_made_in_one(fx_warehouse, tmp_path, monkeypatch):
+    """A year's notices dealt to three processes (two workers beside the run's own): the same notices,
+    numbered and written as when one process makes them all; a worker's error reaches the run."""
+    from dagster_project.documents import db
+    from dagster_project.documents.errors import OutputError
+    from dagster_project.notices import build
+
+    warehouse, _ = fx_warehouse
+    day = dt.date(2022, 11, 30)
+    alone = build.build_notices(warehouse, 2022, tmp_path / "alone", issue_date=day, pdf=False)
+    assert build.worker_count(len(alone.codes)) == 1  # the synthetic year is small: one process
+    monkeypatch.setattr(build, "worker_count", lambda codes: 3)
+    shared = build.build_notices(warehouse, 2022, tmp_path / "shared", issue_date=day, pdf=False)
+    assert shared.codes == alone.codes and len(shared.codes) >= 3
+    assert shared.clean == alone.clean and sorted(shared.written) == sorted(alone.written) == alone.codes
+    for code in alone.codes:
+        assert shared.xlsx[code].name == alone.xlsx[code].name
+        assert xlsx_text(shared.xlsx[code]) == xlsx_text(alone.xlsx[code]), code
+        keys = [build._stored_key(files.xlsx[code]) for files in (alone, shared)]
+        assert keys[0] is not None and keys[0] == keys[1], code  # the key covers the notice's HTML too
+    run = build._Run(2022, day, tmp_path, None)
+    with db.read_only(warehouse) as con, pytest.raises(OutputError, match="数据仓库文件不存在"):
+        build._make_all(con, tmp_path / "no-such-warehouse.duckdb", run, alone.codes)
+
+
 def test_notice_with_200000_problems_is_bounded(fx_warehouse, tmp_path):
     """The PDF lists a bounded number and says so; the XLSX lists every problem."""
     from dagster_project.notices.build import PDF_ITEM_LIMIT, build_notices
