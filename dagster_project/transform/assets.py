@@ -24,6 +24,7 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, dbt_
 from dagster_duckdb import DuckDBResource
 
 from dagster_project.progress import say
+from dagster_project.quality import runner as quality_runner
 from dagster_project.resources import DbtResource, SettingsResource
 from dagster_project.settings import WAREHOUSE_POOL, dbt_environment
 from dagster_project.transform import fingerprint
@@ -93,6 +94,8 @@ def warehouse_dbt_assets(
     built: Counter[str] = Counter()
     checks: Counter[bool] = Counter()
     say("dbt 开始构建：参考数据 → staging → intermediate → marts")
+    # dbt works in its own process: meanwhile this one imports what the quality checks after it need
+    quality_runner.import_in_background()
     # One target folder per warehouse, kept between runs: dbt's partial parse of the last run is reused.
     target = build_target_dir(run.warehouse)
     invocation = dbt.cli_with(
