@@ -9,16 +9,20 @@ connection, its browsers, its main module) is forked or imported again.
 import pickle
 import sys
 
+from dagster_project.documents.errors import OutputError
 from dagster_project.notices.build import _make_notices_from
 
 
 def main() -> None:
     warehouse, run, numbered = pickle.load(sys.stdin.buffer)
     try:
-        answer = ("ok", _make_notices_from(warehouse, run, numbered))
+        answer = pickle.dumps(("ok", _make_notices_from(warehouse, run, numbered)))
     except Exception as exc:  # noqa: BLE001 - the parent raises it again
-        answer = ("error", exc)
-    sys.stdout.buffer.write(pickle.dumps(answer))
+        try:
+            answer = pickle.dumps(("error", exc))
+        except Exception:  # noqa: BLE001 - an exception that cannot be pickled: its text
+            answer = pickle.dumps(("error", OutputError(f"生成告知书时出错：{type(exc).__name__}: {exc}")))
+    sys.stdout.buffer.write(answer)
     sys.stdout.buffer.flush()
 
 
