@@ -29,7 +29,7 @@ from dagster_project.resources import DbtResource, SettingsResource
 from dagster_project.settings import WAREHOUSE_POOL, dbt_environment
 from dagster_project.transform import fingerprint
 from dagster_project.transform.check_descriptions import describe_test
-from dagster_project.transform.project import build_target_dir, dbt_project
+from dagster_project.transform.project import build_target_dir, dbt_project, ensure_manifest
 
 # Production builds leave the unit tests to CI (tests/dbt runs `dbt build` with them).
 BUILD_ARGS = ["build", "--exclude-resource-type", "unit_test"]
@@ -73,7 +73,7 @@ translator = ZhichengDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_
 
 
 @dbt_assets(
-    manifest=dbt_project.manifest_path,
+    manifest=ensure_manifest(),
     project=dbt_project,
     dagster_dbt_translator=translator,
     pool=WAREHOUSE_POOL,

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from dagster_dbt import DbtProject
 
-from dagster_project.settings import DBT_DIR, PROJECT_ROOT, SEEDS_DIR
+from dagster_project.settings import DBT_DIR, PROJECT_ROOT, SEEDS_DIR, Settings, dbt_environment
 
 os.environ.setdefault("DO_NOT_TRACK", "1")
 
@@ -50,18 +50,23 @@ def _sources_newer_than(manifest: Path) -> bool:
     return any(p.exists() and p.stat().st_mtime > built for p in watched)
 
 
-def ensure_manifest() -> Path:
-    """Parse the dbt project when its manifest is missing or older than a model, macro or seed."""
-    if _sources_newer_than(dbt_project.manifest_path):
+def ensure_manifest(force: bool = False) -> Path:
+    """Parse the dbt project when its manifest is missing or older than a model, macro or seed (``force``: always).
+
+    The parse runs with the dbt environment of a run with the default settings (the deployment's warehouse
+    and seed folder, settings.dbt_environment). dagster-dbt copies this parse (target/partial_parse.msgpack)
+    into the target folder of a warehouse's first run, and dbt reuses it only when the profile (the warehouse
+    path) and the environment variables dbt_project.yml reads are the same: so the first run on the default
+    warehouse (`make demo`) skips dbt's full parse, about 3.5 s.
+    """
+    if force or _sources_newer_than(dbt_project.manifest_path):
         result = subprocess.run(
             [DBT_EXECUTABLE, "parse", "--quiet", "--profiles-dir", str(DBT_DIR)],
             cwd=DBT_DIR,
+            env={**os.environ, **dbt_environment(Settings.defaults())},
             capture_output=True,
             text=True,
         )
         if result.returncode != 0 or not dbt_project.manifest_path.exists():
             raise RuntimeError(f"dbt 项目解析失败（dbt parse）：\n{result.stdout}\n{result.stderr}")
     return dbt_project.manifest_path
-
-
-ensure_manifest()

@@ -533,3 +533,23 @@ def test_a_model_replaces_an_object_of_the_other_kind_in_its_place(empty_warehou
     assert con.execute("select count(*) from intermediate.int_workdays").fetchone() == rows
     assert "stale" not in [c[0] for c in con.execute("describe staging.stg_raw__load_audit").fetchall()]
     con.close()
+
+
+def test_the_first_run_on_the_default_warehouse_reuses_the_projects_parse(tmp_path):
+    """dagster-dbt gives a warehouse's first build a copy of the project's parse (target/partial_parse.msgpack);
+    parsed with a default run's dbt environment (transform/project.py), dbt reuses it instead of parsing again."""
+    import shutil
+
+    from dagster_project.settings import Settings, dbt_environment
+    from dagster_project.transform.project import ensure_manifest
+
+    ensure_manifest()
+    target = tmp_path / "target"
+    target.mkdir()
+    shutil.copy(DBT_DIR / "target" / "partial_parse.msgpack", target)
+    env = {**os.environ, **dbt_environment(Settings.defaults()), "DO_NOT_TRACK": "1"}
+    cmd = [str(DBT), "parse", "--profiles-dir", str(DBT_DIR), "--target-path", str(target), "--log-path", str(tmp_path)]
+    result = subprocess.run(cmd, cwd=DBT_DIR, env=env, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout[-3000:]
+    log = (tmp_path / "dbt.log").read_text(encoding="utf-8")
+    assert "Partial parsing enabled" in log and "Unable to do partial parsing" not in log
