@@ -102,6 +102,10 @@ class Renderer:
         self.printed = 0
 
     # ------------------------------------------------------------------ process
+    @property
+    def running(self) -> bool:
+        return self._proc is not None
+
     def start(self) -> Renderer:
         if self._proc is not None:
             return self
@@ -307,13 +311,20 @@ class RendererPool:
 
         self.size = max(1, size or renderer_count())
         self._renderers = [Renderer() for _ in range(self.size)]
-        self._free: queue.SimpleQueue[Renderer] = queue.SimpleQueue()
+        # last in, first out: a document printed alone goes to the browser that printed last (already
+        # running), not to one that would first have to start (about a second)
+        self._free: queue.LifoQueue[Renderer] = queue.LifoQueue()
         for renderer in self._renderers:
             self._free.put(renderer)
 
     @property
     def printed(self) -> int:
         return sum(r.printed for r in self._renderers)
+
+    @property
+    def running(self) -> int:
+        """How many of the pool's browsers have been started."""
+        return sum(r.running for r in self._renderers)
 
     def print(self, html_path: Path, pdf_path: Path) -> Path:
         renderer = self._free.get()

@@ -59,3 +59,18 @@ def test_a_batch_that_cannot_be_split_is_printed_document_by_document(tmp_path):
     pages = _page_texts(jobs[1][1])
     assert len(pages) == 2 and all("乙的内容" in page for page in pages)
     assert "第2页共2页" in pages[1]
+
+
+def test_documents_printed_one_at_a_time_reuse_the_running_browser(tmp_path):
+    """A pool starts a browser at its first print; a document printed alone afterwards (the report after
+    one reprinted notice) goes to that browser, not to one that would first have to start."""
+    from dagster_project.documents.pdf import RendererPool
+
+    with RendererPool(size=2) as pool:
+        for name in ("a", "b", "c"):
+            pool.print(_html(tmp_path / f"{name}.html", name, f"<h1>{name}</h1>"), tmp_path / f"{name}.pdf")
+        assert pool.printed == 3 and pool.running == 1
+        jobs = [(_html(tmp_path / f"m{i}.html", f"m{i}", f"<h1>m{i}</h1>"), tmp_path / f"m{i}.pdf") for i in range(4)]
+        pool.print_all(jobs)  # several documents: both browsers print side by side
+        assert pool.running == 2
+    assert all(_page_texts(tmp_path / f"{name}.pdf") for name in ("a", "b", "c", "m0", "m3"))
