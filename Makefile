@@ -48,7 +48,7 @@ system-deps:
 	fi
 
 setup: $(STAMP) $(DBT_STAMP) system-deps
-	@$(BIN)/python -c "from dagster_project.transform.project import ensure_manifest; ensure_manifest(force=True)"
+	@$(BIN)/python -c "from dagster_project.transform.project import ensure_manifest; ensure_manifest()"
 
 demo: setup
 	$(BIN)/zhicheng sample --out $(INBOX) --seed $(SEED) --applications $(APPLICATIONS)

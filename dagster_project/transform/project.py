@@ -43,15 +43,16 @@ def _sources_newer_than(manifest: Path) -> bool:
     if not manifest.exists():
         return True
     built = manifest.stat().st_mtime
-    watched = [DBT_DIR / "dbt_project.yml", DBT_DIR / "profiles.yml"]
+    # dbt's environment is stamped when `make setup` installs it: a new dbt parses the project again
+    watched = [DBT_DIR / "dbt_project.yml", DBT_DIR / "profiles.yml", DBT_ENVIRONMENT / ".installed"]
     for folder in (DBT_DIR / "models", DBT_DIR / "macros", DBT_DIR / "tests", SEEDS_DIR):
         if folder.exists():
             watched.extend(p for p in folder.rglob("*") if p.is_file())
     return any(p.exists() and p.stat().st_mtime > built for p in watched)
 
 
-def ensure_manifest(force: bool = False) -> Path:
-    """Parse the dbt project when its manifest is missing or older than a model, macro or seed (``force``: always).
+def ensure_manifest() -> Path:
+    """Parse the dbt project when its manifest is missing or older than a model, macro, seed or dbt itself.
 
     The parse runs with the dbt environment of a run with the default settings (the deployment's warehouse
     and seed folder, settings.dbt_environment). dagster-dbt copies this parse (target/partial_parse.msgpack)
@@ -59,7 +60,7 @@ def ensure_manifest(force: bool = False) -> Path:
     path) and the environment variables dbt_project.yml reads are the same: so the first run on the default
     warehouse (`make demo`) skips dbt's full parse, about 3.5 s.
     """
-    if force or _sources_newer_than(dbt_project.manifest_path):
+    if _sources_newer_than(dbt_project.manifest_path):
         result = subprocess.run(
             [DBT_EXECUTABLE, "parse", "--quiet", "--profiles-dir", str(DBT_DIR)],
             cwd=DBT_DIR,
