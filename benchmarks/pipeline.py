@@ -72,6 +72,7 @@ class RunMeasure:
     started: float = 0.0
     ended: float = 0.0
     cpu: float = 0.0  # user + system seconds of the whole tree
+    steal: float = 0.0  # share of the machine's CPU time the hypervisor gave to others meanwhile (a VM's "steal")
 
 
 def _tree_usage(proc: psutil.Process) -> tuple[float, float]:
@@ -109,6 +110,7 @@ def run_measured(args: list[str], env: dict[str, str]) -> RunMeasure:
     poller = threading.Thread(target=poll, daemon=True)
     poller.start()
     cpu0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    machine0 = psutil.cpu_times()
     out, _ = proc.communicate()
     seconds = time.perf_counter() - t0
     done.set()
@@ -117,7 +119,14 @@ def run_measured(args: list[str], env: dict[str, str]) -> RunMeasure:
     cpu = cpu1.ru_utime - cpu0.ru_utime + cpu1.ru_stime - cpu0.ru_stime
     samples.append((time.time(), 0.0, cpu))
     peak = max((mb for _, mb, _ in samples), default=0.0)
-    return RunMeasure(seconds, peak, proc.returncode, out, samples, started, time.time(), cpu)
+    return RunMeasure(seconds, peak, proc.returncode, out, samples, started, time.time(), cpu, _steal(machine0))
+
+
+def _steal(before) -> float:  # noqa: ANN001 - psutil's cpu_times tuple
+    """The share of the machine's CPU time since ``before`` that the hypervisor spent elsewhere (0 off a VM)."""
+    after = psutil.cpu_times()
+    total = sum(after) - sum(before)
+    return (getattr(after, "steal", 0.0) - getattr(before, "steal", 0.0)) / total if total > 0 else 0.0
 
 
 def step_times(dagster_home: Path) -> list[tuple[str, float, float, str]]:
@@ -388,6 +397,9 @@ def _bench(work: Path, applications: int, submitters: int | None) -> int:
         print(f"  {STEP_NAMES.get(key, key)}：{e - s:.1f} 秒（{status}）")
     peak = max(first.peak_mb, nothing.peak_mb, one.peak_mb)
     print(f"结束时负载 {os.getloadavg()[0]:.1f}")
+    # on a VM the host may give part of each core to others: the same run is then slower by about that share
+    runs = (("首次运行", first), ("无变化重跑", nothing), ("一个文件更正后重跑", one))
+    print("测量期间宿主机占去的 CPU（steal）：" + "，".join(f"{label} {m.steal:.0%}" for label, m in runs))
     print(
         f"pipeline benchmark: size={applications} files={files} total={first.seconds:.1f}s floor={floor_total:.1f}s "
         f"ratio={ratio:.2f} rerun_nothing={nothing.seconds:.1f}s rerun_one_file={one.seconds:.1f}s "
