@@ -610,14 +610,14 @@ def _write_workbook_if_changed(path: Path, html: str, sheets: Callable[[], list]
 
 @dataclass
 class _Made:
-    """One notice as written (its XLSX) and as it is to be printed (its HTML and content key)."""
+    """One notice as written (its XLSX) and, when its PDF is to be printed again, its HTML and content key."""
 
     code: str
     stem: str
-    html: str
     key: str
     written: bool
     clean: bool
+    html: str | None  # None: no PDF wanted, or the PDF in place has this content already
 
 
 @dataclass
@@ -628,6 +628,7 @@ class _Run:
     day: dt.date
     staging: Path
     keep_html: Path | None
+    pdf: bool
 
 
 def _make_notices(con, run: _Run, numbered: list[tuple[int, str]]) -> list[_Made]:
@@ -658,7 +659,8 @@ def _make_notices(con, run: _Run, numbered: list[tuple[int, str]]) -> list[_Made
         if run.keep_html is not None:
             run.keep_html.mkdir(parents=True, exist_ok=True)
             (run.keep_html / f"{stem}.html").write_text(html, encoding="utf-8")
-        made.append(_Made(code, stem, html, key, written, bool(n["clean"])))
+        reprint = run.pdf and _stored_key(run.staging / f"{stem}.pdf") != key
+        made.append(_Made(code, stem, key, written, bool(n["clean"]), html if reprint else None))
     return made
 
 
@@ -729,7 +731,7 @@ def build_notices(
         ):
             pending: list[tuple[str, str, Path, str]] = []
             made: set[str] = set()
-            run = _Run(year, day, staging, keep_html)
+            run = _Run(year, day, staging, keep_html, pdf)
             for m in _make_all(con, db.warehouse_path(warehouse), run, codes):
                 workbook = staging / f"{m.stem}.xlsx"
                 if m.written:
@@ -739,9 +741,8 @@ def build_notices(
                 if pdf:
                     made |= {f"{m.stem}.pdf", _hash_file(Path(f"{m.stem}.pdf")).name}
                     result.pdfs[m.code] = folder / f"{m.stem}.pdf"
-                    target = staging / f"{m.stem}.pdf"
-                    if _stored_key(target) != m.key:
-                        pending.append((m.code, m.html, target, m.key))
+                    if m.html is not None:
+                        pending.append((m.code, m.html, staging / f"{m.stem}.pdf", m.key))
                 if m.clean:
                     result.clean.append(m.code)
             if pending:

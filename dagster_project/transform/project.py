@@ -43,8 +43,8 @@ def _sources_newer_than(manifest: Path) -> bool:
     if not manifest.exists():
         return True
     built = manifest.stat().st_mtime
-    # dbt's environment is stamped when `make setup` installs it: a new dbt parses the project again
-    watched = [DBT_DIR / "dbt_project.yml", DBT_DIR / "profiles.yml", DBT_ENVIRONMENT / ".installed"]
+    # the dbt command is written again whenever dbt-core is installed: a new dbt parses the project again
+    watched = [DBT_DIR / "dbt_project.yml", DBT_DIR / "profiles.yml", Path(DBT_EXECUTABLE)]
     for folder in (DBT_DIR / "models", DBT_DIR / "macros", DBT_DIR / "tests", SEEDS_DIR):
         if folder.exists():
             watched.extend(p for p in folder.rglob("*") if p.is_file())

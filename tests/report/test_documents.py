@@ -212,7 +212,7 @@ def test_notices_made_by_worker_processes_are_those_made_in_one(fx_warehouse, tm
         assert xlsx_text(shared.xlsx[code]) == xlsx_text(alone.xlsx[code]), code
         keys = [build._stored_key(files.xlsx[code]) for files in (alone, shared)]
         assert keys[0] is not None and keys[0] == keys[1], code  # the key covers the notice's HTML too
-    run = build._Run(2022, day, tmp_path, None)
+    run = build._Run(2022, day, tmp_path, None, pdf=False)
     with db.read_only(warehouse) as con, pytest.raises(OutputError, match="数据仓库文件不存在"):
         build._make_all(con, tmp_path / "no-such-warehouse.duckdb", run, alone.codes)
 
