@@ -15,6 +15,9 @@ import re
 import zipfile
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.compute as pc
+
 MB = 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 100 * MB
 MAX_ROWS = 1_048_576
@@ -26,9 +29,10 @@ ZIP_SUFFIXES = {".xlsx", ".xlsm", ".xlsb", ".ods"}
 _SHEET_XML = re.compile(r"^xl/worksheets/[^/]+\.xml$", re.I)
 _TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)(?=[\s/>])([^>]*)>")
 _R_ATTR = re.compile(rb'\br="([A-Za-z]*)([0-9]*)"')
-# the common case, matched in C: a cell tag that says where it is (r="B12")
-_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c(?=[\s/>])")
-_CELL_REF = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?c(?=[\s/>])[^>]*?\br="([A-Za-z]+)([0-9]+)"')
+# the common case, matched by Arrow: every cell tag of a chunk is unprefixed and says first where it is
+# (<c r="B12" ...>); what follows "<c" in a cell tag is white space (as Python's \s), "/" or ">"
+_CELL_TAIL = r"^[ \t\n\r\f\v/>]"
+_CELL_PLACE = r'^ r="(?P<letters>[A-Za-z]+)(?P<digits>[0-9]{1,18})"'
 _CHUNK = 1 << 20
 
 
@@ -71,18 +75,18 @@ class _Extent:
         self.min_col = self.col if self.min_col is None else min(self.min_col, self.col)
         self.max_row, self.max_col = max(self.max_row, row), max(self.max_col, self.col)
 
-    def cells_at(self, refs: list[tuple[bytes, bytes]]) -> None:
-        """Cells that each carry their reference (column letters, row number): counted without a loop per tag."""
-        if not refs:
+    def cells_at(self, letters: pa.Array, digits: pa.Array) -> None:
+        """Cells that each carry their reference (column letters, row digits): counted without a loop per tag."""
+        if not len(letters):
             return
-        rows = [int(r) for _, r in refs]
-        cols = {letters: _column_number(letters) for letters in {c for c, _ in refs}}
-        low_row, low_col = max(min(rows), 1), min(cols.values())
-        self.cells += len(refs)
+        rows = pc.min_max(pc.cast(digits, pa.int64())).as_py()
+        cols = {c: _column_number(c) for c in pc.unique(letters).to_pylist()}
+        low_row, low_col = max(rows["min"], 1), min(cols.values())
+        self.cells += len(letters)
         self.min_row = low_row if self.min_row is None else min(self.min_row, low_row)
         self.min_col = low_col if self.min_col is None else min(self.min_col, low_col)
-        self.max_row, self.max_col = max(self.max_row, max(rows)), max(self.max_col, max(cols.values()))
-        self.row, self.col = rows[-1], cols[refs[-1][0]]
+        self.max_row, self.max_col = max(self.max_row, rows["max"], 1), max(self.max_col, max(cols.values()))
+        self.row, self.col = int(digits[-1].as_py()), cols[letters[-1].as_py()]
 
     def expanded(self) -> int:
         if not self.cells:
@@ -90,12 +94,12 @@ class _Extent:
         return (self.max_row - self.min_row + 1) * (self.max_col - self.min_col + 1)
 
 
-def _scan_sheet(handle, budget: list[int]) -> _Extent:
-    """Stream one sheet XML; `budget` holds the uncompressed bytes still allowed."""
+def _scan_sheet(handle, budget: list[int], chunk_size: int = _CHUNK) -> _Extent:
+    """Stream one sheet XML, ``chunk_size`` bytes at a time; `budget` holds the uncompressed bytes still allowed."""
     extent = _Extent()
     carry = b""
     while True:
-        chunk = handle.read(_CHUNK)
+        chunk = handle.read(chunk_size)
         if not chunk:
             break
         budget[0] -= len(chunk)
@@ -109,13 +113,28 @@ def _scan_sheet(handle, budget: list[int]) -> _Extent:
             carry = b""
         if len(carry) > _CHUNK:  # a tag longer than a megabyte: no sheet has one
             carry = b""
-        refs = _CELL_REF.findall(data)
-        if len(refs) == len(_CELL.findall(data)):  # every cell of the chunk carries its reference
-            extent.cells_at(refs)
+        places = _cell_places(data)
+        if places is not None and len(places[0]):
+            extent.cells_at(*places)
+            for match in _TAG.finditer(data, data.rfind(b'<c r="') + 1):  # rows begun after the last cell
+                if match.group(1) == b"row":
+                    extent.tag(b"row", match.group(2))
             continue
         for match in _TAG.finditer(data):
             extent.tag(match.group(1), match.group(2))
     return extent
+
+
+def _cell_places(data: bytes) -> tuple[pa.Array, pa.Array] | None:
+    """(column letters, row digits) of every cell tag in ``data``, or None unless each is ``<c r="B12"``."""
+    if b":c" in data:  # a prefixed tag (<x:c>) may be a cell: counted tag by tag
+        return None
+    parts = pc.list_flatten(pc.split_pattern(pa.array([data], pa.binary()), b"<c"))[1:]
+    tags = parts.filter(pc.match_substring_regex(parts, _CELL_TAIL))
+    places = pc.extract_regex(tags, _CELL_PLACE)
+    if places.null_count:
+        return None
+    return places.field("letters"), places.field("digits")
 
 
 class _TooLarge(Exception):

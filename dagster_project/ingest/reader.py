@@ -13,7 +13,6 @@ and ``_id_numeric`` (true where the ID number cell was stored as a number).
 from __future__ import annotations
 
 import csv
-import functools
 import io
 import os
 from dataclasses import dataclass, field
@@ -23,15 +22,18 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from dagster_project.forms import FORMS, Form, header_key
+from dagster_project.ingest.cell_types import Workbook
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
+XML_SUFFIXES = {".xlsx", ".xlsm"}  # a zip of sheet XML (cell_types.py reads cell types from it)
 CSV_SUFFIXES = {".csv"}
 HEADER_SCAN_ROWS = 50
 FOOTER_PREFIXES = ("合计", "总计", "填表人", "填报人", "审核人", "负责人", "联系人", "联系电话", "单位盖章")
 # white space inside the word is tolerated (合　计, 填 表 人: spreadsheets space out short labels)
 _FOOTER_RE = "^(" + "|".join(r"\s*".join(word) for word in FOOTER_PREFIXES) + ")"
-# leading / trailing white space after NFKC (RE2 syntax); also BOM and zero-width space
-_TRIM_RE = r"^[\s\p{Z}\x{FEFF}\x{200B}]+|[\s\p{Z}\x{FEFF}\x{200B}]+$"
+# the white space trimmed from both ends of a cell after NFKC (which folds U+3000, no-break and the
+# other fixed-width spaces to U+0020): ASCII and Unicode white space, the BOM and the zero-width space
+TRIM_CHARACTERS = "\t\n\v\f\r\x1c\x1d\x1e\x1f \x85\u1680\u2028\u2029\ufeff\u200b"
 # An ID number cell that reads like a number may have been a number cell (fastexcel
 # prints such a cell's exact double value, e.g. 150121198503070016, indistinguishable
 # from text): when any value looks numeric, a second one-column pass asks calamine.
@@ -69,16 +71,17 @@ class FileRead:
 # ---------------------------------------------------------------------------
 
 
-def normalise_cells(arr: pa.Array) -> pa.Array:
-    """NFKC + trim of all white space; empty -> null."""
-    if arr.type != pa.string() and arr.type != pa.large_string():
-        arr = pc.cast(arr, pa.string())
-    if pc.all(pc.string_is_ascii(arr)).as_py() is not False:
-        arr = pc.utf8_trim_whitespace(arr)
-    else:
-        arr = pc.utf8_normalize(arr, form="NFKC")
-        arr = pc.replace_substring_regex(arr, _TRIM_RE, "")
-    return pc.if_else(pc.equal(arr, ""), pa.scalar(None, arr.type), arr)
+def normalise_cells(columns: list[pa.Array]) -> list[pa.Array]:
+    """NFKC + trim of all white space; empty -> null. All columns of a sheet at once (one call per step)."""
+    if not columns:
+        return []
+    n = len(columns[0])
+    whole = pa.concat_arrays([c if c.type == pa.string() else pc.cast(c, pa.string()) for c in columns])
+    if pc.all(pc.string_is_ascii(whole)).as_py() is False:
+        whole = pc.utf8_normalize(whole, form="NFKC")
+    whole = pc.utf8_trim(whole, characters=TRIM_CHARACTERS)
+    whole = pc.if_else(pc.equal(whole, ""), pa.scalar(None, pa.string()), whole)
+    return [whole.slice(k * n, n) for k in range(len(columns))]
 
 
 def recognise(header_cells: list[str]) -> Form | None:
@@ -123,7 +126,7 @@ def _closest_form_note(columns: list[pa.Array]) -> str:
 
 def _build_sheet(name: str, columns: list[pa.Array], row_numbers: pa.Array, numeric_id_loader=None) -> SheetRead | None:
     """From raw string columns (all rows of the sheet) to a SheetRead; None if empty."""
-    columns = [normalise_cells(c) for c in columns]
+    columns = normalise_cells(columns)
     if not columns or all(c.null_count == len(c) for c in columns):
         return None
     found = _find_header(columns)
@@ -150,8 +153,8 @@ def _build_sheet(name: str, columns: list[pa.Array], row_numbers: pa.Array, nume
     rows = row_numbers.slice(r + 1)
     # drop blank rows and footer rows
     if data:
-        non_blank = functools.reduce(pc.or_, [pc.is_valid(c) for c in data])
         first = pc.coalesce(*data) if len(data) > 1 else data[0]
+        non_blank = pc.is_valid(first)
         footer = pc.fill_null(pc.match_substring_regex(first, _FOOTER_RE), False)
         keep = pc.and_(non_blank, pc.invert(footer))
     else:
@@ -186,6 +189,7 @@ def read_spreadsheet(path: Path) -> FileRead:
             unreadable=True,
         )
     sheets: list[SheetRead] = []
+    workbook = Workbook(path) if path.suffix.lower() in XML_SUFFIXES else None
     for idx, name in enumerate(sheet_names):
         try:
             sheet = reader.load_sheet(idx, header_row=None, skip_rows=0, dtypes="string")
@@ -203,7 +207,9 @@ def read_spreadsheet(path: Path) -> FileRead:
         # The batch starts at the first used column; use_columns counts from column A.
         absolute = [c.absolute_index for c in sheet.selected_columns]
 
-        def load_numeric(j: int, _idx=idx, _n=batch.num_rows, _abs=absolute) -> pa.Array:
+        def load_numeric(j: int, _idx=idx, _name=name, _n=batch.num_rows, _abs=absolute) -> pa.Array:
+            if workbook is not None and workbook.only_text(_idx, _name, _abs[j]):  # the sheet XML says so
+                return pa.array([False] * _n, pa.bool_())
             # A second, one-column pass: boolean dtype keeps numeric cells, strings fail.
             s = reader.load_sheet(
                 _idx, header_row=None, skip_rows=0, column_names=["v"], use_columns=[_abs[j]], dtypes={"v": "boolean"}

@@ -97,6 +97,23 @@ def test_nfkc_and_white_space(wh):
     ) == ("NM-0001", "张\u0020三", "土左旗 第一 中学", "土左旗第一中学", "副高级")
 
 
+def test_every_kind_of_white_space_is_trimmed_in_every_column(wh):
+    # control white space (vertical tab, NEL, separators), the BOM and the zero-width space are trimmed
+    # alike, whether the column holds Chinese text or only ASCII below its header
+    load_f1(
+        wh,
+        [
+            f1_row(1, 网上申报编号="\vNM-0001\x85", 姓名="\u200b张三\ufeff", 申报级别="\x1c副高级\u2028"),
+            f1_row(2, 网上申报编号="\ufeff NM-0002\u200b", 姓名="李四\v"),
+        ],
+    )
+    assert wh.reasons() == []
+    assert wh.q("select application_no, name, level from raw.application_roster order by 1") == [
+        ("NM-0001", "张三", "副高级"),
+        ("NM-0002", "李四", "副高级"),
+    ]
+
+
 def test_numbers_in_text_columns(wh):
     load_f1(wh, [f1_row(1, 网上申报编号=1001), f1_row(2, 网上申报编号="1002.0", 姓名=3)])
     assert wh.q("select application_no, name from raw.application_roster order by 1") == [
