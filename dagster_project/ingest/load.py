@@ -34,7 +34,15 @@ from dagster_project.forms import (
 )
 from dagster_project.ingest.isolate import ReaderPool
 from dagster_project.ingest.reader import FileRead, SheetRead
-from dagster_project.ingest.validate import SQL_TYPES, Validated, lit, q, unique_extras, validate_sheet
+from dagster_project.ingest.validate import (
+    FOLDER_COMMITTEE,
+    SQL_TYPES,
+    Validated,
+    lit,
+    q,
+    unique_extras,
+    validate_sheet,
+)
 
 RAW_SCHEMA = "raw"
 # a batch (one transaction, one statement per group of like sheets) holds at most this many rows or files
@@ -303,11 +311,11 @@ class _Sheet:
 
 @dataclass
 class _Group:
-    """Sheets whose validation SQL is the same: one form, year, folder committee and set of extra labels."""
+    """Sheets whose validation SQL is the same: one form, year, set of extra labels, and whether from committees."""
 
     form: Form
     year: int
-    committee: str | None
+    from_committee: bool
     sheets: list[_Sheet] = field(default_factory=list)
     validated: Validated | None = None
 
@@ -360,8 +368,7 @@ class _BatchLoader:
             self._take_file(i, entry, result)
         self._register_sheets()
         for group in self.groups.values():
-            kind = reference.COMMITTEE if group.committee else None
-            group.validated = validate_sheet(self.con, self._batch_sheet(group), group.year, group.committee, kind)
+            group.validated = validate_sheet(self.con, self._batch_sheet(group), group.year, group.from_committee)
         self.con.execute(
             "CREATE OR REPLACE TEMP TABLE _probs (_sheet_id INTEGER, _row INTEGER, column_name VARCHAR, "
             "value VARCHAR, reason VARCHAR)"
@@ -395,7 +402,7 @@ class _BatchLoader:
             self._audit(i, shown(entry.path.name), UNRECOGNISED, (0, 0, 0), reason, result.unreadable)
             self.messages[i].append(f"{entry.rel}：{reason}，已记为“未识别”")
             return
-        committee = entry.code if self.kinds[i] == reference.COMMITTEE else None
+        from_committee = self.kinds[i] == reference.COMMITTEE
         for sheet in result.sheets:
             if sheet.form is None:
                 self._audit(i, sheet.name, UNRECOGNISED, (0, 0, 0), sheet.note, sheet.unreadable)
@@ -406,8 +413,8 @@ class _BatchLoader:
             item = _Sheet(len(self.sheets), i, sheet, extras, self._refusal(i, form))
             self.sheets.append(item)
             labels = tuple(label for _, label in extras)
-            key = (form.code, entry.year, committee, labels)
-            group = self.groups.setdefault(key, _Group(form, entry.year, key[2]))
+            key = (form.code, entry.year, from_committee, labels)
+            group = self.groups.setdefault(key, _Group(form, entry.year, from_committee))
             group.sheets.append(item)
 
     def _forms(self) -> list[Form]:
@@ -431,14 +438,17 @@ class _BatchLoader:
             ),
         )
 
-    @staticmethod
-    def _batch_sheet(group: _Group) -> SheetRead:
-        """The group's sheets as one: form columns, then row, ID flag, extra columns and sheet number."""
+    def _batch_sheet(self, group: _Group) -> SheetRead:
+        """The group's sheets as one: form columns, then row, ID flag, extra columns, sheet number and,
+        from committees' folders, the folder's committee."""
         form = group.form
         fields = [c.field for c in form.columns]
         labels = [label for _, label in group.sheets[0].extras]
         names = [*fields, "_row", "_id_numeric", *(f"_extra_{k}" for k in range(len(labels))), "_sheet_id"]
         types = [pa.string()] * len(fields) + [pa.int64(), pa.bool_()] + [pa.string()] * len(labels) + [pa.int32()]
+        if group.from_committee:
+            names.append(FOLDER_COMMITTEE)
+            types.append(pa.string())
         parts = []
         for s in group.sheets:
             table, n = s.sheet.table, s.sheet.table.num_rows
@@ -446,6 +456,8 @@ class _BatchLoader:
             for k, (key, _) in enumerate(s.extras):
                 columns[f"_extra_{k}"] = columns.pop(key)
             columns["_sheet_id"] = pa.array([s.id] * n, pa.int32())
+            if group.from_committee:
+                columns[FOLDER_COMMITTEE] = pa.array([self.files[s.file][0].code] * n, pa.string())
             arrays = [
                 columns[name].cast(typ) if name in columns else pa.nulls(n, typ)
                 for name, typ in zip(names, types, strict=True)

@@ -42,6 +42,7 @@ from dagster_project.ingest.reader import SheetRead
 
 YES = ("是", "Y", "y", "YES", "Yes", "yes", "√", "✓", "✔", "TRUE", "True", "true", "1", "有")
 NO = ("否", "N", "n", "NO", "No", "no", "×", "✗", "✘", "FALSE", "False", "false", "0", "无")
+FOLDER_COMMITTEE = "_folder_committee"  # the column of a batch table: the committee folder a sheet came from
 SQL_TYPES = {
     TEXT: "VARCHAR",
     CODE: "VARCHAR",
@@ -172,12 +173,12 @@ TYPED: dict[str, Callable[[Column, str], str]] = {
 }
 
 
-def _typed(col: Column, r: str, folder_committee: str | None) -> str:
+def _typed(col: Column, r: str, from_committee: bool) -> str:
     if col.kind not in TYPED:  # pragma: no cover - forms.py knows no other kind
         raise ValueError(col.kind)
     t = TYPED[col.kind](col, r)
-    if col.field == "committee_code" and folder_committee:
-        return f"coalesce({t}, {lit(folder_committee)})"
+    if col.field == "committee_code" and from_committee:  # blank: the committee whose folder it came from
+        return f"coalesce({t}, {FOLDER_COMMITTEE})"
     if col.default is not None:
         return f"CASE WHEN {r} IS NULL THEN CAST({lit(col.default)} AS {SQL_TYPES[col.kind]}) ELSE {t} END"
     return t
@@ -359,32 +360,32 @@ def _committee_code_check(form: Form) -> list[CrossCheck]:
     ]
 
 
-def _cross_checks(form: Form, folder_committee: str | None) -> list[CrossCheck]:
+def _cross_checks(form: Form, from_committee: bool) -> list[CrossCheck]:
     """The checks across fields, in the order their reasons are numbered."""
     checks = _identity_checks(form)
     if form.code == "F1":
         checks += _f1_checks(form)
     if form.code == "F4":
         checks += _f4_checks(form)
-    if form.code in FORMS_WITH_COMMITTEE_CODE and not folder_committee:
+    if form.code in FORMS_WITH_COMMITTEE_CODE and not from_committee:
         checks += _committee_code_check(form)
     if form.code == "F5":
         checks += _f5_checks(form)
     return checks
 
 
-def _column_checks(col: Column, year: int, folder_committee: str | None) -> list[str]:
+def _column_checks(col: Column, year: int, from_committee: bool) -> list[str]:
     """A column's own checks: required, then those of its kind."""
     needs_value = col.required and col.default is None
-    required = needs_value and not (col.field == "committee_code" and folder_committee)
+    required = needs_value and not (col.field == "committee_code" and from_committee)
     own = [f"CASE WHEN {r_(col.field)} IS NULL THEN '{col.header}为必填项，不能为空' END"] if required else []
     return own + (KIND_CHECKS[col.kind](col, year) if col.kind in KIND_CHECKS else [])
 
 
-def _check_specs(form: Form, year: int, folder_committee: str | None) -> list[tuple[str, Column]]:
+def _check_specs(form: Form, year: int, from_committee: bool) -> list[tuple[str, Column]]:
     """Every check of a sheet as (reason expression, column named in the quarantine)."""
-    checks = [(reason, col) for col in form.columns for reason in _column_checks(col, year, folder_committee)]
-    return checks + [(reason, form.column(f)) for reason, f in _cross_checks(form, folder_committee)]
+    checks = [(reason, col) for col in form.columns for reason in _column_checks(col, year, from_committee)]
+    return checks + [(reason, form.column(f)) for reason, f in _cross_checks(form, from_committee)]
 
 
 def unique_extras(form: Form, sheet: SheetRead) -> list[tuple[str, str]]:
@@ -401,13 +402,13 @@ def unique_extras(form: Form, sheet: SheetRead) -> list[tuple[str, str]]:
     return extras
 
 
-def _stage_select(form: Form, folder_committee: str | None) -> list[str]:
+def _stage_select(form: Form, from_committee: bool) -> list[str]:
     """Stage 1: the sheet number and row, and for every field its normalised text and typed value."""
-    code_committee = folder_committee if form.code in FORMS_WITH_COMMITTEE_CODE else None
+    code_committee = from_committee and form.code in FORMS_WITH_COMMITTEE_CODE
     sel = ["_sheet_id", "_row", "_id_numeric"]
     for col in form.columns:
         r = q(col.field)
-        typed = _typed(col, r, code_committee if col.field == "committee_code" else None)
+        typed = _typed(col, r, code_committee and col.field == "committee_code")
         sel.append(f"{r} AS {q('r_' + col.field)}")
         sel.append(f"CAST({typed} AS {SQL_TYPES[col.kind]}) AS {q('t_' + col.field)}")
     return sel
@@ -421,14 +422,11 @@ def _id_problem(form: Form) -> str:
     return f"CASE WHEN {idn} IS NOT NULL AND {_id_checked(form)} THEN {idcard.sql_problem(idn)} END"
 
 
-def validate_sheet(
-    con: duckdb.DuckDBPyConnection,
-    sheet: SheetRead,
-    year: int,
-    submitter_code: str,
-    submitter_kind: str | None,
-) -> Validated:
-    """Create the temp table of typed values and checks for one recognised sheet."""
+def validate_sheet(con: duckdb.DuckDBPyConnection, sheet: SheetRead, year: int, from_committee: bool) -> Validated:
+    """Create the temp table of typed values and checks for one recognised sheet (or a batch's sheets as one).
+
+    ``from_committee``: the sheet came from a committee's folder, whose code the sheet's column
+    ``FOLDER_COMMITTEE`` holds (a blank committee code is that committee's)."""
     form = sheet.form
     assert form is not None and sheet.table is not None
     n = next(_counter)
@@ -440,18 +438,17 @@ def validate_sheet(
     if "_sheet_id" not in table.column_names:  # one sheet alone: number 0
         table = table.append_column("_sheet_id", pa.array([0] * table.num_rows, pa.int32()))
     con.register(src, table)
-    folder_committee = submitter_code if submitter_kind == "committee" else None
 
     # stage 1: raw and typed values
     extras = unique_extras(form, sheet)
-    sel = _stage_select(form, folder_committee) + [q(key) for key, _ in extras]
+    sel = _stage_select(form, from_committee) + [q(key) for key, _ in extras]
     con.execute(f"CREATE OR REPLACE TEMP TABLE {stage} AS SELECT {', '.join(sel)} FROM {src}")
     con.unregister(src)
 
     # stage 2: checks
     cols = ["*"]
     spec: list[Check] = []
-    for i, (reason, col) in enumerate(_check_specs(form, year, folder_committee)):
+    for i, (reason, col) in enumerate(_check_specs(form, year, from_committee)):
         cols.append(f"{reason} AS e_{i}")
         spec.append(Check(f"e_{i}", col.header, r_(col.field)))
     for col in form.columns:

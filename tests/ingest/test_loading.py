@@ -196,3 +196,21 @@ def test_file_changed_into_a_copy_of_another_loses_its_old_rows(wh):
     assert wh.q("select file from raw.load_audit") == [("2022/150121/b.xlsx",)]
     assert current(wh) == ["NM-0007", "NM-0008"]
     reconcile(wh)
+
+
+def test_a_blank_committee_code_is_the_committee_of_the_folder_it_came_from(wh):
+    # the sheets of several committees are validated together; each row keeps its own folder's committee
+    for folder, numbers in (("C-ZXX-150121", [1, 2]), ("C-ZXXGJ-M", [3])):
+        headers, grid = rows_to_grid([f5_row(n, 评委会代码=None) for n in numbers])
+        write_xlsx(wh.inbox / "2022" / folder / "评审结果.xlsx", {"s": [headers] + grid})
+    headers, grid = rows_to_grid([f5_row(4, 评委会代码=None)])
+    write_xlsx(wh.inbox / "2022/150121/评审结果.xlsx", {"s": [headers] + grid})  # a region must name it
+    wh.load()
+    assert wh.q("select application_no, committee_code from raw.evaluation_outcomes order by 1") == [
+        ("NM-0001", "C-ZXX-150121"),
+        ("NM-0002", "C-ZXX-150121"),
+        ("NM-0003", "C-ZXXGJ-M"),
+    ]
+    assert wh.q("select _source_file, column_name, reason from raw.quarantine") == [
+        ("2022/150121/评审结果.xlsx", "评委会代码", "报送单位不是评委会时，评委会代码为必填项")
+    ]
