@@ -18,6 +18,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from .masking import TextRewrite
+
 EXCEL_MAX_ROWS = 1_048_576
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
@@ -165,6 +167,18 @@ def write_workbook(
 
 def write_csv(path: Path, columns: Sequence[Column], rows: Iterable[Sequence[Any]]) -> int:
     """A UTF-8 CSV with BOM (opens in Excel and WPS), streamed; returns the number of rows."""
+    return _write_csv(path, columns, ([cell_value(v) for v in row] for row in rows))
+
+
+def write_csv_batches(
+    path: Path, columns: Sequence[Column], batches: Iterable[Any], text: TextRewrite | None = None
+) -> int:
+    """``write_csv`` of Arrow record batches, converted column by column (``csv_cells``)."""
+    rows = (row for batch in batches for row in zip(*(csv_cells(c, text) for c in batch.columns), strict=True))
+    return _write_csv(path, columns, rows)
+
+
+def _write_csv(path: Path, columns: Sequence[Column], rows: Iterable[Sequence[Any]]) -> int:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".part")
@@ -173,7 +187,34 @@ def write_csv(path: Path, columns: Sequence[Column], rows: Iterable[Sequence[Any
         writer = csv.writer(handle)
         writer.writerow([_split(c)[0] for c in columns])
         for row in rows:
-            writer.writerow([cell_value(v) for v in row])
+            writer.writerow(row)
             n += 1
     os.replace(tmp, path)
     return n
+
+
+def csv_cells(column: Any, text: TextRewrite | None = None) -> list:
+    """An Arrow column's cells as ``cell_value`` gives them, converted once for the column, not cell by cell;
+    ``text`` (a masking) rewrites the column's texts first when one of them is a candidate."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    kind = column.type
+    if pa.types.is_boolean(kind):
+        column = pc.if_else(column, "是", "否")
+    elif pa.types.is_timestamp(kind) and kind.tz is None:  # whole seconds, as strftime writes them
+        column = pc.strftime(pc.cast(column, pa.timestamp("s"), safe=False), "%Y-%m-%d %H:%M:%S")
+    elif pa.types.is_date(kind):
+        column = pc.strftime(pc.cast(column, pa.timestamp("s")), "%Y-%m-%d")
+    elif pa.types.is_floating(kind):
+        column = pc.if_else(pc.is_nan(column), None, column)
+    elif pa.types.is_decimal(kind):
+        column = pc.cast(column, pa.float64())
+    elif pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        values = column.to_pylist()
+        if text is not None and pc.any(pc.match_substring_regex(column, text.candidate)).as_py():
+            values = [text.rewrite(v) for v in values]
+        return ["" if v is None else ("'" + v if v.startswith(FORMULA_PREFIXES) else v) for v in values]
+    elif not pa.types.is_integer(kind):  # any other type (a time zone, a list): cell by cell
+        return [cell_value(v) for v in column.to_pylist()]
+    return ["" if v is None else v for v in column.to_pylist()]

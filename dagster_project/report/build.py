@@ -9,6 +9,7 @@ read (the marts hold none).
 from __future__ import annotations
 
 import datetime as dt
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,12 +20,12 @@ from dagster_project.documents.charts import bar_chart
 from dagster_project.documents.errors import OutputError
 from dagster_project.documents.files import building_folder
 from dagster_project.documents.fonts import web_fonts, with_fonts
-from dagster_project.documents.masking import mask_id_numbers
+from dagster_project.documents.masking import ID_NUMBERS_MASKED, mask_id_numbers
 from dagster_project.documents.office import office
 from dagster_project.documents.pdf import Renderer, RendererPool, shared_renderer
 from dagster_project.documents.policy import YearPolicy
 from dagster_project.documents.text import chinese_date, jinja_env, pct, stylesheet, write_text_atomic
-from dagster_project.documents.xlsx import percent, write_csv, write_workbook
+from dagster_project.documents.xlsx import percent, write_csv_batches, write_workbook
 from dagster_project.forms import GENERAL_GROUP
 
 MART_TABLES = [
@@ -45,6 +46,7 @@ MART_TABLES = [
     "marts.report_schedule",
 ]
 CHART_RULES = 20
+CSV_BATCH_ROWS = 50_000  # rows of an extract converted at a time
 NO_REGION = "市直部门及自主评审单位"
 
 
@@ -942,13 +944,6 @@ def build_report(
                     issue_date=chinese_date(issue_date or db.today()),
                 )
             )
-            write_text_atomic(staging / f"监管报告_{year}.html", html)
-            if pdf:
-                printable = staging / f".监管报告_{year}.print.html"
-                write_text_atomic(printable, with_fonts(html, web_fonts(html)))
-                (renderer or shared_renderer()).print(printable, staging / f"监管报告_{year}.pdf")
-                printable.unlink()
-            write_workbook(staging / f"监管报告数据_{year}.xlsx", xlsx_sheets(ctx, con, year))
             extracts = [
                 (
                     f"时间进度明细_{year}.csv",
@@ -972,8 +967,22 @@ def build_report(
                     [header if isinstance(header, str) else header[0] for header in FINDINGS_DETAIL_HEADERS],
                 ),
             ]
-            for name, sql, headers in extracts:
-                write_csv(staging / name, headers, _stream(con, sql, [year], lambda r: [mask_id_numbers(v) for v in r]))
+            write_text_atomic(staging / f"监管报告_{year}.html", html)
+            # the browser prints the PDF in its own process while this one writes the workbook and extracts
+            with ThreadPoolExecutor(1, thread_name_prefix="report-print") as printer:
+                printed = None
+                if pdf:
+                    printable = staging / f".监管报告_{year}.print.html"
+                    write_text_atomic(printable, with_fonts(html, web_fonts(html)))
+                    pdf_path = staging / f"监管报告_{year}.pdf"
+                    printed = printer.submit((renderer or shared_renderer()).print, printable, pdf_path)
+                write_workbook(staging / f"监管报告数据_{year}.xlsx", xlsx_sheets(ctx, con, year))
+                for name, sql, headers in extracts:
+                    batches = con.sql(sql, params=[year]).to_arrow_reader(CSV_BATCH_ROWS)
+                    write_csv_batches(staging / name, headers, batches, ID_NUMBERS_MASKED)
+                if printed is not None:
+                    printed.result()
+                    printable.unlink()
     ov = ctx["overview"]
     return ReportFiles(
         year=year,
