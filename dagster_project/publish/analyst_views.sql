@@ -274,6 +274,14 @@ group by
 
 -- 指标控制（按筛选维度展开）：每个限额 × 其范围内申报涉及的 评委会/系列/层级；excess = 实际 − 限额
 create or replace view analyst.quota_scopes as
+-- one equality join: a city quota takes every city row of its year ('*'), a region quota its region's rows
+with dimensions as (
+    select
+        *,
+        case when scope_type = 'city' then '*' else scope_code end as join_code
+    from analyst.scope_dimensions
+)
+
 select
     q.year,
     q.quota_code,
@@ -291,17 +299,15 @@ select
     d.level
 from analyst.quota_compliance as q
 left join analyst.dim_labels as sl on sl.kind = 'scope_type' and q.scope_type = sl.code
-left join analyst.scope_dimensions as d
+left join dimensions as d
     on
         q.year = d.year
-        and (
-            (q.scope_type = 'city' and d.scope_type = 'city')
-            or (q.scope_type = 'submitter' and d.scope_type = 'submitter' and q.scope_code = d.scope_code)
-            or (
-                q.scope_type = 'region_field' and d.scope_type = 'region'
-                and d.scope_code = split_part(q.scope_code, '/', 1)
-            )
-        );
+        and d.scope_type = case q.scope_type
+            when 'city' then 'city' when 'submitter' then 'submitter' when 'region_field' then 'region'
+        end
+        and d.join_code = case q.scope_type
+            when 'city' then '*' when 'region_field' then split_part(q.scope_code, '/', 1) else q.scope_code
+        end;
 
 -- 时限执行（按筛选维度展开）：item_key 标识一项时限要求，计数用 count(distinct item_key)
 create or replace view analyst.schedule_scopes as

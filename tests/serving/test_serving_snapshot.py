@@ -201,3 +201,30 @@ def test_new_snapshot_replaces_old_by_rename(tmp_path):
 def test_reader_gets_a_clear_message_without_snapshot(tmp_path):
     with pytest.raises(FileNotFoundError, match="服务快照不存在"):
         connect_read_only(Path(tmp_path) / SNAPSHOT_NAME)
+
+
+def test_each_quota_is_paired_with_the_dimensions_of_its_own_scope(fixture_snapshot):
+    # the view's equality join against the rule as written: a city quota with the city's rows of its year,
+    # a submitter quota with its submitter's, a region-and-field quota with its region's
+    con = connect_read_only(fixture_snapshot)
+    expected = """
+        select q.year, q.quota_code, q.scope_type, q.scope_code, d.committee_name, d.series, d.level
+        from analyst.quota_compliance as q
+        left join analyst.scope_dimensions as d on q.year = d.year and (
+            (q.scope_type = 'city' and d.scope_type = 'city')
+            or (q.scope_type = 'submitter' and d.scope_type = 'submitter' and q.scope_code = d.scope_code)
+            or (q.scope_type = 'region_field' and d.scope_type = 'region'
+                and d.scope_code = split_part(q.scope_code, '/', 1)))
+    """
+    shown = "select year, quota_code, scope_type, scope_code, committee_name, series, level from analyst.quota_scopes"
+    assert (
+        con.execute(f"select count(*) from ({shown})").fetchone()
+        == con.execute(f"select count(*) from ({expected})").fetchone()
+    )
+    assert con.execute(f"select count(*) from ({shown} except all {expected})").fetchone() == (0,)
+    assert con.execute(f"select count(*) from ({expected} except all {shown})").fetchone() == (0,)
+    kinds = {
+        r[0]
+        for r in con.execute("select distinct scope_type from analyst.quota_scopes where series is not null").fetchall()
+    }
+    assert kinds >= {"city", "submitter"}
