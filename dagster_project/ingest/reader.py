@@ -36,7 +36,8 @@ _FOOTER_RE = "^(" + "|".join(r"\s*".join(word) for word in FOOTER_PREFIXES) + ")
 TRIM_CHARACTERS = "\t\n\v\f\r\x1c\x1d\x1e\x1f \x85\u1680\u2028\u2029\ufeff\u200b"
 # An ID number cell that reads like a number may have been a number cell (fastexcel
 # prints such a cell's exact double value, e.g. 150121198503070016, indistinguishable
-# from text): when any value looks numeric, a second one-column pass asks calamine.
+# from text): when any value looks numeric and the sheet XML does not show the column to hold
+# only text (cell_types.py), a second one-column pass asks calamine.
 _NUMERIC_ID_CANDIDATE = r"^[0-9][0-9.]*(?:[eE][+-]?[0-9]+)?$"
 
 
