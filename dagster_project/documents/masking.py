@@ -27,8 +27,9 @@ class TextRewrite:
     rewrite: Callable[[str], str]
 
 
-# ID_NUMBER_RE's number without its surroundings: a column none of whose texts match needs no masking
-ID_NUMBERS_MASKED = TextRewrite(r"[0-9]{17}[0-9Xx]", mask_id_numbers)
+# ID_NUMBER_RE's number without its surroundings (\d there is any decimal digit, \p{Nd} in RE2):
+# a column none of whose texts match needs no masking
+ID_NUMBERS_MASKED = TextRewrite(r"\p{Nd}{17}[\p{Nd}Xx]", mask_id_numbers)
 
 
 def mask_id_value(value: str) -> str:
