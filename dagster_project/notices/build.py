@@ -12,8 +12,9 @@ rows; another submitter's application numbers are blanked out, every ID number i
 a committee's evaluators are named by its own 评委编号, never by their key.
 
 Bounded memory: the PDF lists at most ``PDF_ITEM_LIMIT`` items of each kind and says so; the
-XLSX (streamed from the warehouse) lists them all.  Only notices whose content changed are
-printed again (a content hash is kept beside each PDF).
+XLSX (streamed from the warehouse) lists them all.  Only notices whose inputs changed are made
+again (inputs.py: a key per recipient of the rows it reads and what all notices share), and only
+those whose content changed are printed again (a content hash is kept beside each document).
 """
 
 from __future__ import annotations
@@ -46,6 +47,8 @@ from dagster_project.documents.policy import YearPolicy
 from dagster_project.documents.text import chinese_date, jinja_env, stylesheet, write_text_atomic
 from dagster_project.documents.xlsx import write_workbook
 from dagster_project.forms import FORMS, ID_NUMBER, UNRECOGNISED
+
+from . import inputs
 
 SAFE_NAME_RE = re.compile(r"[^0-9A-Za-z\u4e00-\u9fff_-]+")
 HEX_KEY_RE = re.compile(r"(?<![0-9A-Za-z])[0-9a-f]{16}(?![0-9A-Za-z])")
@@ -84,6 +87,7 @@ class NoticeFiles:
     clean: list[str] = field(default_factory=list)
     printed: list[str] = field(default_factory=list)
     written: list[str] = field(default_factory=list)  # codes whose XLSX was written (the others are unchanged)
+    made: list[str] = field(default_factory=list)  # codes whose notice was made (the others' inputs are unchanged)
 
 
 def notices_dir(out: Path, year: int) -> Path:
@@ -618,6 +622,7 @@ class _Made:
     written: bool
     clean: bool
     html: str | None  # None: no PDF wanted, or the PDF in place has this content already
+    made: bool = True  # False: its inputs are those its documents in place were made from (not made again)
 
 
 @dataclass
@@ -629,6 +634,7 @@ class _Run:
     staging: Path
     keep_html: Path | None
     pdf: bool
+    inputs: dict[str, str] = field(default_factory=dict)  # code → inputs key (inputs.py); empty: make every notice
 
 
 def _make_notices(con, run: _Run, numbered: list[tuple[int, str]]) -> list[_Made]:
@@ -660,8 +666,36 @@ def _make_notices(con, run: _Run, numbered: list[tuple[int, str]]) -> list[_Made
             run.keep_html.mkdir(parents=True, exist_ok=True)
             (run.keep_html / f"{stem}.html").write_text(html, encoding="utf-8")
         reprint = run.pdf and _stored_key(run.staging / f"{stem}.pdf") != key
+        if code in run.inputs:
+            inputs.record(workbook, run.inputs[code], key, bool(n["clean"]))
         made.append(_Made(code, stem, key, written, bool(n["clean"]), html if reprint else None))
     return made
+
+
+def _unchanged(con, run: _Run, numbered: list[tuple[int, str]]) -> tuple[list[_Made], list[tuple[int, str]]]:
+    """Split ``numbered`` into the notices whose inputs are those their documents in place were made from,
+    and those to make. Not used when the HTML is to be kept (every notice is made then)."""
+    if run.keep_html is not None:
+        return [], numbered
+    policy = YearPolicy(con, run.year)
+    shared = f"{run.day}|{policy.correction_deadline(run.day)}|{run.pdf}|{HASH_VERSION}"
+    run.inputs.update(inputs.keys(con, run.year, numbered, shared))
+    directory = db.Directory(con)
+    reused, todo = [], []
+    for seq, code in numbered:
+        stem = file_stem(code, directory.name(code))
+        workbook = run.staging / f"{stem}.xlsx"
+        made = inputs.stored(workbook)
+        if (
+            made is not None
+            and made.get("inputs") == run.inputs[code]
+            and _stored_key(workbook) == made.get("content")
+            and (not run.pdf or _stored_key(run.staging / f"{stem}.pdf") == made.get("content"))
+        ):
+            reused.append(_Made(code, stem, made["content"], False, bool(made.get("clean")), None, made=False))
+        else:
+            todo.append((seq, code))
+    return reused, todo
 
 
 def _make_notices_from(warehouse: Path, run: _Run, numbered: list[tuple[int, str]]) -> list[_Made]:
@@ -679,8 +713,8 @@ def worker_count(codes: int) -> int:
 def _make_all(con, warehouse: Path, run: _Run, codes: list[str]) -> list[_Made]:
     """Every notice of the year, the codes dealt round-robin (each process gets codes of every kind) to this
     process and, for many notices, to worker processes beside it (``worker.py``); in the order of ``codes``."""
-    numbered = list(enumerate(codes, start=1))
-    workers = worker_count(len(codes))
+    reused, numbered = _unchanged(con, run, list(enumerate(codes, start=1)))
+    workers = worker_count(len(numbered))
     shares = [numbered[i::workers] for i in range(workers)]
     started = []
     for share in shares[1:]:
@@ -691,7 +725,7 @@ def _make_all(con, warehouse: Path, run: _Run, codes: list[str]) -> list[_Made]:
         process.stdin.close()
         started.append(process)
     try:
-        made = _make_notices(con, run, shares[0])
+        made = _make_notices(con, run, shares[0]) if shares[0] else []
     finally:
         answers = [(process.stdout.read(), process.wait()) for process in started]  # every worker ends first
     for answer, returncode in answers:
@@ -701,6 +735,7 @@ def _make_all(con, warehouse: Path, run: _Run, codes: list[str]) -> list[_Made]:
         if status == "error":
             raise value
         made += value
+    made += reused
     order = {code: i for i, code in enumerate(codes)}
     return sorted(made, key=lambda m: order[m.code])
 
@@ -736,7 +771,9 @@ def build_notices(
                 workbook = staging / f"{m.stem}.xlsx"
                 if m.written:
                     result.written.append(m.code)
-                made |= {workbook.name, _hash_file(workbook).name}
+                if m.made:
+                    result.made.append(m.code)
+                made |= {workbook.name, _hash_file(workbook).name, inputs.inputs_file(workbook).name}
                 result.xlsx[m.code] = folder / f"{m.stem}.xlsx"
                 if pdf:
                     made |= {f"{m.stem}.pdf", _hash_file(Path(f"{m.stem}.pdf")).name}

@@ -7,8 +7,8 @@ checks and documents are computed from:
 
 - what ingestion left in the warehouse (every row of every raw table, and the workday calendar);
 - the reference data (every CSV of the seeds folder in use);
-- the code that turns them into results (dbt project, the package's Python and templates,
-  the expectation suites) and the office's own data the documents print (config/*.toml);
+- the program that turns them into results (program.py: dbt project, the package's Python and
+  templates, the expectation suites, config/*.toml);
 - where the results go and for which year (output folder, ``--year``).
 
 The dbt step records the fingerprint as ``building``; the last asset of the run marks it
@@ -23,31 +23,14 @@ from pathlib import Path
 
 import duckdb
 
-from dagster_project.settings import DBT_DIR, EXPECTATIONS_DIR, PROJECT_ROOT, Settings
+from dagster_project import program
+from dagster_project.settings import Settings
 
 META_SCHEMA = "meta"
 TABLE = f"{META_SCHEMA}.run_fingerprint"
 BUILDING, COMPLETE = "building", "complete"
 # A run tagged so recomputes and republishes everything although its inputs are unchanged (`zhicheng run --force`).
 FORCE_TAG = "zhicheng/force"
-CODE_SUFFIXES = {".py", ".sql", ".yml", ".yaml", ".j2", ".css", ".js", ".csv", ".toml"}
-
-
-def _code_files(settings: Settings) -> list[Path]:
-    folders = [
-        DBT_DIR / "models",
-        DBT_DIR / "macros",
-        DBT_DIR / "tests",
-        PROJECT_ROOT / "dagster_project",
-        EXPECTATIONS_DIR,
-        PROJECT_ROOT / "config",
-        settings.seeds_dir,
-    ]
-    files = [DBT_DIR / "dbt_project.yml", DBT_DIR / "profiles.yml"]
-    for folder in folders:
-        if folder.is_dir():
-            files.extend(p for p in folder.rglob("*") if p.is_file() and p.suffix in CODE_SUFFIXES)
-    return sorted(files)
 
 
 def _outputs_present(out: Path) -> bool:
@@ -58,9 +41,7 @@ def compute(con: duckdb.DuckDBPyConnection, settings: Settings) -> str:
     """The fingerprint of the run's inputs (hex SHA-256)."""
     digest = hashlib.sha256()
     digest.update(f"out={settings.out.resolve()}|year={settings.year}|".encode())
-    for path in _code_files(settings):
-        digest.update(str(path).encode())
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    program.update(digest, [settings.seeds_dir])
     tables = con.execute(
         "select table_schema, table_name from information_schema.tables "
         "where table_schema = 'raw' or (table_schema = 'reference' and table_name = 'workday_calendar') "

@@ -170,8 +170,9 @@ def test_unchanged_notices_are_not_printed_again(fx_warehouse, tmp_path):
     stamp = {c: p.stat().st_mtime_ns for c, p in first.pdfs.items()}
     workbooks = {c: p.stat().st_mtime_ns for c, p in first.xlsx.items()}
     assert set(first.written) == set(first.codes)
+    assert set(first.made) == set(first.codes)
     again = build_notices(warehouse, 2022, tmp_path, issue_date=day)
-    assert again.printed == [] and again.written == []
+    assert again.printed == [] and again.written == [] and again.made == []  # not even queried again
     assert {c: p.stat().st_mtime_ns for c, p in again.pdfs.items()} == stamp
     assert {c: p.stat().st_mtime_ns for c, p in again.xlsx.items()} == workbooks
     # one submitter's finding changes in a copy of the warehouse: only its notice is made again
@@ -185,11 +186,111 @@ def test_unchanged_notices_are_not_printed_again(fx_warehouse, tmp_path):
     con.execute("update marts.findings set detail = detail || '（更正）' where finding_id = ?", [finding])
     con.close()
     one = build_notices(changed, 2022, tmp_path, issue_date=day)
-    assert one.written == [code] and one.printed == [code]
+    assert one.made == [code] and one.written == [code] and one.printed == [code]
     assert "（更正）" in xlsx_text(one.xlsx[code])[1]
+    # a notice whose PDF is gone is made and printed again although its inputs are unchanged
+    other = next(c for c in first.codes if c != code)
+    one.pdfs[other].unlink()
+    missing = build_notices(changed, 2022, tmp_path, issue_date=day)
+    assert missing.made == [other] and missing.printed == [other] and missing.written == []
     # a new date changes every notice's deadline: all printed again
     later = build_notices(warehouse, 2022, tmp_path, issue_date=day + dt.timedelta(days=1))
     assert set(later.printed) == set(later.codes) and set(later.written) == set(later.codes)
+
+
+# One row a recipient's notice reads, changed in a copy of the warehouse: (table, the recipient's code column,
+# the change). Each must change that recipient's inputs key, and no other recipient's.
+OWN_ROW_CHANGES = [
+    ("marts.findings", "submitter_code", "detail = detail || '（更正）'"),
+    ("raw.quarantine", "submitter_code", "reason = reason || '（更正）'"),
+    ("marts.load_audit", "submitter_code", "rows_read = rows_read + 1"),
+    ("staging.stg_application_roster__applications", "submitter_code", "name = name || '甲'"),
+    ("staging.stg_evaluation_outcomes__outcomes", "submitter_code", "_source_row = _source_row + 1"),
+    ("staging.stg_evaluator_roster__evaluators", "committee_code", "evaluator_no = evaluator_no || '0'"),
+]
+
+
+def _as_table(con, table: str) -> None:
+    """A view of the warehouse (staging) replaced by a table of its rows, so that a test can change one."""
+    schema, name = table.split(".")
+    kind = con.execute(
+        "select table_type from information_schema.tables where table_schema = ? and table_name = ?", [schema, name]
+    ).fetchone()[0]
+    if kind == "VIEW":
+        con.execute(f"create table {table}__rows as select * from {table}")
+        con.execute(f"drop view {table}")
+        con.execute(f"alter table {table}__rows rename to {name}")
+
+
+@pytest.mark.parametrize(("table", "code_column", "change"), OWN_ROW_CHANGES, ids=[c[0] for c in OWN_ROW_CHANGES])
+def test_a_notices_inputs_key_changes_with_each_row_it_reads(pipeline_run, tmp_path, table, code_column, change):
+    from dagster_project.notices import inputs
+
+    warehouse, _, _ = pipeline_run
+    changed = tmp_path / "changed.duckdb"
+    shutil.copy(warehouse, changed)
+    con = duckdb.connect(str(changed))
+    _as_table(con, table)
+    codes = [r[0] for r in con.execute("select distinct submitter_code from marts.load_audit order by 1").fetchall()]
+    codes += [r[0] for r in con.execute("select committee_code from reference.committees order by 1").fetchall()]
+    numbered = list(enumerate(dict.fromkeys(codes), start=1))
+    before = inputs.keys(con, 2022, numbered, "2022-11-30")
+    if table == "marts.findings":  # a finding reaches its recipients by notice_recipients
+        finding, code = con.execute(
+            "select finding_id, recipient_code from marts.notice_recipients where year = 2022 and channel = '告知书' "
+            "order by 1 limit 1"
+        ).fetchone()
+        con.execute(f"update {table} set {change} where finding_id = ?", [finding])
+        touched = {
+            r[0]
+            for r in con.execute(
+                "select recipient_code from marts.notice_recipients where finding_id = ? and channel = '告知书'",
+                [finding],
+            ).fetchall()
+        }
+    else:
+        year = "" if "evaluator" in table else "year = 2022 and "
+        code = con.execute(f"select min({code_column}) from {table} where {year}{code_column} is not null").fetchone()[
+            0
+        ]
+        con.execute(f"update {table} set {change} where {code_column} = ?", [code])
+        touched = {code}
+    after = inputs.keys(con, 2022, numbered, "2022-11-30")
+    con.close()
+    assert touched and touched <= set(before), touched
+    assert {c for c in before if before[c] != after[c]} == touched
+
+
+def test_what_every_notice_shares_is_in_every_notices_inputs_key(pipeline_run, tmp_path):
+    """The date, the reference data, the directory and the year's application numbers (another submitter's
+    number is blanked out of a notice): a change to any of them changes every recipient's key."""
+    from dagster_project.notices import inputs
+
+    warehouse, _, _ = pipeline_run
+    changed = tmp_path / "changed.duckdb"
+    shutil.copy(warehouse, changed)
+    con = duckdb.connect(str(changed))
+    codes = [r[0] for r in con.execute("select distinct submitter_code from marts.load_audit order by 1").fetchall()]
+    numbered = list(enumerate(codes, start=1))
+    before = inputs.keys(con, 2022, numbered, "2022-11-30")
+    assert len(set(before.values())) == len(codes)
+    _as_table(con, "staging.stg_application_roster__applications")
+    changes = [
+        "update reference.policy_parameters set value = value + 1 where parameter = 'CORRECTION_WORKDAYS'",
+        "update marts.submitters set submitter_name = submitter_name || '（更名）' where submitter_kind = 'region'",
+        # a number moves between two of one submitter's rows: its own rows' digest… and every notice's redaction
+        "update staging.stg_application_roster__applications set application_no = application_no || 'X' "
+        "where application_no = (select min(application_no) from staging.stg_application_roster__applications)",
+    ]
+    assert all(
+        a != b for a, b in zip(before.values(), inputs.keys(con, 2022, numbered, "2022-12-01").values(), strict=True)
+    )
+    for sql in changes:
+        keys = inputs.keys(con, 2022, numbered, "2022-11-30")
+        con.execute(sql)
+        after = inputs.keys(con, 2022, numbered, "2022-11-30")
+        assert all(keys[c] != after[c] for c in codes), sql
+    con.close()
 
 
 def test_notices_made_by_worker_processes_are_those_made_in_one(fx_warehouse, tmp_path, monkeypatch):
