@@ -41,6 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from dagster_project.ingest.reader import CSV_SUFFIXES, SPREADSHEET_SUFFIXES, decode_csv  # noqa: E402
+from dagster_project.sample.corrections import correct_roster  # noqa: E402
 from dagster_project.settings import SEEDS_ENV  # noqa: E402
 from dagster_project.transform.project import build_target_dir  # noqa: E402
 
@@ -264,24 +265,6 @@ def make_inbox(work: Path, applications: int, submitters: int | None) -> tuple[P
     return inbox, scaled.seeds_dir, roster_rows(inbox)
 
 
-def correct_one_roster(inbox: Path) -> Path:
-    """One county sends a corrected roster: the same rows with one cell changed, as a newer file."""
-    import openpyxl
-
-    roster = inbox / "2022" / "150125" / "申报人员花名册.xlsx"
-    book = openpyxl.load_workbook(roster)
-    sheet = book["花名册"]
-    header_row = next(r for r in range(1, 20) if sheet.cell(r, 1).value and "序号" in str(sheet.cell(r, 1).value))
-    columns = {str(sheet.cell(header_row, c).value).strip("*"): c for c in range(1, sheet.max_column + 1)}
-    cell = sheet.cell(header_row + 1, columns["诚信承诺书"])
-    cell.value = "否" if cell.value == "是" else "是"
-    corrected = roster.with_name("申报人员花名册(更正).xlsx")
-    book.save(corrected)
-    later = roster.stat().st_mtime + 86400
-    os.utime(corrected, (later, later))
-    return corrected
-
-
 # --------------------------------------------------------------------------- report
 
 
@@ -387,7 +370,7 @@ def _bench(work: Path, applications: int, submitters: int | None) -> int:
         f"重跑（无变化）：{nothing.seconds:.1f} 秒（CPU {nothing.cpu:.1f} 秒），内存峰值 {fmt_mb(nothing.peak_mb)}"
         + ("" if nothing.returncode == 0 else f"，失败（退出码 {nothing.returncode}）")
     )
-    corrected = correct_one_roster(inbox)
+    corrected = correct_roster(inbox)
     one = run_measured(command, env)
     print(
         f"重跑（{corrected.relative_to(inbox)} 更正一个单元格）：{one.seconds:.1f} 秒（CPU {one.cpu:.1f} 秒），"

@@ -3,11 +3,14 @@
 A production run builds seeds, models and data tests in one `dbt build` (the unit tests of
 the formulas run in CI: tests/dbt), and skips the build when the run's inputs equal those of
 the last complete run (transform/fingerprint.py); the last asset of the run marks it complete.
+When only some raw tables changed since that run (same program, reference data and outputs),
+the build selects what reads them (transform/selection.py); the other models keep what that
+run built, and are reported to Dagster as unchanged so that the steps after them run.
 """
 
 import contextlib
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from dagster import (
@@ -27,7 +30,7 @@ from dagster_project.progress import say
 from dagster_project.quality import runner as quality_runner
 from dagster_project.resources import DbtResource, SettingsResource
 from dagster_project.settings import WAREHOUSE_POOL, dbt_environment
-from dagster_project.transform import fingerprint
+from dagster_project.transform import fingerprint, selection
 from dagster_project.transform.check_descriptions import describe_test
 from dagster_project.transform.project import build_target_dir, dbt_project, ensure_manifest
 
@@ -90,17 +93,30 @@ def warehouse_dbt_assets(
         if not forced and fingerprint.unchanged_since_last_complete_run(con, run, inputs):
             say("输入未变（没有新文件，参考数据与程序未变）：跳过 dbt 构建、质量检查与发布，上次运行的结果仍然有效")
             return
+        changed = None if forced else fingerprint.changed_tables(con, run, inputs)
         fingerprint.record(con, inputs, fingerprint.BUILDING)
     built: Counter[str] = Counter()
     checks: Counter[bool] = Counter()
-    say("dbt 开始构建：参考数据 → staging → intermediate → marts")
+    args, kept = list(BUILD_ARGS), 0
+    if changed is None:
+        say("dbt 开始构建：参考数据 → staging → intermediate → marts")
+    else:
+        say(
+            f"dbt 开始构建：自上次完整运行以来只有{selection.describe(changed)}变了，只重建读取它们的模型与测试"
+            "（其余沿用上次运行的结果）"
+        )
+        kept = yield from _unchanged(context, selection.unaffected(changed))
+        if not selection.affected(changed):
+            say(f"dbt 构建完成：没有模型读取这些表，{kept} 个全部沿用上次运行的结果")
+            return
+        excluded = selection.excluded(changed)
+        if excluded:
+            args += ["--exclude", " ".join(excluded)]
     # dbt works in its own process: meanwhile this one imports what the quality checks after it need
     quality_runner.import_in_background()
     # One target folder per warehouse, kept between runs: dbt's partial parse of the last run is reused.
     target = build_target_dir(run.warehouse)
-    invocation = dbt.cli_with(
-        dbt_environment(run), BUILD_ARGS, context=context, raise_on_error=False, target_path=target
-    )
+    invocation = dbt.cli_with(dbt_environment(run), args, context=context, raise_on_error=False, target_path=target)
     # dbt echoes every event on stdout; its full log stays in dbt/logs/dbt.log.
     logs = dbt_project.project_dir / "logs"
     logs.mkdir(exist_ok=True)
@@ -117,9 +133,25 @@ def warehouse_dbt_assets(
         "dbt 构建完成："
         + "，".join(f"{layer} {count} 个" for layer, count in built.items() if layer)
         + f"；dbt 测试通过 {checks[True]} 项，未通过 {checks[False]} 项"
+        + ("" if changed is None else f"；沿用上次结果 {kept} 个")
     )
     if not invocation.is_successful():
         raise RuntimeError(f"dbt 构建失败，详见 {target / 'dbt.log'}")
+
+
+def _unchanged(context: AssetExecutionContext, nodes: Iterable[Mapping[str, Any]]) -> Iterator[MaterializeResult]:
+    """The selected models, seeds and snapshots this build does not redo (none of their sources changed since the
+    last complete run), parents first: reported as materialized with what that run built, so that the steps
+    that read them run. Returns how many."""
+    kept = 0
+    for node in nodes:
+        key = translator.get_asset_key(node)
+        if key in context.selected_asset_keys:
+            kept += 1
+            yield MaterializeResult(
+                asset_key=key, metadata={"本次构建": "未重建：读取的表自上次完整运行以来未变，沿用其结果"}
+            )
+    return kept
 
 
 RUN_COMPLETE_KEY = AssetKey(["meta", "run_fingerprint"])

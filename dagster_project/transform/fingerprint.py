@@ -14,11 +14,17 @@ checks and documents are computed from:
 The dbt step records the fingerprint as ``building``; the last asset of the run marks it
 ``complete`` once the snapshot, report and notices are written. A run that failed half-way
 therefore never counts as complete, and the next run rebuilds.
+
+The fingerprint is kept in its parts too (``meta.run_inputs``): the program's (program, reference
+data, output folder, year) and one per table. When the last complete run had the same program
+part, only the tables whose part changed are new input (``changed_tables``): the dbt step then
+builds what reads them (their descendants) and nothing else, the rest being what that run left.
 """
 
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -28,6 +34,8 @@ from dagster_project.settings import Settings
 
 META_SCHEMA = "meta"
 TABLE = f"{META_SCHEMA}.run_fingerprint"
+PARTS_TABLE = f"{META_SCHEMA}.run_inputs"  # the parts of the fingerprint recorded in TABLE
+PROGRAM_PART = "program"
 BUILDING, COMPLETE = "building", "complete"
 # A run tagged so recomputes and republishes everything although its inputs are unchanged (`zhicheng run --force`).
 FORCE_TAG = "zhicheng/force"
@@ -37,8 +45,28 @@ def _outputs_present(out: Path) -> bool:
     return (out / "serving.duckdb").is_file() and (out / "report").is_dir() and (out / "notices").is_dir()
 
 
-def compute(con: duckdb.DuckDBPyConnection, settings: Settings) -> str:
-    """The fingerprint of the run's inputs (hex SHA-256)."""
+@dataclass(frozen=True)
+class Inputs:
+    """A run's inputs: the program's part and one part per table (``schema.table`` → its rows' digest)."""
+
+    program: str
+    tables: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def parts(self) -> dict[str, str]:
+        return {PROGRAM_PART: self.program, **self.tables}
+
+    @property
+    def fingerprint(self) -> str:
+        """The whole as one hex SHA-256."""
+        digest = hashlib.sha256(self.program.encode())
+        for table, part in sorted(self.tables.items()):
+            digest.update(f"|{table}:{part}".encode())
+        return digest.hexdigest()
+
+
+def compute(con: duckdb.DuckDBPyConnection, settings: Settings) -> Inputs:
+    """The run's inputs as they are now."""
     digest = hashlib.sha256()
     digest.update(f"out={settings.out.resolve()}|year={settings.year}|".encode())
     program.update(digest, [settings.seeds_dir])
@@ -47,30 +75,56 @@ def compute(con: duckdb.DuckDBPyConnection, settings: Settings) -> str:
         "where table_schema = 'raw' or (table_schema = 'reference' and table_name = 'workday_calendar') "
         "order by all"
     ).fetchall()
+    parts = {}
     for schema, table in tables:
         # every row's content, in any order: a row changed, added or removed by any means shows
         count, total = con.execute(f'select count(*), coalesce(sum(hash(t)), 0) from "{schema}"."{table}" t').fetchone()
-        digest.update(f"{schema}.{table}:{count}:{total}|".encode())
-    return digest.hexdigest()
+        parts[f"{schema}.{table}"] = f"{count}:{total}"
+    return Inputs(digest.hexdigest(), parts)
 
 
 def _ensure_table(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"create schema if not exists {META_SCHEMA}")
     con.execute(f"create table if not exists {TABLE} (fingerprint varchar, status varchar, recorded_at timestamp)")
+    con.execute(f"create table if not exists {PARTS_TABLE} (part varchar, digest varchar)")
 
 
-def unchanged_since_last_complete_run(con: duckdb.DuckDBPyConnection, settings: Settings, fingerprint: str) -> bool:
-    """True when the last run recorded is complete, had the same inputs, and its outputs are still there."""
+def _last(con: duckdb.DuckDBPyConnection) -> tuple[str, str] | None:
     _ensure_table(con)
-    last = con.execute(f"select fingerprint, status from {TABLE} order by recorded_at desc limit 1").fetchone()
-    return last == (fingerprint, COMPLETE) and _outputs_present(settings.out)
+    return con.execute(f"select fingerprint, status from {TABLE} order by recorded_at desc limit 1").fetchone()
 
 
-def record(con: duckdb.DuckDBPyConnection, fingerprint: str, status: str) -> None:
-    """Keep one row: the fingerprint of the latest run and how far it got."""
+def unchanged_since_last_complete_run(con: duckdb.DuckDBPyConnection, settings: Settings, inputs: Inputs) -> bool:
+    """True when the last run recorded is complete, had the same inputs, and its outputs are still there."""
+    return _last(con) == (inputs.fingerprint, COMPLETE) and _outputs_present(settings.out)
+
+
+def changed_tables(con: duckdb.DuckDBPyConnection, settings: Settings, inputs: Inputs) -> set[str] | None:
+    """The tables (``schema.table``) whose rows differ from those of the last complete run, when only tables
+    differ; None when everything is to be built: no complete run recorded (or one that failed half-way
+    since), its parts not kept, another program (code, reference data, output folder or year), or its
+    outputs gone."""
+    last = _last(con)
+    if last is None or last[1] != COMPLETE or not _outputs_present(settings.out):
+        return None
+    recorded = dict(con.execute(f"select part, digest from {PARTS_TABLE}").fetchall())
+    if (
+        recorded.get(PROGRAM_PART) != inputs.program
+        or Inputs(recorded[PROGRAM_PART], {k: v for k, v in recorded.items() if k != PROGRAM_PART}).fingerprint
+        != last[0]
+    ):
+        return None
+    tables = set(recorded) | set(inputs.tables)
+    return {t for t in tables - {PROGRAM_PART} if recorded.get(t) != inputs.tables.get(t)}
+
+
+def record(con: duckdb.DuckDBPyConnection, inputs: Inputs, status: str) -> None:
+    """Keep one row: the fingerprint of the latest run and how far it got; and its parts."""
     _ensure_table(con)
     con.execute(f"delete from {TABLE}")
-    con.execute(f"insert into {TABLE} values (?, ?, current_timestamp)", [fingerprint, status])
+    con.execute(f"insert into {TABLE} values (?, ?, current_timestamp)", [inputs.fingerprint, status])
+    con.execute(f"delete from {PARTS_TABLE}")
+    con.executemany(f"insert into {PARTS_TABLE} values (?, ?)", list(inputs.parts.items()))
 
 
 def mark_complete(con: duckdb.DuckDBPyConnection) -> str | None:

@@ -33,7 +33,7 @@ def _complete(con, settings) -> str:
     value = fingerprint.compute(con, settings)
     fingerprint.record(con, value, fingerprint.BUILDING)
     assert not fingerprint.unchanged_since_last_complete_run(con, settings, value)  # building is not complete
-    assert fingerprint.mark_complete(con) == value
+    assert fingerprint.mark_complete(con) == value.fingerprint
     return value
 
 
@@ -59,6 +59,42 @@ def test_any_change_of_input_or_output_means_a_rebuild(setting, change):
         (settings.out / "serving.duckdb").unlink()
     now = fingerprint.compute(con, settings)
     assert not fingerprint.unchanged_since_last_complete_run(con, settings, now)
+
+
+@pytest.mark.parametrize("change", ["raw_row", "raw_value", "calendar"])
+def test_a_change_of_rows_only_names_the_tables_that_changed(setting, change):
+    con, settings = setting
+    value = _complete(con, settings)
+    assert fingerprint.changed_tables(con, settings, value) == set()
+    if change == "raw_row":
+        con.execute("insert into raw.quarantine (_source_file, reason) values ('2022/150121/a.xlsx', '测试')")
+        expected = {"raw.quarantine"}
+    elif change == "raw_value":
+        con.execute("update raw.load_audit set rows_read = 2")
+        expected = {"raw.load_audit"}
+    else:  # a table that was not there: a new input of its own
+        con.execute("create schema reference; create table reference.workday_calendar as select 1 as day")
+        expected = {"reference.workday_calendar"}
+    assert fingerprint.changed_tables(con, settings, fingerprint.compute(con, settings)) == expected
+
+
+@pytest.mark.parametrize("change", ["seed", "outputs_gone", "run_failed", "parts_lost"])
+def test_anything_but_rows_means_a_full_build(setting, change):
+    """Another program or reference data, outputs gone, or a last run that did not complete: everything is built."""
+    con, settings = setting
+    value = _complete(con, settings)
+    con.execute("update raw.load_audit set rows_read = 2")
+    if change == "seed":
+        with (settings.seeds_dir / "regions.csv").open("a", encoding="utf-8") as fh:
+            fh.write("1599999,测试区,市辖区,false\n")
+    elif change == "outputs_gone":
+        (settings.out / "serving.duckdb").unlink()
+    elif change == "run_failed":  # a run began with these inputs and stopped before its outputs were written
+        fingerprint.record(con, fingerprint.compute(con, settings), fingerprint.BUILDING)
+    else:  # parts recorded by an older version, or tampered with: they no longer add up to the fingerprint
+        con.execute(f"update {fingerprint.PARTS_TABLE} set digest = 'x' where part = 'raw.quarantine'")
+    assert value.program == fingerprint.compute(con, settings).program or change == "seed"
+    assert fingerprint.changed_tables(con, settings, fingerprint.compute(con, settings)) is None
 
 
 def test_rerun_with_nothing_changed_skips_the_build(pipeline_run, pipeline_rerun):
