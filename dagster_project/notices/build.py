@@ -685,14 +685,14 @@ def _unchanged(con, run: _Run, numbered: list[tuple[int, str]]) -> tuple[list[_M
     for seq, code in numbered:
         stem = file_stem(code, directory.name(code))
         workbook = run.staging / f"{stem}.xlsx"
-        made = inputs.stored(workbook)
+        recorded = inputs.stored(workbook)
         if (
-            made is not None
-            and made.get("inputs") == run.inputs[code]
-            and _stored_key(workbook) == made.get("content")
-            and (not run.pdf or _stored_key(run.staging / f"{stem}.pdf") == made.get("content"))
+            recorded is not None
+            and recorded.get("inputs") == run.inputs[code]
+            and _stored_key(workbook) == recorded.get("content")
+            and (not run.pdf or _stored_key(run.staging / f"{stem}.pdf") == recorded.get("content"))
         ):
-            reused.append(_Made(code, stem, made["content"], False, bool(made.get("clean")), None, made=False))
+            reused.append(_Made(code, stem, recorded["content"], False, bool(recorded.get("clean")), None, made=False))
         else:
             todo.append((seq, code))
     return reused, todo

@@ -111,7 +111,9 @@ def warehouse_dbt_assets(
             return
         excluded = selection.excluded(changed)
         if excluded:
-            args += ["--exclude", " ".join(excluded)]
+            # every node not to run is named (tests too): dbt's eager indirect selection would also drop the
+            # tests of a rebuilt model that read a kept one (findings' rule ids against the rules seed)
+            args += ["--exclude", " ".join(excluded), "--indirect-selection", "empty"]
     # dbt works in its own process: meanwhile this one imports what the quality checks after it need
     quality_runner.import_in_background()
     # One target folder per warehouse, kept between runs: dbt's partial parse of the last run is reused.

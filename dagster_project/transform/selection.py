@@ -3,8 +3,10 @@
 A model or test reads its sources through the dbt graph; one none of whose ancestors changed
 would compute what the last complete run left. The build therefore runs the descendants of
 the changed tables' dbt sources (models, seeds and tests, a test as soon as one of its parents
-is one) and excludes every other node, which keeps the relation that run built. (An exclusion
-rather than a selection: dagster-dbt already selects the whole project, and dbt unites selections.)
+is one) and excludes every other node by name, which keeps the relation that run built. (An
+exclusion rather than a selection: dagster-dbt already selects the whole project, and dbt unites
+selections. Indirect selection is off for it, so that excluding a kept seed does not also drop a
+test of a rebuilt model that reads that seed.)
 """
 
 from __future__ import annotations

@@ -3,6 +3,7 @@ warehouse is the one a full build makes of the same rows, and only the notices w
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -17,7 +18,7 @@ import pytest
 from dagster_project.sample.corrections import correct_roster
 from dagster_project.settings import DBT_DIR, Settings, dbt_environment
 from dagster_project.transform import selection
-from dagster_project.transform.project import DBT_EXECUTABLE
+from dagster_project.transform.project import DBT_EXECUTABLE, build_target_dir
 from tests.conftest import _run_pipeline
 
 LAYERS = ("reference", "staging", "intermediate", "marts")
@@ -98,6 +99,16 @@ def test_the_rerun_builds_only_what_reads_the_changed_tables(corrected):
     assert kept == len(unaffected) > 0 and built == models_and_seeds - kept > 0
     seeds = {uid for uid, n in selection._manifest()["nodes"].items() if n["resource_type"] == "seed"}
     assert "reference" not in summary and seeds <= {n["unique_id"] for n in unaffected}  # no seed loaded again
+    # every node built from those tables ran, tests included (also one that reads a kept seed), and no other
+    ran = {
+        r["unique_id"]
+        for r in json.loads((build_target_dir(corrected.warehouse) / "run_results.json").read_text())["results"]
+    }
+    nodes = selection._manifest()["nodes"]
+    assert ran == {
+        u for u in selection.affected(changed) if u in nodes and nodes[u]["resource_type"] in selection.BUILT
+    }
+    assert any(nodes[u]["resource_type"] == "test" and set(nodes[u]["depends_on"]["nodes"]) & seeds for u in ran)
     assert "运行完成" in stdout
 
 
