@@ -8,7 +8,7 @@ shares. Its inputs key is the digest of both:
   own applications, its own result rows and, for a committee, its evaluators' numbers;
 - what every notice shares: the directory (``marts.submitters``), every reference table (policy
   parameters, calendar, rule texts), the set of the year's application numbers (another
-  submitter's number is blanked out of a notice), the program (program.py: templates, the
+  submitter's number is blanked out of a notice), the program (digests.py: templates, the
   office's settings), the notice's number in the year, its date and correction deadline.
 
 With the same key and its documents in place (the XLSX and, when printed, the PDF, each with
@@ -23,7 +23,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from dagster_project import program
+from dagster_project import digests
 from dagster_project.documents import db
 
 # every row a recipient's notice reads of the warehouse, tagged by kind, as (code, hash of the row)
@@ -72,14 +72,13 @@ def own_rows(con, year: int) -> dict[str, str]:
 def shared(con, year: int, extra: str) -> str:
     """The digest of what every notice of the year shares; ``extra``: the date, deadline and the like."""
     digest = hashlib.sha256(f"{year}|{extra}|".encode())
-    program.update(digest)
+    digests.update_program(digest)
     tables = con.execute(
         "select table_schema, table_name from information_schema.tables "
         "where table_schema = 'reference' or (table_schema = 'marts' and table_name = 'submitters') order by all"
     ).fetchall()
     for schema, table in tables:
-        count, total = con.execute(f'select count(*), coalesce(sum(hash(t)), 0) from "{schema}"."{table}" t').fetchone()
-        digest.update(f"{schema}.{table}:{count}:{total}|".encode())
+        digest.update(f"{schema}.{table}:{digests.table(con, schema, table)}|".encode())
     numbers = con.execute(
         "select count(*), coalesce(sum(h), 0) from (select distinct hash(application_no) as h "
         "from staging.stg_application_roster__applications where year = ? and application_no is not null)",

@@ -7,7 +7,7 @@ checks and documents are computed from:
 
 - what ingestion left in the warehouse (every row of every raw table, and the workday calendar);
 - the reference data (every CSV of the seeds folder in use);
-- the program that turns them into results (program.py: dbt project, the package's Python and
+- the program that turns them into results (digests.py: dbt project, the package's Python and
   templates, the expectation suites, config/*.toml);
 - where the results go and for which year (output folder, ``--year``).
 
@@ -29,7 +29,7 @@ from pathlib import Path
 
 import duckdb
 
-from dagster_project import program
+from dagster_project import digests
 from dagster_project.settings import Settings
 
 META_SCHEMA = "meta"
@@ -69,7 +69,7 @@ def compute(con: duckdb.DuckDBPyConnection, settings: Settings) -> Inputs:
     """The run's inputs as they are now."""
     digest = hashlib.sha256()
     digest.update(f"out={settings.out.resolve()}|year={settings.year}|".encode())
-    program.update(digest, [settings.seeds_dir])
+    digests.update_program(digest, [settings.seeds_dir])
     tables = con.execute(
         "select table_schema, table_name from information_schema.tables "
         "where table_schema = 'raw' or (table_schema = 'reference' and table_name = 'workday_calendar') "
@@ -77,9 +77,7 @@ def compute(con: duckdb.DuckDBPyConnection, settings: Settings) -> Inputs:
     ).fetchall()
     parts = {}
     for schema, table in tables:
-        # every row's content, in any order: a row changed, added or removed by any means shows
-        count, total = con.execute(f'select count(*), coalesce(sum(hash(t)), 0) from "{schema}"."{table}" t').fetchone()
-        parts[f"{schema}.{table}"] = f"{count}:{total}"
+        parts[f"{schema}.{table}"] = digests.table(con, schema, table)
     return Inputs(digest.hexdigest(), parts)
 
 

@@ -62,6 +62,9 @@ def test_findings_equal_ground_truth_for_other_seeds(tmp_path, seed, application
             "unit_test",
             "--select",
             "+findings",
+            # its own target folder: the project's (the parse `make setup` made for the default run) stays as it is
+            "--target-path",
+            str(tmp_path / "target"),
         ],
         cwd=DBT_DIR,
         env={**os.environ, "ZHICHENG_WAREHOUSE": str(warehouse)},
