@@ -25,6 +25,7 @@ from pathlib import Path
 
 from dagster_project import digests
 from dagster_project.documents import db
+from dagster_project.documents.text import write_text_atomic
 
 # every row a recipient's notice reads of the warehouse, tagged by kind, as (code, hash of the row)
 _OWN_ROWS = {
@@ -112,6 +113,4 @@ def stored(workbook: Path) -> dict | None:
 
 
 def record(workbook: Path, key: str, content: str, clean: bool) -> None:
-    from dagster_project.documents.text import write_text_atomic
-
     write_text_atomic(inputs_file(workbook), json.dumps({"inputs": key, "content": content, "clean": clean}))
