@@ -567,8 +567,9 @@ def recommendations(ctx: dict[str, Any], names: db.Directory) -> list[str]:
     return out
 
 
-def charts(ctx: dict[str, Any], folder: Path) -> dict[str, str]:
-    """The report's charts as PNG files; returns name → path relative to the HTML."""
+def charts(ctx: dict[str, Any], folder: Path, previous: Path | None = None) -> dict[str, str]:
+    """The report's charts as PNG files; returns name → path relative to the HTML. A chart of the ``previous``
+    report's chart folder drawn from the same data is carried over (documents/charts.py)."""
     folder.mkdir(parents=True, exist_ok=True)
     made: dict[str, str] = {}
     if ctx["series_totals"]:
@@ -584,6 +585,7 @@ def charts(ctx: dict[str, Any], folder: Path) -> dict[str, str]:
             },
             ylabel="人数",
             horizontal=len(s) > 8,
+            previous=previous,
         )
         made["series"] = "charts/series.png"
     regions = ctx["by_region"]
@@ -595,6 +597,7 @@ def charts(ctx: dict[str, Any], folder: Path) -> dict[str, str]:
             {"申报": [r["applications"] for r in regions], "通过": [r["passed"] for r in regions]},
             horizontal=True,
             ylabel="人数",
+            previous=previous,
         )
         made["regions"] = "charts/regions.png"
     if ctx["group_totals"]:
@@ -609,6 +612,7 @@ def charts(ctx: dict[str, Any], folder: Path) -> dict[str, str]:
             ylabel="通过率（%）",
             reference_line=general,
             reference_label="普通组通过率" if general is not None else "",
+            previous=previous,
         )
         made["groups"] = "charts/groups.png"
     trend = ctx.get("trend")
@@ -626,6 +630,7 @@ def charts(ctx: dict[str, Any], folder: Path) -> dict[str, str]:
             {f"{trend['previous']}年度": [v[0] for _, v in rows], f"{ctx['year']}年度": [v[1] for _, v in rows]},
             ylabel="人数",
             horizontal=len(rows) > 8,
+            previous=previous,
         )
         made["trend"] = "charts/trend.png"
     rules: dict[str, dict[str, int]] = {}
@@ -643,6 +648,7 @@ def charts(ctx: dict[str, Any], folder: Path) -> dict[str, str]:
             horizontal=True,
             stacked=True,
             ylabel="条数",
+            previous=previous,
         )
         made["rules"] = "charts/rules.png"
     return made
@@ -931,7 +937,7 @@ def build_report(
         ctx = collect(con, year)
         folder = report_dir(out, year)
         with building_folder(folder) as staging:
-            chart_paths = charts(ctx, staging / "charts")
+            chart_paths = charts(ctx, staging / "charts", previous=folder / "charts")
             html = (
                 jinja_env()
                 .get_template("report.html.j2")

@@ -427,3 +427,29 @@ def test_report_compares_with_previous_year(fx_warehouse, tmp_path):
     assert re.search(rf"工程\s+中级\s+0\s+{prev_eng}\s", html), "engineering: none in 2021, all in 2022"
     assert "连续两年材料报送和公示不完整的报送单位" in html
     assert (report.folder / "charts" / "trend.png").exists()
+
+
+def test_a_chart_drawn_from_unchanged_data_is_carried_over(fx_warehouse, tmp_path):
+    """A report made again draws only the charts whose data changed; the others are the last report's files."""
+    from dagster_project.report.build import build_report
+
+    warehouse, _ = fx_warehouse
+    day = dt.date(2022, 11, 30)
+    first = build_report(warehouse, 2022, tmp_path, issue_date=day, pdf=False)
+    drawn = {p.name: (p.stat().st_ino, p.read_bytes()) for p in first.charts}
+    assert {"series.png", "rules.png"} <= set(drawn)
+    again = build_report(warehouse, 2022, tmp_path, issue_date=day, pdf=False)
+    assert {p.name: p.stat().st_ino for p in again.charts} == {name: ino for name, (ino, _) in drawn.items()}
+    # one rule's findings change in a copy of the warehouse: only the chart of findings by rule is drawn again
+    changed = tmp_path / "changed.duckdb"
+    shutil.copy(warehouse, changed)
+    con = duckdb.connect(str(changed))
+    con.execute(
+        "update marts.report_rules set findings = findings + 1 where year = 2022 and rule_id = "
+        "(select min(rule_id) from marts.report_rules where year = 2022)"
+    )
+    con.close()
+    later = build_report(changed, 2022, tmp_path, issue_date=day, pdf=False)
+    redrawn = {p.name for p in later.charts if p.stat().st_ino != drawn[p.name][0]}
+    assert redrawn == {"rules.png"}
+    assert (later.folder / "charts" / "rules.png").read_bytes() != drawn["rules.png"][1]
