@@ -23,6 +23,7 @@ from dagster_project.settings import (
     pii_key,
     seeds_dir,
 )
+from dagster_project.transform import warm_dbt
 from dagster_project.transform.project import DBT_EXECUTABLE, dbt_core_version, dbt_project
 
 # Dagster writes the planned-asset events of a run (one per dbt model and test) in batches.
@@ -64,6 +65,7 @@ class DbtResource(DbtCliResource):
     dagster-dbt would also run `dbt --version` in a process of its own and load the dbt
     project and adapter inside Dagster's process (used only for row counts and column
     metadata, which this project does not fetch): the dbt-core of dbt's environment gives the version.
+    Its dbt executable is transform/warm_dbt.py: dbt already started by the command line, else dbt itself.
     """
 
     @cached_property
@@ -76,7 +78,7 @@ class DbtResource(DbtCliResource):
     def cli_with(self, child_env: Mapping[str, str], args, **kwargs):
         """`cli` with extra environment variables for the dbt process only (its profile reads the
         warehouse path, its project the seed folder): dagster-dbt starts dbt inside `cli`."""
-        with _environment(child_env):
+        with _environment({**child_env, warm_dbt.EXECUTABLE_ENV: DBT_EXECUTABLE}):
             return self.cli(args, **kwargs)
 
 
@@ -110,7 +112,7 @@ def build_resources(settings: Settings | None = None) -> dict:
         "dbt": DbtResource(
             project_dir=dbt_project,
             profiles_dir=str(dbt_project.profiles_dir),
-            dbt_executable=DBT_EXECUTABLE,
+            dbt_executable=warm_dbt.CLIENT,
         ),
     }
 

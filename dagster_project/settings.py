@@ -11,6 +11,8 @@ SEEDS_DIR = PROJECT_ROOT / "seeds"
 SEEDS_ENV = "ZHICHENG_SEEDS"
 DBT_SEEDS_ENV = "ZHICHENG_DBT_SEEDS"  # what dbt_project.yml's seed-paths reads: a path relative to dbt/
 DBT_DIR = PROJECT_ROOT / "dbt"
+# dbt's own environment (pyproject.toml, [tool.zhicheng.dbt-environment]; `make setup` makes it)
+DBT_ENVIRONMENT = PROJECT_ROOT / ".venv-dbt"
 EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
 LOCAL_KEY_FILE = PROJECT_ROOT / ".local" / "pii_key"
 

@@ -10,13 +10,11 @@ from pathlib import Path
 
 from dagster_dbt import DbtProject
 
-from dagster_project.settings import DBT_DIR, PROJECT_ROOT, SEEDS_DIR, Settings, dbt_environment
+from dagster_project.settings import DBT_DIR, DBT_ENVIRONMENT, SEEDS_DIR, Settings, dbt_environment
 
 os.environ.setdefault("DO_NOT_TRACK", "1")
 
 dbt_project = DbtProject(project_dir=DBT_DIR, profiles_dir=DBT_DIR)
-# dbt's own environment (pyproject.toml, [tool.zhicheng.dbt-environment]; `make setup` makes it)
-DBT_ENVIRONMENT = PROJECT_ROOT / ".venv-dbt"
 DBT_EXECUTABLE = str(DBT_ENVIRONMENT / "bin" / "dbt")
 
 
