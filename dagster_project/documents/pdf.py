@@ -359,6 +359,15 @@ class RendererPool:
             for future in [pool.submit(one, batch) for batch in batches]:
                 future.result()  # the first failure is raised here
 
+    def start_one(self) -> None:
+        """Start the browser the next print takes (the last one put back), so that it starts while the
+        documents are composed."""
+        renderer = self._free.get()
+        try:
+            renderer.start()
+        finally:
+            self._free.put(renderer)
+
     def close(self) -> None:
         for renderer in self._renderers:
             renderer.close()
@@ -373,6 +382,16 @@ class RendererPool:
 def renderer_count() -> int:
     """Renderers of a run: one per core, at most ``MAX_RENDERERS`` (each Chromium holds a few hundred MB)."""
     return max(1, min(os.cpu_count() or 1, MAX_RENDERERS))
+
+
+def start_early(renderer: Renderer | RendererPool | None = None) -> None:
+    """Start the browser that will print next (``renderer``, else the run's): a browser takes about a second to
+    start, in its own processes, and a print waits for it only if it has not started by then."""
+    printer = renderer or shared_renderer()
+    if isinstance(printer, RendererPool):
+        printer.start_one()
+    else:
+        printer.start()
 
 
 def html_to_pdf(html_path: Path, pdf_path: Path, renderer: Renderer | RendererPool | None = None) -> Path:

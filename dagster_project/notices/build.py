@@ -42,7 +42,7 @@ from dagster_project.documents.files import building_folder
 from dagster_project.documents.fonts import with_fonts
 from dagster_project.documents.masking import mask_id_value, redactor
 from dagster_project.documents.office import office
-from dagster_project.documents.pdf import Renderer, RendererPool, shared_renderer
+from dagster_project.documents.pdf import Renderer, RendererPool, shared_renderer, start_early
 from dagster_project.documents.policy import YearPolicy
 from dagster_project.documents.text import chinese_date, jinja_env, stylesheet, write_text_atomic
 from dagster_project.documents.xlsx import write_workbook
@@ -710,10 +710,15 @@ def worker_count(codes: int) -> int:
     return max(1, min(os.cpu_count() or 1, codes // NOTICES_PER_WORKER))
 
 
-def _make_all(con, warehouse: Path, run: _Run, codes: list[str]) -> list[_Made]:
+def _make_all(
+    con, warehouse: Path, run: _Run, codes: list[str], renderer: Renderer | RendererPool | None = None
+) -> list[_Made]:
     """Every notice of the year, the codes dealt round-robin (each process gets codes of every kind) to this
-    process and, for many notices, to worker processes beside it (``worker.py``); in the order of ``codes``."""
+    process and, for many notices, to worker processes beside it (``worker.py``); in the order of ``codes``.
+    When there are notices to print, the browser (``renderer``, else the run's) starts while they are made."""
     reused, numbered = _unchanged(con, run, list(enumerate(codes, start=1)))
+    if numbered and run.pdf:
+        start_early(renderer)
     workers = worker_count(len(numbered))
     shares = [numbered[i::workers] for i in range(workers)]
     started = []
@@ -767,7 +772,7 @@ def build_notices(
             pending: list[tuple[str, str, Path, str]] = []
             made: set[str] = set()
             run = _Run(year, day, staging, keep_html, pdf)
-            for m in _make_all(con, db.warehouse_path(warehouse), run, codes):
+            for m in _make_all(con, db.warehouse_path(warehouse), run, codes, renderer):
                 workbook = staging / f"{m.stem}.xlsx"
                 if m.written:
                     result.written.append(m.code)

@@ -22,7 +22,7 @@ from dagster_project.documents.files import building_folder
 from dagster_project.documents.fonts import web_fonts, with_fonts
 from dagster_project.documents.masking import ID_NUMBERS_MASKED, mask_id_numbers
 from dagster_project.documents.office import office
-from dagster_project.documents.pdf import Renderer, RendererPool, shared_renderer
+from dagster_project.documents.pdf import Renderer, RendererPool, shared_renderer, start_early
 from dagster_project.documents.policy import YearPolicy
 from dagster_project.documents.text import chinese_date, jinja_env, pct, stylesheet, write_text_atomic
 from dagster_project.documents.xlsx import percent, write_csv_batches, write_workbook
@@ -932,6 +932,8 @@ def build_report(
 ) -> ReportFiles:
     """Read the marts (read-only) and write the HTML, PDF, XLSX, CSV extracts and charts of one year."""
     the_office = office()
+    if pdf:
+        start_early(renderer)  # the browser starts while the report is composed
     with db.read_only(warehouse) as con:
         year = year or db.latest_policy_year(con)
         ctx = collect(con, year)

@@ -74,3 +74,15 @@ def test_documents_printed_one_at_a_time_reuse_the_running_browser(tmp_path):
         pool.print_all(jobs)  # several documents: both browsers print side by side
         assert pool.running == 2
     assert all(_page_texts(tmp_path / f"{name}.pdf") for name in ("a", "b", "c", "m0", "m3"))
+
+
+def test_a_browser_started_early_is_the_one_that_prints_next(tmp_path):
+    """``start_early`` starts the browser the next print takes (it starts while a document is composed)."""
+    from dagster_project.documents.pdf import RendererPool, start_early
+
+    with RendererPool(size=2) as pool:
+        start_early(pool)
+        assert pool.running == 1 and pool.printed == 0
+        pool.print(_html(tmp_path / "a.html", "a", "<h1>a</h1>"), tmp_path / "a.pdf")
+        assert pool.running == 1 and pool.printed == 1
+    assert _page_texts(tmp_path / "a.pdf")
