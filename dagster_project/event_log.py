@@ -11,6 +11,10 @@ planned materialisations and checks at the start of a run) is one transaction pe
 The command line's runs use it (``launch.instance``); ``make ui`` reads the same files through
 Dagster's own class. Only the files of the last few runs are kept open, so a long-lived process
 that reads many runs does not hold a file for each.
+
+Its connections commit without waiting for the disk (``synchronous = NORMAL``, SQLite's advice for WAL
+mode): a power cut can lose the last events of a run, never corrupt a file; the WAL reaches the disk at
+each checkpoint. Waiting at every commit was about 0.7 s of a re-run's 17 s, while dbt and DuckDB wrote.
 """
 
 from __future__ import annotations
@@ -54,6 +58,7 @@ class KeptOpenSqliteEventLogStorage(SqliteEventLogStorage):
             poolclass=StaticPool,
             connect_args={"timeout": BUSY_TIMEOUT_SECONDS, "check_same_thread": False},
         )
+        db.event.listen(engine, "connect", _commit_without_waiting_for_the_disk)
         if shard not in self._initialized_dbs:
             self._initdb(engine)
             self._initialized_dbs.add(shard)
@@ -107,3 +112,7 @@ class KeptOpenSqliteEventLogStorage(SqliteEventLogStorage):
     def dispose(self) -> None:
         self._close_files()
         super().dispose()
+
+
+def _commit_without_waiting_for_the_disk(dbapi_connection, _record) -> None:  # noqa: ANN001 - sqlalchemy event
+    dbapi_connection.execute("PRAGMA synchronous = NORMAL")

@@ -27,6 +27,10 @@ def test_runs_written_with_kept_open_files_read_the_same_through_dagsters_storag
         run_ids = [JOB.execute_in_process(instance=ours).run_id for _ in range(event_log.OPEN_FILES + 2)]
         # the index and the latest runs' files stay open, no more
         assert len(storage._engines) == event_log.OPEN_FILES
+        for engine in storage._engines.values():  # WAL files whose commits do not wait for the disk
+            with engine.connect() as conn:
+                assert conn.exec_driver_sql("pragma journal_mode").scalar() == "wal"
+                assert conn.exec_driver_sql("pragma synchronous").scalar() == 1  # NORMAL
         written = {run_id: [e.dagster_event_type for e in ours.all_logs(run_id)] for run_id in run_ids}
         planned = {t.name for t in written[run_ids[0]] if t is not None}
         assert {"ASSET_MATERIALIZATION_PLANNED", "ASSET_CHECK_EVALUATION_PLANNED"} <= planned
