@@ -521,25 +521,36 @@ def _source(file: str | None, row: Any) -> str:
 class NoticeContext:
     """What every notice of a year shares: the directory, the rule texts filled for the year, the office."""
 
-    def __init__(self, con, year: int):
+    def __init__(self, con, year: int, codes: list[str]):
+        """``codes``: the recipients whose notices are made with this context (their own rows are read)."""
         self.year = year
         self.directory = db.Directory(con)
         self.policy = YearPolicy(con, year)
         self.office = office()
-        # what every notice reads of the staging layer, read once: names and result rows by submitter, evaluators
+        # every application number of the year (another recipient's is blanked in a notice)
+        self.all_applications = {
+            app
+            for (app,) in con.execute(
+                "select distinct application_no from staging.stg_application_roster__applications "
+                "where year = ? and application_no is not null",
+                [year],
+            ).fetchall()
+        }
+        # what the notices read of the staging layer, read once for their recipients: names and result rows by
+        # submitter, a committee's evaluators
         self.names: dict[str, dict[str, str | None]] = defaultdict(dict)
         for code, app, name in con.execute(
             "select submitter_code, application_no, any_value(name) from staging.stg_application_roster__applications "
-            "where year = ? and application_no is not null group by all",
-            [year],
+            "where year = ? and application_no is not null and list_contains(?, submitter_code) group by all",
+            [year, codes],
         ).fetchall():
             self.names[code][app] = name
-        self.all_applications = {app for apps in self.names.values() for app in apps}
         self.outcomes: dict[str, dict[str, tuple]] = defaultdict(dict)
         for code, app, file, row in con.execute(
             "select submitter_code, application_no, min(_source_file), min(_source_row) "
-            "from staging.stg_evaluation_outcomes__outcomes where year = ? group by all",
-            [year],
+            "from staging.stg_evaluation_outcomes__outcomes where year = ? and list_contains(?, submitter_code) "
+            "group by all",
+            [year, codes],
         ).fetchall():
             self.outcomes[code][app] = (file, row)
         self.evaluators: dict[str, dict[str, str]] = defaultdict(dict)
@@ -547,7 +558,9 @@ class NoticeContext:
             for committee, key, no in con.execute(
                 "select committee_code, evaluator_key, any_value(evaluator_no order by roster_year desc) "
                 "from staging.stg_evaluator_roster__evaluators "
-                "where evaluator_key is not null and evaluator_no is not null group by all"
+                "where evaluator_key is not null and evaluator_no is not null and list_contains(?, committee_code) "
+                "group by all",
+                [codes],
             ).fetchall():
                 self.evaluators[committee][key] = no
         self._rules: dict[str, dict[str, str]] = {}
@@ -639,7 +652,7 @@ class _Run:
 
 def _make_notices(con, run: _Run, numbered: list[tuple[int, str]]) -> list[_Made]:
     """Query, render and write the XLSX of the notices ``numbered`` ((number in the year, code) pairs)."""
-    ctx = NoticeContext(con, run.year)
+    ctx = NoticeContext(con, run.year, [code for _, code in numbered])
     deadline_day = ctx.policy.correction_deadline(run.day)
     deadline = f"{chinese_date(deadline_day)}（本告知书发出之日起{ctx.policy.correction_workdays}个工作日内）"
     template = jinja_env().get_template("notice.html.j2")
