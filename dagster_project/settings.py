@@ -13,6 +13,7 @@ DBT_SEEDS_ENV = "ZHICHENG_DBT_SEEDS"  # what dbt_project.yml's seed-paths reads:
 DBT_DIR = PROJECT_ROOT / "dbt"
 # dbt's own environment (pyproject.toml, [tool.zhicheng.dbt-environment]; `make setup` makes it)
 DBT_ENVIRONMENT = PROJECT_ROOT / ".venv-dbt"
+DBT_PYTHON = DBT_ENVIRONMENT / "bin" / "python"
 EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
 LOCAL_KEY_FILE = PROJECT_ROOT / ".local" / "pii_key"
 

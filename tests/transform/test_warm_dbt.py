@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from dagster_project.settings import DBT_DIR, DBT_ENVIRONMENT
+from dagster_project.settings import DBT_DIR, DBT_PYTHON
 from dagster_project.transform import warm_dbt
 from dagster_project.transform.project import DBT_EXECUTABLE
 
-PYTHON = DBT_ENVIRONMENT / "bin" / "python"
+PYTHON = DBT_PYTHON
 # a dbt command that needs neither a parse nor the warehouse; its events name the process that ran it
 CONFIG_DIR = ["--log-format", "json", "debug", "--config-dir", "--profiles-dir", str(DBT_DIR)]
 
