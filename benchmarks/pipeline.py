@@ -42,8 +42,7 @@ sys.path.insert(0, str(ROOT))
 
 from dagster_project.ingest.reader import CSV_SUFFIXES, SPREADSHEET_SUFFIXES, decode_csv  # noqa: E402
 from dagster_project.sample.corrections import correct_roster  # noqa: E402
-from dagster_project.settings import SEEDS_ENV  # noqa: E402
-from dagster_project.transform.project import build_target_dir  # noqa: E402
+from dagster_project.settings import SEEDS_ENV, build_target_dir  # noqa: E402
 
 ZHICHENG = str(Path(sys.executable).parent / "zhicheng")
 SIZES = {"400": (400, None), "100k": (100_000, 250), "1M": (1_000_000, 500)}

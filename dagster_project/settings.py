@@ -114,6 +114,31 @@ def dbt_environment(settings: Settings) -> dict[str, str]:
     return {SETTINGS_ENV["warehouse"]: str(settings.warehouse), DBT_SEEDS_ENV: dbt_seed_path(settings.seeds_dir)}
 
 
+def build_target_dir(warehouse: Path) -> Path:
+    """The target folder of the pipeline's `dbt build` on ``warehouse`` (artifacts, dbt.log, partial parse).
+
+    One folder per warehouse, kept between runs: dbt's partial parse depends on the warehouse path
+    (it is in the profile), so the next run on the same warehouse reuses the last parse, and runs on
+    two warehouses never share artifacts.
+    """
+    import hashlib
+
+    digest = hashlib.sha256(str(Path(warehouse).resolve()).encode("utf-8")).hexdigest()[:12]
+    return DBT_DIR / "target" / f"run-{digest}"
+
+
+def dbt_build_environment(settings: Settings) -> dict[str, str]:
+    """What the parse of a run's `dbt build` reads from its environment: dbt_environment, and the folders
+    dagster-dbt gives it (project, profiles, target; resources.DbtResource). The dbt started early
+    (transform/warm_dbt.py) parses the project with these while the run starts."""
+    return {
+        **dbt_environment(settings),
+        "DBT_PROJECT_DIR": str(DBT_DIR),
+        "DBT_PROFILES_DIR": str(DBT_DIR),
+        "DBT_TARGET_PATH": str(build_target_dir(settings.warehouse)),
+    }
+
+
 class MissingKeyError(RuntimeError):
     pass
 

@@ -29,10 +29,10 @@ from dagster_duckdb import DuckDBResource
 from dagster_project.progress import say
 from dagster_project.quality import runner as quality_runner
 from dagster_project.resources import DbtResource, SettingsResource
-from dagster_project.settings import WAREHOUSE_POOL, dbt_environment
+from dagster_project.settings import WAREHOUSE_POOL, build_target_dir, dbt_environment
 from dagster_project.transform import fingerprint, selection
 from dagster_project.transform.check_descriptions import describe_test
-from dagster_project.transform.project import build_target_dir, dbt_project, ensure_manifest
+from dagster_project.transform.project import dbt_project, ensure_manifest
 
 # Production builds leave the unit tests to CI (tests/dbt runs `dbt build` with them). dbt's file log keeps
 # errors only: at its default (debug: every statement in full) writing it took about an eighth of a re-run's

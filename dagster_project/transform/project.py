@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import subprocess
 from importlib.metadata import distributions
@@ -24,17 +23,6 @@ def dbt_core_version() -> str:
     for distribution in distributions(name="dbt-core", path=packages):
         return distribution.version
     raise RuntimeError(f"dbt 的运行环境不存在或不完整：{DBT_ENVIRONMENT}（请先运行 make setup）")
-
-
-def build_target_dir(warehouse: Path) -> Path:
-    """The target folder of the pipeline's `dbt build` on ``warehouse`` (artifacts, dbt.log, partial parse).
-
-    One folder per warehouse, kept between runs: dbt's partial parse depends on the warehouse path
-    (it is in the profile), so the next run on the same warehouse reuses the last parse, and runs on
-    two warehouses never share artifacts.
-    """
-    digest = hashlib.sha256(str(Path(warehouse).resolve()).encode("utf-8")).hexdigest()[:12]
-    return DBT_DIR / "target" / f"run-{digest}"
 
 
 def _sources_newer_than(manifest: Path) -> bool:

@@ -8,11 +8,12 @@ import json
 import os
 import subprocess
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from dagster_project.settings import DBT_DIR, DBT_PYTHON
+from dagster_project.settings import DBT_DIR, DBT_PYTHON, Settings, dbt_build_environment
 from dagster_project.transform import warm_dbt
 from dagster_project.transform.project import DBT_EXECUTABLE
 
@@ -80,6 +81,29 @@ def test_a_failed_command_ends_with_dbts_exit_code_and_message(tmp_path):
         result, _ = _client("ls", "--profiles-dir", missing)
     assert alone.returncode == result.returncode == 2
     assert "does not exist" in alone.stderr and "does not exist" in result.stderr
+
+
+def test_a_command_that_parses_as_the_server_did_beforehand_runs_on_that_parse(tmp_path):
+    """The server parses the project with the run's environment before the command comes: a command with that
+    environment runs on that manifest (dbt's parse events, debug level, are not among its events); one with another
+    warehouse (its relations are named after the file) is parsed again. Both list the same models."""
+    run = replace(Settings.defaults(), warehouse=tmp_path / "仓库.duckdb")
+    environment = {**dbt_build_environment(run), "DBT_TARGET_PATH": str(tmp_path / "target")}
+    listing = ["--log-format", "json", "--log-level", "debug", "ls", "--resource-type", "model"]
+    with warm_dbt.start(PYTHON, environment):
+        same, _ = _client(*listing, **environment)
+    with warm_dbt.start(PYTHON, environment):
+        other, _ = _client(*listing, **{**environment, "ZHICHENG_WAREHOUSE": str(tmp_path / "另一个.duckdb")})
+    assert same.returncode == other.returncode == 0, same.stderr + other.stderr
+
+    def names(result: subprocess.CompletedProcess) -> set[str]:
+        return {e["info"]["name"] for e in _events(result.stdout)}
+
+    def models(result: subprocess.CompletedProcess) -> list[str]:
+        return [e["info"]["msg"] for e in _events(result.stdout) if e["info"]["name"] == "PrintEvent"]
+
+    assert "StateCheckVarsHash" in names(other) and "StateCheckVarsHash" not in names(same)
+    assert models(same) == models(other) and len(models(same)) > 50
 
 
 @pytest.mark.parametrize("server", ["none", "killed", "ended"])
