@@ -15,6 +15,7 @@ from typing import Any
 # one template per generic test; placeholders: {table} {column} {values} {columns} {expression} {min} {max}
 GENERIC_TEMPLATES = {
     "not_null": "{table}的“{column}”不得为空。",
+    "not_null_columns": "{table}的{columns}都不得为空。",
     "unique": "{table}的“{column}”不得重复。",
     "accepted_values": "{table}的“{column}”只能取以下值之一：{values}。",
     "relationships": "{table}的“{column}”必须在参照表中存在。",

@@ -24,3 +24,17 @@ from {{ model }}
 where {{ column_name }} is not null
     and ({{ column_name }} < {{ min_value }} or {{ column_name }} > {{ max_value }})
 {% endtest %}
+
+{#- 几列都不得为空（一个模型的全部非空列一项测试，而不是每列一项：dbt 每个测试节点都有固定开销）：
+    每个有空值的列一行，给出列名与空值行数 -#}
+{% test not_null_columns(model, columns) %}
+{%- for column in columns %}
+select
+    '{{ column }}' as column_name,
+    count(*) as null_rows
+from {{ model }}
+where {{ column }} is null
+having count(*) > 0
+{% if not loop.last %}union all{% endif %}
+{%- endfor %}
+{% endtest %}

@@ -553,3 +553,29 @@ def test_the_first_run_on_the_default_warehouse_reuses_the_projects_parse(tmp_pa
     assert result.returncode == 0, result.stdout[-3000:]
     log = (tmp_path / "dbt.log").read_text(encoding="utf-8")
     assert "Partial parsing enabled" in log and "Unable to do partial parsing" not in log
+
+
+def test_a_models_not_null_columns_are_one_test_that_names_each_column_with_nulls(empty_warehouse, tmp_path):
+    """not_null_columns (macros/generic_tests.sql) checks several columns of a model in one dbt test: one failing
+    row per column that has nulls, with the column's name and how many rows are null."""
+    import shutil
+
+    warehouse = tmp_path / "w.duckdb"
+    shutil.copy(empty_warehouse, warehouse)
+    select = ["--select", "int_workdays,test_name:not_null_columns", "--store-failures"]
+    passed = run_dbt(warehouse, tmp_path, "test", *select)
+    assert passed.returncode == 0 and "PASS=1" in passed.stdout, passed.stdout[-3000:]
+    con = duckdb.connect(str(warehouse))
+    first = "select day from intermediate.int_workdays order by day limit"
+    con.execute(f"update intermediate.int_workdays set is_workday = null where day in ({first} 3)")
+    con.execute(f"update intermediate.int_workdays set workday_seq = null where day in ({first} 1)")
+    con.close()
+    failed = run_dbt(warehouse, tmp_path, "test", *select)
+    assert failed.returncode == 1 and "Got 2 results" in failed.stdout, failed.stdout[-3000:]
+    con = duckdb.connect(str(warehouse), read_only=True)
+    (schema, table) = con.execute(
+        "select table_schema, table_name from information_schema.tables where table_name like 'not_null_columns%'"
+    ).fetchone()
+    rows = con.execute(f'select column_name, null_rows from "{schema}"."{table}" order by 1').fetchall()
+    con.close()
+    assert rows == [("is_workday", 3), ("workday_seq", 1)]
