@@ -24,6 +24,7 @@ import duckdb
 import pyarrow as pa
 
 from dagster_project import reference
+from dagster_project.background import import_in_background
 from dagster_project.forms import (
     ALLOWED_FORMS,
     FORMS,
@@ -800,6 +801,10 @@ def _read_and_load(
                 log(line)
         batch.clear()
 
+    if readable:
+        # pyarrow imports pandas the first time it converts a Python sequence (validating the first batch here),
+        # only to ask whether it is a pandas object: 0.4–1 s, imported while this process waits for the readers
+        import_in_background("pandas")
     with ReaderPool(min(ReaderPool().size, len(readable))) as pool:
         reads = pool.read_all([e.path for e in readable])
         for entry in todo:

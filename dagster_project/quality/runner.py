@@ -35,20 +35,11 @@ SITE_NAME = "zhicheng"
 
 
 def import_in_background() -> None:
-    """Start importing Great Expectations (2–3 s: pandas, scipy, pydantic) in a daemon thread.
+    """Start importing Great Expectations (2–3 s: pandas, scipy, pydantic), for a step that waits on another
+    process (the dbt build) before the checks run."""
+    from dagster_project.background import import_in_background as start
 
-    For a step that waits on another process before the checks run (the dbt build): the checks' own
-    import then finds it loaded, or waits for it. A failure is left for that import to report.
-    """
-    import threading
-
-    def load() -> None:
-        try:
-            import great_expectations  # noqa: F401
-        except Exception:  # noqa: BLE001, S110 - the checks import it again and say what failed
-            pass
-
-    threading.Thread(target=load, daemon=True, name="import-great-expectations").start()
+    start("great_expectations")
 
 
 class QualityError(RuntimeError):

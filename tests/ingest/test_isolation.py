@@ -125,6 +125,30 @@ def test_results_come_back_in_order_across_workers(tmp_path):
     assert [bool(r.error) for _, r in results] == [False, False, True, False, False, False]
 
 
+def test_a_worker_without_pandas_reads_what_this_process_reads(tmp_path):
+    """The workers refuse to import pandas (pyarrow would import it only to ask whether a list is a pandas
+    object): a workbook and CSV files read there give the same sheets and tables as read here, with pandas."""
+    import pandas  # noqa: F401 - this process reads with pandas imported
+
+    headers, grid = rows_to_grid([f1_row(1), f1_row(2)])
+    text = "\r\n".join(",".join("" if v is None else str(v) for v in row) for row in [headers, *grid])
+    paths = [write_xlsx(tmp_path / "花名册.xlsx", {"花名册": roster([f1_row(i) for i in range(1, 4)])})]
+    paths.append(tmp_path / "花名册.csv")
+    paths[-1].write_text(text, encoding="utf-8-sig")
+    paths.append(tmp_path / "Unicode文本.csv")
+    paths[-1].write_bytes(text.replace(",", "\t").encode("utf-16"))
+
+    def sheets(workers):
+        with ReaderPool(workers) as pool:
+            return [[(s.name, s.form.code, s.table) for s in r.sheets] for _, r in pool.read_all(paths)]
+
+    here, there = sheets(0), sheets(1)
+    assert [len(f) for f in there] == [1, 1, 1]
+    for ours, theirs in zip(here, there, strict=True):
+        assert [(n, f) for n, f, _ in ours] == [(n, f) for n, f, _ in theirs]
+        assert all(a.equals(b) and a.num_rows > 0 for (_, _, a), (_, _, b) in zip(ours, theirs, strict=True))
+
+
 def test_second_holder_of_the_warehouse_lock_is_refused_with_its_pid(tmp_path):
     warehouse = tmp_path / "wh.duckdb"
     holder = subprocess.Popen(

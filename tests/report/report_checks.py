@@ -92,25 +92,11 @@ def assert_xlsx_safe(path: Path) -> None:
 
 
 def xlsx_rows_with_cells(path: Path, sheet: str, min_row: int = 2) -> int:
-    """How many rows from `min_row` on of a sheet hold at least one cell, read from the sheet's XML as a stream
-    (openpyxl parses every cell into Python objects: minutes for a sheet of hundreds of thousands of rows)."""
-    import posixpath
-    import zipfile
-    from xml.etree import ElementTree
+    """How many rows from `min_row` on of a sheet hold at least one value, read by calamine (another reader than
+    the writer; openpyxl parses every cell into Python objects: minutes for a sheet of hundreds of thousands of
+    rows, and a streamed parse of the sheet's XML took about 18 s for 200,000 rows)."""
+    from python_calamine import CalamineWorkbook
 
-    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-    rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-    with zipfile.ZipFile(path) as z:
-        book = ElementTree.fromstring(z.read("xl/workbook.xml"))
-        rid = next(s.get(f"{rel}id") for s in book.iter(f"{main}sheet") if s.get("name") == sheet)
-        rels = ElementTree.fromstring(z.read("xl/_rels/workbook.xml.rels"))
-        target = next(r.get("Target") for r in rels if r.get("Id") == rid)
-        member = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
-        count = 0
-        with z.open(member) as xml:
-            for _, element in ElementTree.iterparse(xml):
-                if element.tag == f"{main}row":
-                    if int(element.get("r")) >= min_row and element.find(f"{main}c") is not None:
-                        count += 1
-                    element.clear()
-        return count
+    cells = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(sheet)
+    first = cells.start[0] + 1 if cells.start else 1  # the 1-based number of the range's first row
+    return sum(1 for i, row in enumerate(cells.iter_rows(), first) if i >= min_row and any(v != "" for v in row))
