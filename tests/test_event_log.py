@@ -45,3 +45,28 @@ def test_runs_written_with_kept_open_files_read_the_same_through_dagsters_storag
     with launch.instance() as ours:
         ours.event_log_storage.wipe()  # closes its files first, then deletes them
         assert ours.all_logs(run_ids[0]) == []
+
+
+def test_the_index_tables_and_secondary_indexes_it_has_are_asked_once(tmp_path, monkeypatch):
+    """Dagster asks before each event whether the index has a table or a secondary index (a new connection per
+    question); a yes is remembered, a no is asked again, and a wipe forgets."""
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path))
+    asked: list[str] = []
+    base_has_table = event_log.SqliteEventLogStorage.has_table
+
+    def counting(self, table_name: str) -> bool:
+        asked.append(table_name)
+        return base_has_table(self, table_name)
+
+    monkeypatch.setattr(event_log.SqliteEventLogStorage, "has_table", counting)
+    with launch.instance() as ours:
+        storage = ours.event_log_storage
+        for _ in range(3):
+            assert JOB.execute_in_process(instance=ours).success
+        assert storage.has_table("asset_check_executions") and storage.has_table("asset_check_executions")
+        assert asked.count("asset_check_executions") == 1
+        assert not storage.has_table("no_such_table") and not storage.has_table("no_such_table")
+        assert asked.count("no_such_table") == 2
+        storage.wipe()
+        assert storage.has_table("asset_check_executions")  # the wipe made the tables again, and was asked
+        assert asked.count("asset_check_executions") == 2
