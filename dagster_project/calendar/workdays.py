@@ -19,15 +19,11 @@ class UnknownCalendarYearError(RuntimeError):
 class WorkdayCalendar:
     """The days of the calendar in order, and whether each is a working day.
 
-    Plain lists, written by DuckDB from list parameters: an Arrow table built from Python lists made pyarrow
-    import pandas (0.4–0.6 s of a run that loaded no file and so had not imported it yet)."""
+    Plain lists, written by DuckDB from list parameters: an Arrow table built from Python lists imports pandas
+    (see ingest/isolate._WithoutPandas), 0.4–0.6 s of a run that loaded no file."""
 
     days: list[dt.date]
     is_workday: list[bool]
-
-    @property
-    def num_rows(self) -> int:
-        return len(self.days)
 
 
 def calendar_years(seeds_dir: Path) -> list[int]:
@@ -73,4 +69,4 @@ def write_calendar(con, calendar: WorkdayCalendar) -> int:
         "from (select unnest($days::date[]) as day, unnest($flags::boolean[]) as is_workday) order by day",
         {"days": calendar.days, "flags": calendar.is_workday},
     )
-    return calendar.num_rows
+    return len(calendar.days)

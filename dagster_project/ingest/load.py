@@ -802,8 +802,7 @@ def _read_and_load(
         batch.clear()
 
     if readable:
-        # pyarrow imports pandas the first time it converts a Python sequence (validating the first batch here),
-        # only to ask whether it is a pandas object: 0.4–1 s, imported while this process waits for the readers
+        # pyarrow's first conversion of a list imports pandas (isolate._WithoutPandas): here while the readers read
         import_in_background("pandas")
     with ReaderPool(min(ReaderPool().size, len(readable))) as pool:
         reads = pool.read_all([e.path for e in readable])
